@@ -150,7 +150,7 @@ class Provenance:
             ("decoding", self.decoding),
             ("segmenter", self.segmenter),
             ("aligner", self.aligner),
-            ("created", self.created.strftime("%Y-%m-%dT%H:%M:%SZ")),
+            ("created", self.created.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")),
         ]
         return [(k, v) for k, v in pairs if v]
 

@@ -1,0 +1,46 @@
+"""Fixtures shared by the whole suite.
+
+The tiny random-weight model is built once per test run with the same script
+a user runs (scripts/make_tiny_model.py), so the tests load it through the
+real ``from_pretrained`` path.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+DTD = FIXTURES / "tmx14.dtd"
+
+
+def shared(relative: str) -> Path:
+    """A file of ../shared/data, or a skip where this checkout has none (a user's fresh clone)."""
+    path = SHARED_DATA / relative
+    if not path.exists():
+        pytest.skip(f"needs ../shared/data/{relative} (present in CI, absent in a fresh clone)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("models") / "tiny"
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_tiny_model.py"), str(out)], check=True, capture_output=True)
+    return out
+
+
+@pytest.fixture(scope="session")
+def translator(tiny_model: Path):
+    from translate.translation import load_translator
+
+    return load_translator(str(tiny_model), device="cpu")
+
+
+@pytest.fixture(scope="session")
+def article_text() -> str:
+    return (FIXTURES / "article.ar.txt").read_text(encoding="utf-8")

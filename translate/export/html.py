@@ -1,0 +1,200 @@
+"""A self-contained side-by-side review page: one row per bead, readable offline and on paper.
+
+Every bead is shown, including those without a counterpart, because a
+sentence that the aligner could not pair is exactly what a reviewer has to
+see.  The page has no script and loads nothing, so it can be mailed or
+opened from a shared drive as it is.
+"""
+
+from __future__ import annotations
+
+import logging
+from html import escape
+
+from translate import TOOL_NAME, __version__
+from translate.export.base import Exporter, xml_safe
+from translate.model import Alignment, Bead, Document, ParagraphKind
+
+log = logging.getLogger(__name__)
+
+_RTL = {"ar", "he", "fa", "ur"}
+_LANGUAGE_NAMES = {"ar": "Arabic", "en": "English", "fa": "Persian", "he": "Hebrew", "ur": "Urdu"}
+
+_CSS = """
+body { font-family: system-ui, "Segoe UI", Arial, sans-serif; margin: 1.5rem; color: #1a1a1a; }
+h1 { font-size: 1.3rem; margin: 0 0 .3rem; }
+.documents { color: #555; margin: 0 0 1rem; }
+table { border-collapse: collapse; width: 100%; table-layout: fixed; }
+th, td { border: 1px solid #ccc; padding: .35rem .5rem; vertical-align: top; overflow-wrap: anywhere; }
+th { background: #eee; text-align: start; }
+col.num { width: 3.5rem; }
+col.meta { width: 11rem; }
+td.num { color: #666; text-align: end; font-variant-numeric: tabular-nums; }
+td[dir="rtl"] { font-family: "Noto Naskh Arabic", "Traditional Arabic", "Arial", serif; font-size: 1.15em; }
+td.heading { font-weight: bold; font-size: 1.1em; background: #f4f4f8; }
+td.none { color: #888; font-style: italic;
+  background: repeating-linear-gradient(45deg, #fafafa 0 6px, #f0f0f0 6px 12px); }
+td.cleaned { outline: 2px dashed #c60; outline-offset: -3px; }
+tr.para-start > td { border-top: 3px solid #667; }
+tr.flagged > td { background-color: #fff6d6; }
+td.meta { font-size: .85em; }
+.badge { display: inline-block; padding: 0 .35em; border-radius: .3em; border: 1px solid #999; }
+.origin-mt { background: #dde8fb; }
+.origin-tm { background: #dcf3dc; }
+.origin-human { background: #eee; }
+.flags { display: block; color: #8a5a00; }
+footer { margin-top: 1.5rem; font-size: .9em; color: #333; }
+footer h2 { font-size: 1rem; margin: 1rem 0 .3rem; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; margin: 0; }
+dt { font-weight: bold; }
+dd { margin: 0; }
+@media print {
+  body { margin: 0; font-size: 10pt; }
+  thead { display: table-header-group; }
+  tr { break-inside: avoid; }
+  tr.flagged > td, td.heading, td.none, th { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+"""
+
+_LEGEND = (
+    ("#", "the bead's number; the same number is the TMX tuid and the TSV line"),
+    ("Score", "the aligner's confidence in the pairing, when it gave one"),
+    (
+        "Origin",
+        "where the translation came from: mt (blue) machine translation, tm (green) translation memory, human (grey)",
+    ),
+    ("Bead", "how many source and target sentences are paired, e.g. 2-1"),
+    ("Striped cell", "no counterpart: the sentence was left unpaired"),
+    ("Yellow row", "flagged by the aligner; its flags are listed in the last column"),
+    ("Thick line", "a new source paragraph starts"),
+    ("Bold cell", "a heading"),
+    ("Dashed outline", "invisible control characters were removed from the text"),
+)
+
+
+def text_direction(lang: str) -> str:
+    return "rtl" if lang.split("-")[0].lower() in _RTL else "ltr"
+
+
+class HtmlExporter(Exporter):
+    name = "html"
+
+    def render(self, alignment: Alignment) -> str:
+        page = _Page(alignment)
+        html = page.render()
+        if page.removed:
+            log.warning("HTML: removed %d control character(s) that HTML does not allow", page.removed)
+        return html
+
+
+class _Page:
+    """One rendering: counts the characters it had to drop so they can be reported."""
+
+    def __init__(self, alignment: Alignment) -> None:
+        self.alignment = alignment
+        self.removed = 0
+
+    def esc(self, text: str, *, quote: bool = False) -> str:
+        cleaned, removed = xml_safe(text)
+        self.removed += removed
+        return escape(cleaned, quote=quote)
+
+    def render(self) -> str:
+        a = self.alignment
+        name = self.esc(a.source.name or "Untitled document")
+        source_name, target_name = _language_name(a.source.lang), _language_name(a.target.lang)
+        lines = [
+            "<!DOCTYPE html>",
+            '<html lang="en">',
+            "<head>",
+            '<meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f'<meta name="generator" content="{escape(f"{TOOL_NAME} {__version__}")}">',
+            f"<title>{name} – alignment review</title>",
+            f"<style>{_CSS}</style>",
+            "</head>",
+            "<body>",
+            f"<h1><bdi>{name}</bdi> – alignment review</h1>",
+            f'<p class="documents">{self._documents()}</p>',
+            "<table>",
+            '<colgroup><col class="num"><col><col><col class="meta"></colgroup>',
+            "<thead><tr>"
+            f'<th scope="col">#</th><th scope="col">{source_name}</th>'
+            f'<th scope="col">{target_name}</th><th scope="col">Score · origin · bead</th>'
+            "</tr></thead>",
+            "<tbody>",
+        ]
+        previous_paragraph: int | None = None
+        for number, bead in enumerate(a.beads, start=1):
+            paragraph = a.source.segments[bead.source[0]].paragraph if bead.source else previous_paragraph
+            lines.append(self._row(number, bead, paragraph != previous_paragraph))
+            previous_paragraph = paragraph
+        lines += ["</tbody>", "</table>", self._footer(), "</body>", "</html>", ""]
+        return "\n".join(lines)
+
+    def _documents(self) -> str:
+        a = self.alignment
+        parts = []
+        for label, doc in (("Source", a.source), ("Target", a.target)):
+            name = f"<bdi>{self.esc(doc.name)}</bdi> " if doc.name else ""
+            parts.append(f"{label}: {name}({self.esc(doc.lang)})")
+        unpaired = sum(1 for bead in a.beads if not (bead.source and bead.target))
+        flagged = sum(1 for bead in a.beads if bead.flags)
+        parts.append(f"{len(a.beads)} beads, {unpaired} without counterpart, {flagged} flagged")
+        return " · ".join(parts)
+
+    def _row(self, number: int, bead: Bead, paragraph_starts: bool) -> str:
+        a = self.alignment
+        classes = (["para-start"] if paragraph_starts else []) + (["flagged"] if bead.flags else [])
+        class_attr = f' class="{" ".join(classes)}"' if classes else ""
+        return (
+            f'<tr id="b{number}"{class_attr}>'
+            f'<td class="num">{number}</td>'
+            f"{self._cell(a.source, bead.source, a.source_text(bead))}"
+            f"{self._cell(a.target, bead.target, a.target_text(bead))}"
+            f"{self._meta(bead)}</tr>"
+        )
+
+    def _cell(self, doc: Document, ids: tuple[int, ...], text: str) -> str:
+        if not ids:
+            return '<td class="none">no counterpart</td>'
+        cleaned, removed = xml_safe(text)
+        self.removed += removed
+        classes = []
+        title = ""
+        if any(doc.paragraphs[doc.segments[i].paragraph].kind is ParagraphKind.HEADING for i in ids):
+            classes.append("heading")
+        if removed:
+            classes.append("cleaned")
+            title = f' title="{removed} invisible control character(s) removed"'
+        class_attr = f' class="{" ".join(classes)}"' if classes else ""
+        attrs = f'lang="{self.esc(doc.lang, quote=True)}" dir="{text_direction(doc.lang)}"{class_attr}{title}'
+        return f"<td {attrs}>{escape(cleaned, quote=False)}</td>"
+
+    def _meta(self, bead: Bead) -> str:
+        parts = []
+        if bead.score is not None:
+            parts.append(f'<span class="score">{bead.score:.4f}</span>')
+        parts.append(f'<span class="badge origin-{bead.origin.value}">{bead.origin.value}</span>')
+        parts.append(f'<span class="kind">{bead.kind}</span>')
+        if bead.flags:
+            parts.append(f'<span class="flags">{self.esc(", ".join(bead.flags))}</span>')
+        return f'<td class="meta">{" ".join(parts)}</td>'
+
+    def _footer(self) -> str:
+        legend = "".join(
+            f"<dt>{escape(term, quote=False)}</dt><dd>{escape(meaning, quote=False)}</dd>" for term, meaning in _LEGEND
+        )
+        provenance = "".join(
+            f"<dt>{self.esc(key)}</dt><dd>{self.esc(value)}</dd>" for key, value in self.alignment.provenance.items()
+        )
+        return (
+            "<footer>\n"
+            f"<h2>Legend</h2>\n<dl>{legend}</dl>\n"
+            f"<h2>Provenance</h2>\n<dl>{provenance}</dl>\n"
+            "</footer>"
+        )
+
+
+def _language_name(lang: str) -> str:
+    return escape(_LANGUAGE_NAMES.get(lang.split("-")[0].lower(), lang), quote=False)

@@ -1,0 +1,30 @@
+"""A two-column ``arabic<TAB>english`` file, one bead a line, for spreadsheets and scripts.
+
+Beads without a counterpart keep their line (with one empty column), so that
+line n is bead n everywhere: in the review page and as the TMX ``tuid``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from translate.export.base import Exporter
+from translate.model import Alignment
+
+# Tab and every character that str.splitlines() or a spreadsheet takes as a
+# line end; any of them inside a text would shift the columns or the lines.
+_BREAKS = re.compile("[\t\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+class TsvExporter(Exporter):
+    name = "tsv"
+
+    def render(self, alignment: Alignment) -> str:
+        return "".join(
+            f"{_cell(alignment.source_text(bead))}\t{_cell(alignment.target_text(bead))}\n"
+            for bead in alignment.beads
+        )
+
+
+def _cell(text: str) -> str:
+    return _BREAKS.sub(" ", text)
