@@ -86,11 +86,16 @@ def build(outdir: Path, vocab_size: int = 2000, d_model: int = 64, layers: int =
     # One shared vocabulary, as the Helsinki-NLP ar-en models have: eos first, pad last.
     pieces = list(SPECIALS)
     seen = set(pieces)
+    target_pieces: set[str] = set()
     for side in ("source", "target"):
         sp = spm.SentencePieceProcessor(model_file=str(spm_files[side]))
         for i in range(sp.get_piece_size()):
             piece = sp.id_to_piece(i)
-            if piece not in seen and not sp.is_control(i) and not sp.is_unknown(i):
+            if sp.is_control(i) or sp.is_unknown(i):
+                continue
+            if side == "target":
+                target_pieces.add(piece)
+            if piece not in seen:
                 seen.add(piece)
                 pieces.append(piece)
     pieces.append(PAD)
@@ -123,6 +128,12 @@ def build(outdir: Path, vocab_size: int = 2000, d_model: int = 64, layers: int =
     )
     torch.manual_seed(seed)
     model = MarianMTModel(config)
+    # A trained ar→en model almost never emits Arabic-only pieces; bias them away so the
+    # nonsense output at least looks like English pieces, as real output would.
+    with torch.no_grad():
+        for piece, index in vocab.items():
+            if piece not in target_pieces and piece != "</s>":
+                model.final_logits_bias[0, index] = -30.0
     model.generation_config = GenerationConfig(
         num_beams=4,
         max_length=512,

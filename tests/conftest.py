@@ -19,12 +19,18 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 DTD = FIXTURES / "tmx14.dtd"
 
 
-def shared(relative: str) -> Path:
+def shared_path(relative: str) -> Path:
     """A file of ../shared/data, or a skip where this checkout has none (a user's fresh clone)."""
     path = SHARED_DATA / relative
     if not path.exists():
         pytest.skip(f"needs ../shared/data/{relative} (present in CI, absent in a fresh clone)")
     return path
+
+
+@pytest.fixture(scope="session")
+def shared():
+    """``shared("ntrex128/…")`` gives the path or skips the test with the reason."""
+    return shared_path
 
 
 @pytest.fixture(scope="session")
@@ -44,3 +50,18 @@ def translator(tiny_model: Path):
 @pytest.fixture(scope="session")
 def article_text() -> str:
     return (FIXTURES / "article.ar.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def validate_tmx():
+    """Parse a TMX file and assert it is valid against the TMX 1.4 DTD; returns the tree's root."""
+    from lxml import etree
+
+    dtd = etree.DTD(str(DTD))
+
+    def check(path: Path):
+        root = etree.parse(str(path), etree.XMLParser(load_dtd=False, no_network=True)).getroot()
+        assert dtd.validate(root), dtd.error_log.filter_from_errors()
+        return root
+
+    return check

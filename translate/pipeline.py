@@ -35,7 +35,7 @@ def translate_document(source: Document, translator: Translator, target_lang: st
     target = assemble_document(
         target_lang,
         ((p.kind, [translations[s.id] for s in p.segments]) for p in source.paragraphs),
-        name=source.name,
+        name=f"{source.name}.{target_lang}" if source.name else "",
     )
     provenance = Provenance(
         tool_version=__version__,

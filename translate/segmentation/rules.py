@@ -3,7 +3,6 @@
 The splitter only finds candidate boundaries (final punctuation followed by
 whitespace); whether a candidate is a real boundary is decided here, so that
 abbreviation lists can be read and extended without reading the machinery.
-A later SRX export can be generated from these tables.
 """
 
 from __future__ import annotations
@@ -97,7 +96,7 @@ EN_ATTRIBUTION = frozenset(
     "explained noted insisted stated protested laughed whispered admitted argued continued recalled warned "
     "according".split()
 )
-"""'"Really?" Smith asked.' is one sentence: a short clause with one of these continues the quote."""
+"""'"Really?" Smith asked.' is one sentence: one of these right after a quote attributes it."""
 
 _LATIN_DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 _LATIN_INITIAL = re.compile(r"[A-Z]")
@@ -180,15 +179,22 @@ def classify(token: str, previous: str, lang: str, at_start: bool) -> Kind:
     if word in AR_LETTER_NAMES:
         # "سي إن إن." is an acronym; "دي." after a word or another initial is an initial.
         return Kind.WORD if bare(previous) in AR_LETTER_NAMES else Kind.PREFIX
-    kind = EN_ABBREVIATIONS.get(token) or EN_LOWER_ABBREVIATIONS.get(token[:1].lower() + token[1:] if len(token) > 1 else token)
-    if kind is None and (_LATIN_DOTTED.fullmatch(token) or _LATIN_INITIAL.fullmatch(token)):
-        kind = Kind.FINAL_CAPABLE
-    if kind is None:
-        return Kind.WORD
+    kind = _latin_kind(token)
     if lang == "ar" and kind is Kind.FINAL_CAPABLE:
         # Arabic has no capitals to tell "U.S. President" from a new sentence; keep them together.
         return Kind.PREFIX
     return kind
+
+
+def _latin_kind(token: str) -> Kind:
+    if token in EN_ABBREVIATIONS:
+        return EN_ABBREVIATIONS[token]
+    lowered = token[:1].lower() + token[1:] if len(token) > 1 else token
+    if lowered in EN_LOWER_ABBREVIATIONS:
+        return EN_LOWER_ABBREVIATIONS[lowered]
+    if _LATIN_DOTTED.fullmatch(token) or _LATIN_INITIAL.fullmatch(token):
+        return Kind.FINAL_CAPABLE
+    return Kind.WORD
 
 
 def starts_sentence(kind: Kind, next_word: str, lang: str) -> bool:
@@ -206,7 +212,9 @@ def starts_sentence(kind: Kind, next_word: str, lang: str) -> bool:
 
 
 def is_attribution(following: list[str], lang: str) -> bool:
-    """Whether the words after a quoted question or exclamation attribute it ("Smith asked.", "كما أضاف هاميل.").
+    """Whether the words after a quoted question or exclamation attribute it.
+
+    '"Why?" Smith asked.' and '"...!" كما أضاف هاميل.' are one sentence each.
 
     The speech verb must come within ``ATTRIBUTION_WORDS`` words, with no punctuation
     before it ("Churches, he added, ..." is a new sentence) and no colon after it

@@ -26,6 +26,7 @@ _NON_SPACE = re.compile(r"\S")
 _TOKEN_WINDOW = 40
 """Longer "tokens" before a period are URLs or noise, never abbreviations."""
 _CLAUSE_WINDOW = 200
+"""Enough text after a quote to hold the first words of an attribution."""
 
 
 def check_lang(lang: str) -> None:
@@ -46,7 +47,7 @@ def _token_before(text: str, end: int) -> tuple[int, str]:
     while start > floor and not text[start - 1].isspace():
         start -= 1
     if start == floor and start > 0 and not text[start - 1].isspace():
-        return start, "\0"  # too long to be an abbreviation
+        return start, ""  # too long to be an abbreviation: an ordinary word
     return start, text[start:end]
 
 
@@ -80,15 +81,15 @@ def _is_boundary(text: str, match: re.Match[str], nxt: int, first: int, lang: st
     if following in rules.CONTINUATION or following.islower():
         return False
     word = _next_word(text, nxt)
+    # '"Really?" Smith asked.' is one sentence; after '."' the quoted sentence is complete.
     if term != "." and any(ch in rules.CLOSING_QUOTES for ch in close):
-        # '"Really?" Smith asked.' -- a period inside quotes completes the sentence instead.
         if rules.is_attribution(text[nxt : nxt + _CLAUSE_WINDOW].split(), lang):
             return False
     if any(ch in rules.STRONG_TERMINATORS for ch in term):
         return True
     if term != ".":  # an ellipsis ("...", "…", "..")
         return rules.ELLIPSIS_SPLITS[lang] and word[:1].isupper()
-    if close:  # 'U.S."' or '"...".': the quote or bracket closes, so does the sentence
+    if close:  # 'in the U.S." He': a quote or bracket closing after the period closes the sentence
         return True
     start, token = _token_before(text, begin)
     head = token.lstrip(rules.OPENERS)
@@ -98,9 +99,11 @@ def _is_boundary(text: str, match: re.Match[str], nxt: int, first: int, lang: st
 
 def _boundaries(text: str, lang: str) -> Iterator[int]:
     first = _NON_SPACE.search(text)
+    if first is None:
+        return
     for match in _CANDIDATE.finditer(text):
         nxt = _NON_SPACE.search(text, match.end())
-        if nxt is not None and first is not None and _is_boundary(text, match, nxt.start(), first.start(), lang):
+        if nxt is not None and _is_boundary(text, match, nxt.start(), first.start(), lang):
             yield match.end()
 
 

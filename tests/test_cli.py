@@ -1,0 +1,234 @@
+"""End-to-end tests of the ``tarjama`` command, run as a user runs it: in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+ARTICLE = FIXTURES / "article.ar.txt"
+ARABIC_WORD = re.compile(r"[\u0600-\u06FF]+")
+
+
+def tarjama(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "translate", *args], input=stdin, capture_output=True, cwd=cwd, timeout=600
+    )
+
+
+class _Html(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def parse_html(path: Path) -> _Html:
+    parser = _Html()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def check_translation_outputs(outdir: Path, stem: str, source_text: str, validate_tmx) -> None:
+    """What every translated article must satisfy, whatever the (nonsense) wording."""
+    draft, tmx, page = outdir / f"{stem}.en.txt", outdir / f"{stem}.tmx", outdir / f"{stem}.html"
+    assert draft.is_file() and tmx.is_file() and page.is_file()
+    assert not list(outdir.glob("*.part")) and not list(outdir.glob(".*"))
+
+    root = validate_tmx(tmx)
+    header = root.find("header")
+    assert header.get("srclang") == "ar" and header.get("datatype") == "plaintext" and header.get("segtype") == "sentence"
+    assert re.fullmatch(r"\d{8}T\d{6}Z", header.get("creationdate"))
+    props = {p.get("type"): p.text for p in header.findall("prop")}
+    assert props["x-tarjama-model-revision"].startswith("sha256:")
+    units = root.findall("body/tu")
+    arabic_segs = [tu.find("tuv[@{http://www.w3.org/XML/1998/namespace}lang='ar']/seg").text for tu in units]
+    tmx_words = {w for seg in arabic_segs for w in ARABIC_WORD.findall(seg)}
+    assert set(ARABIC_WORD.findall(source_text)) <= tmx_words, "every Arabic word of the input reaches the TMX"
+    assert "".join("".join(arabic_segs).split()) == "".join(source_text.split()), "no character is lost"
+
+    paragraphs = [line.strip() for line in source_text.splitlines() if line.strip()]
+    lines = draft.read_text(encoding="utf-8").split("\n")
+    assert lines[-1] == "" and lines[1::2][:-1] == [""] * (len(paragraphs) - 1), "one line per paragraph, blank lines between"
+    assert len([l for l in lines if l]) == len(paragraphs)
+
+    html = parse_html(page)
+    assert not any(tag == "script" for tag, _ in html.tags)
+    assert not any(tag == "html" and "dir" in attrs for tag, attrs in html.tags)
+    cells = [attrs for tag, attrs in html.tags if tag == "td" and attrs.get("lang") in ("ar", "en")]
+    assert {(c["lang"], c["dir"]) for c in cells} == {("ar", "rtl"), ("en", "ltr")}
+    assert sum(1 for c in cells if c["lang"] == "ar") == len(units)
+
+
+def test_translate_handwritten_article(tiny_model, tmp_path, validate_tmx):
+    proc = tarjama("translate", str(ARTICLE), "--model", str(tiny_model), "-o", str(tmp_path / "out"))
+    assert proc.returncode == 0, proc.stderr.decode()
+    source = ARTICLE.read_text(encoding="utf-8")
+    check_translation_outputs(tmp_path / "out", "article.ar", source, validate_tmx)
+    text = "".join(parse_html(tmp_path / "out" / "article.ar.html").text)
+    assert '<script>alert("x")</script>' in text and "الأرقام & النسب" in text
+    tmx = (tmp_path / "out" / "article.ar.tmx").read_text(encoding="utf-8")
+    assert "&lt;script&gt;" in tmx and "&amp; النسب" in tmx
+    # the caption and subheadings are their own paragraphs in the draft
+    draft = (tmp_path / "out" / "article.ar.en.txt").read_text(encoding="utf-8")
+    assert len(draft.strip().split("\n\n")) == 10
+
+
+def ntrex_article(ids: list[str], lines: list[str], doc_id: str) -> str:
+    body = [line for i, line in zip(ids, lines) if i == doc_id]
+    return "\n\n".join(body) + "\n"
+
+
+@pytest.mark.parametrize("origin", ["fixture", "shared"])
+def test_translate_whole_ntrex_document(origin, tiny_model, tmp_path, shared, validate_tmx):
+    if origin == "fixture":
+        text = "\n\n".join((FIXTURES / "ntrex" / "bbc.381790.ar.txt").read_text(encoding="utf-8").splitlines()) + "\n"
+    else:
+        ids = shared("ntrex128/DOCUMENT_IDS.tsv").read_text(encoding="utf-8").splitlines()
+        lines = shared("ntrex128/newstest2019-ref.arb.txt").read_text(encoding="utf-8").splitlines()
+        text = ntrex_article(ids, lines, "nytimes.184853")
+    source = tmp_path / "doc.ar.txt"
+    source.write_text(text, encoding="utf-8")
+    proc = tarjama("translate", str(source), "--model", str(tiny_model), "-o", str(tmp_path / "out"))
+    assert proc.returncode == 0, proc.stderr.decode()
+    check_translation_outputs(tmp_path / "out", "doc.ar", text, validate_tmx)
+
+
+def test_translate_stdin_and_chosen_formats(tiny_model, tmp_path):
+    proc = tarjama("translate", "-", "--model", str(tiny_model), "-o", str(tmp_path), "--to", "tmx,tsv", "-q", stdin="مرحبا بكم. شكرا لكم.\n".encode())
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert proc.stderr == b""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["stdin.tmx", "stdin.tsv"]
+    rows = (tmp_path / "stdin.tsv").read_text(encoding="utf-8").splitlines()
+    assert [r.split("\t")[0] for r in rows] == ["مرحبا بكم.", "شكرا لكم."]
+
+
+@pytest.fixture
+def bad_inputs(tmp_path: Path) -> dict[str, Path]:
+    files = {
+        "empty": b"  \n\n",
+        "invalid-utf8": "مرحبا".encode() + b"\xc3\x28 bad\n",
+        "binary": bytes(range(256)) * 4,
+    }
+    paths = {}
+    for name, data in files.items():
+        paths[name] = tmp_path / f"{name}.txt"
+        paths[name].write_bytes(data)
+    paths["missing"] = tmp_path / "missing.txt"
+    return paths
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [("missing", "no such file"), ("empty", "empty"), ("invalid-utf8", "not valid UTF-8"), ("binary", "binary")],
+)
+def test_bad_input_gives_one_line_and_exit_2(case, message, bad_inputs, tiny_model, tmp_path):
+    outdir = tmp_path / "out"
+    good = ARTICLE  # a good file beside the bad one: nothing at all is written
+    proc = tarjama("translate", str(good), str(bad_inputs[case]), "--model", str(tiny_model), "-o", str(outdir))
+    assert proc.returncode == 2
+    err = proc.stderr.decode().strip()
+    assert len(err.splitlines()) == 1 and err.startswith("tarjama: error: ") and message in err, err
+    assert not outdir.exists()
+
+
+@pytest.mark.parametrize("model", ["./no/such/model-dir", "Helsinki-NLP/opus-mt-ar-en"])
+def test_missing_model_gives_one_line_and_exit_2(model, tmp_path, monkeypatch):
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")  # a hub that cannot be reached, as on these machines
+    proc = tarjama("translate", str(ARTICLE), "--model", model, "-o", str(tmp_path / "out"))
+    assert proc.returncode == 2
+    err = proc.stderr.decode().strip()
+    assert len(err.splitlines()) == 1 and "--model DIR" in err, err
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [[], ["translate"], ["translate", str(ARTICLE), "--to", "pdf"], ["segment", str(ARTICLE), "--lang", "fr"], ["frobnicate"]],
+)
+def test_bad_usage_gives_one_line_and_exit_2(args):
+    proc = tarjama(*args)
+    assert proc.returncode == 2
+    err = proc.stderr.decode().strip()
+    assert len(err.splitlines()) == 1 and err.startswith("tarjama: error: "), err
+
+
+def test_segment_prints_segments_and_blank_lines_between_paragraphs():
+    proc = tarjama("segment", str(ARTICLE))
+    assert proc.returncode == 0, proc.stderr.decode()
+    out = proc.stdout.decode()
+    paragraphs = out.rstrip("\n").split("\n\n")
+    assert len(paragraphs) == 10
+    assert paragraphs[3] == "صورة"
+    assert paragraphs[0] == "روسيا تعلن استعادة السيطرة على منطقة كورسك"
+    assert paragraphs[4].split("\n") == [
+        'أعلنت وزارة الدفاع الروسية يوم السبت أن قواتها أكملت "تحرير كورسك بالكامل".',
+        "وتعد هذه المنطقة من أهم المناطق الحدودية في البلاد.",
+    ]
+
+
+@pytest.mark.parametrize("command", ["segment", "evaluate"])
+def test_segment_and_evaluate_do_not_import_torch(command, tmp_path):
+    hyp = tmp_path / "hyp.txt"
+    hyp.write_text("a cat sat on the mat\n", encoding="utf-8")
+    argv = ["segment", str(ARTICLE)] if command == "segment" else ["evaluate", str(hyp), str(hyp)]
+    code = (
+        "import sys\nfrom translate.cli import main\n"
+        f"rc = main({argv!r})\n"
+        "heavy = sorted(m for m in ('torch', 'transformers') if m in sys.modules)\n"
+        "assert rc == 0 and not heavy, (rc, heavy)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr.decode()
+
+
+def test_evaluate_reports_published_bleu(shared):
+    hyp = shared("mt-outputs/opus-mt-ar-en.flores101-devtest.en")
+    ref = shared("flores101-devtest/flores101-devtest.eng")
+    proc = tarjama("evaluate", str(hyp), str(ref))
+    assert proc.returncode == 0, proc.stderr.decode()
+    out = proc.stdout.decode()
+    assert out.startswith("BLEU = 33.97") and "nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:" in out
+    assert "chrF2 = 61.03" in out
+    proc = tarjama("evaluate", str(hyp), str(ref), "--json")
+    scores = {s["metric"]: s["score"] for s in json.loads(proc.stdout)}
+    assert scores == {"BLEU": 33.97, "chrF2": 61.03}
+
+
+def test_evaluate_refuses_misaligned_files(tmp_path):
+    (tmp_path / "h").write_text("a\nb\n", encoding="utf-8")
+    (tmp_path / "r").write_text("a\n", encoding="utf-8")
+    proc = tarjama("evaluate", str(tmp_path / "h"), str(tmp_path / "r"))
+    assert proc.returncode == 2 and b"line-aligned" in proc.stderr
+
+
+def test_align_presegmented_ntrex_document(tmp_path, validate_tmx):
+    ar, en = FIXTURES / "ntrex" / "bbc.381790.ar.txt", FIXTURES / "ntrex" / "bbc.381790.en.txt"
+    lines_en = en.read_text(encoding="utf-8").splitlines()
+    merged = tmp_path / "merged.en.txt"
+    merged.write_text("\n".join(lines_en[:5] + [lines_en[5] + " " + lines_en[6]] + lines_en[7:]) + "\n", encoding="utf-8")
+    proc = tarjama("align", str(ar), str(merged), "--presegmented", "-o", str(tmp_path / "out"))
+    assert proc.returncode == 0, proc.stderr.decode()
+    rows = (tmp_path / "out" / "bbc.381790.ar.tsv").read_text(encoding="utf-8").splitlines()
+    lines_ar = ar.read_text(encoding="utf-8").splitlines()
+    assert rows[5] == f"{lines_ar[5]} {lines_ar[6]}\t{lines_en[5]} {lines_en[6]}"
+    assert [r.split("\t") for r in rows[:5]] == [[a, e] for a, e in zip(lines_ar[:5], lines_en[:5])]
+    assert len(rows) == len(lines_ar) - 1
+    root = validate_tmx(tmp_path / "out" / "bbc.381790.ar.tmx")
+    assert len(root.findall("body/tu")) == len(rows)
+    assert (tmp_path / "out" / "bbc.381790.ar.html").is_file()
+    assert b"15 beads" in proc.stderr
