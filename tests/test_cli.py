@@ -232,3 +232,50 @@ def test_align_presegmented_ntrex_document(tmp_path, validate_tmx):
     assert len(root.findall("body/tu")) == len(rows)
     assert (tmp_path / "out" / "bbc.381790.ar.html").is_file()
     assert b"15 beads" in proc.stderr
+
+
+def test_check_flags_a_real_degenerate_line_and_prints_a_summary(tmp_path):
+    qa = FIXTURES / "qa"
+    source = tmp_path / "src.ar.txt"
+    target = tmp_path / "mt.en.txt"
+    source.write_text("قال إن 86% من السكان غادروا.\n" + (qa / "tico19-1315.ar.txt").read_text(encoding="utf-8") + "أصيب ٤٣٠ شخصا.\n", encoding="utf-8")
+    target.write_text("He said 86% of the population had left.\n" + (qa / "tico19-1315.mt.en.txt").read_text(encoding="utf-8") + "43 people were injured.\n", encoding="utf-8")
+    proc = tarjama("check", str(source), str(target), "-o", str(tmp_path / "out"), "--to", "tsv")
+    assert proc.returncode == 0, proc.stderr.decode()
+    lines = proc.stdout.decode().splitlines()
+    assert [line.split("\t")[0] for line in lines] == ["2", "3"]
+    assert "repetition" in lines[0] and lines[1] == "3\tnumbers: missing 430; extra 43"
+    assert proc.stderr.decode().strip() == "2 segments flagged: 2 numbers, 1 length, 1 repetition"
+    rows = (tmp_path / "out" / "src.ar.tsv").read_text(encoding="utf-8").splitlines()
+    assert [len(r.split("\t")) for r in rows] == [3, 3, 3] and rows[0].endswith("\t")
+
+
+def test_check_refuses_files_of_different_length(tmp_path):
+    (tmp_path / "a").write_text("أ\nب\n", encoding="utf-8")
+    (tmp_path / "b").write_text("a\n", encoding="utf-8")
+    proc = tarjama("check", str(tmp_path / "a"), str(tmp_path / "b"))
+    assert proc.returncode == 2 and b"line-aligned" in proc.stderr
+
+
+def test_translate_with_glossary_flags_and_tsv_third_column(tiny_model, tmp_path):
+    glossary = tmp_path / "terms.tsv"
+    glossary.write_text("منطقة كورسك\tKursk region\n", encoding="utf-8")
+    proc = tarjama("translate", str(ARTICLE), "--model", str(tiny_model), "-o", str(tmp_path), "--to", "tsv,tmx", "--glossary", str(glossary))
+    assert proc.returncode == 0, proc.stderr.decode()
+    rows = [r.split("\t") for r in (tmp_path / "article.ar.tsv").read_text(encoding="utf-8").splitlines()]
+    assert all(len(r) == 3 for r in rows)
+    # the tiny model's nonsense never says "Kursk region": the three title lines carry the glossary flag
+    assert all("glossary: منطقة كورسك → Kursk region" in r[2] for r in rows[:3])
+    summary_line = proc.stderr.decode().strip().splitlines()[-1]
+    assert re.search(r"article\.ar\.txt: \d+ segments? flagged: .*3 glossary", summary_line), summary_line
+    tmx = (tmp_path / "article.ar.tmx").read_text(encoding="utf-8")
+    assert '<prop type="x-flags">' in tmx and "x-tarjama-qa" in tmx
+
+
+def test_bad_glossary_gives_one_line_and_exit_2(tiny_model, tmp_path):
+    glossary = tmp_path / "terms.tsv"
+    glossary.write_text("only-one-column\n", encoding="utf-8")
+    proc = tarjama("translate", str(ARTICLE), "--model", str(tiny_model), "-o", str(tmp_path / "out"), "--glossary", str(glossary))
+    assert proc.returncode == 2
+    assert proc.stderr.decode().strip() == "tarjama: error: terms.tsv:1: expected 'arabic<TAB>english[<TAB>dnt]'"
+    assert not (tmp_path / "out").exists()

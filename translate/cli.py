@@ -50,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"), help="where to run the model (default: auto)")
     p.add_argument("--beam", type=_positive_int, default=None, metavar="N", help="beam size (default: the model's own, 4 for the Helsinki models)")
     p.add_argument("--batch-size", type=_positive_int, default=16, metavar="N", help="sentences per batch (default: 16)")
+    p.add_argument("--glossary", metavar="FILE.tsv", help="terminology to check: arabic<TAB>english[<TAB>dnt] per line")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
 
     p = sub.add_parser("segment", help="split a text into sentences, one per line, a blank line between paragraphs")
@@ -63,6 +64,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--presegmented", action="store_true", help="every input line is one segment; blank lines separate paragraphs")
     p.add_argument("--to", default="tmx,html,tsv", metavar="FORMATS", help=f"comma-separated outputs from {','.join(ALIGN_FORMATS)} (default: tmx,html,tsv)")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+
+    p = sub.add_parser("check", help="flag suspicious segments of a line-by-line translation (numbers, leftovers, repetition, …)")
+    p.add_argument("source", metavar="SOURCE", help="the Arabic text, one segment per line")
+    p.add_argument("target", metavar="TARGET", help="its English translation, line-aligned with SOURCE")
+    p.add_argument("--glossary", metavar="FILE.tsv", help="terminology to check: arabic<TAB>english[<TAB>dnt] per line")
+    p.add_argument("-o", "--output-dir", default=None, metavar="OUTDIR", help="also write the checked pairs (see --to)")
+    p.add_argument("--to", default="tsv,html", metavar="FORMATS", help=f"outputs with -o, from {','.join(TRANSLATE_FORMATS)} (default: tsv,html)")
+    p.add_argument("-q", "--quiet", action="store_true", help="print no summary line")
 
     p = sub.add_parser("evaluate", help="score a translation against a reference with sacrebleu BLEU and chrF")
     p.add_argument("hypothesis", metavar="HYPOTHESIS", help="system output, one segment per line")
@@ -108,16 +117,59 @@ def cmd_translate(args: argparse.Namespace) -> int:
         raise TarjamaError(f"several inputs would write the same outputs ({', '.join(clashes)}); translate them into different -o folders")
     # Every input is read and checked before the model is loaded: a bad file fails in a second.
     documents = [segment_document(read_text(path), "ar", name=stem) for path, stem in zip(args.inputs, stems)]
+    glossary = _glossary(args.glossary)
 
     from translate.pipeline import translate_document
+    from translate.qa import summary
     from translate.translation import load_translator
 
     translator = load_translator(args.model, device=args.device, beam=args.beam, batch_size=args.batch_size)
     outdir = Path(args.output_dir)
     for path, stem, document in zip(args.inputs, stems, documents):
-        alignment = translate_document(document, translator)
+        alignment = translate_document(document, translator, glossary=glossary)
         written = write_outputs(alignment, outdir, stem, formats)
         _say(args, f"{path}: {len(document.segments)} segments → {', '.join(str(w) for w in written)}")
+        _say(args, f"{path}: {summary(alignment.beads) or 'no segment flagged'}")
+    return 0
+
+
+def _glossary(path: str | None):
+    if path is None:
+        return None
+    from translate.qa import load_glossary
+
+    return load_glossary(path)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from translate.model import ParagraphKind, assemble_document
+    from translate.pipeline import check_translation
+    from translate.qa import summary
+
+    if args.source == STDIN and args.target == STDIN:
+        raise TarjamaError("stdin (-) can be read only once")
+    formats = None
+    if args.output_dir is not None:
+        from translate.export import parse_formats
+
+        formats = parse_formats(args.to, TRANSLATE_FORMATS)
+    source_lines = read_text(args.source).splitlines()
+    target_lines = read_text(args.target).splitlines()
+    if len(source_lines) != len(target_lines):
+        raise TarjamaError(f"{args.source} has {len(source_lines)} lines but {args.target} has {len(target_lines)}; they must be line-aligned")
+    glossary = _glossary(args.glossary)
+    # One segment per line, empty lines included, so that bead n is line n.
+    source = assemble_document("ar", [(ParagraphKind.BODY, [line.strip()]) for line in source_lines], output_stem(args.source))
+    target = assemble_document("en", [(ParagraphKind.BODY, [line.strip()]) for line in target_lines], output_stem(args.target))
+    alignment = check_translation(source, target, glossary)
+    for number, bead in enumerate(alignment.beads, start=1):
+        if bead.flags:
+            print(f"{number}\t{'; '.join(bead.flags)}")
+    if formats:
+        from translate.export import write_outputs
+
+        write_outputs(alignment, Path(args.output_dir), output_stem(args.source), formats)
+    _say(args, summary(alignment.beads) or "no segment flagged")
     return 0
 
 
@@ -174,7 +226,13 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"translate": cmd_translate, "segment": cmd_segment, "align": cmd_align, "evaluate": cmd_evaluate}
+COMMANDS = {
+    "translate": cmd_translate,
+    "segment": cmd_segment,
+    "align": cmd_align,
+    "check": cmd_check,
+    "evaluate": cmd_evaluate,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

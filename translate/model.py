@@ -139,6 +139,7 @@ class Provenance:
     model_id: str | None = None
     model_revision: str | None = None
     decoding: str | None = None
+    qa: str | None = None
     created: datetime = field(default_factory=lambda: datetime.now(timezone.utc).replace(microsecond=0))
 
     def items(self) -> list[tuple[str, str]]:
@@ -150,6 +151,7 @@ class Provenance:
             ("decoding", self.decoding),
             ("segmenter", self.segmenter),
             ("aligner", self.aligner),
+            ("qa", self.qa),
             ("created", self.created.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")),
         ]
         return [(k, v) for k, v in pairs if v]

@@ -16,6 +16,7 @@ from translate import __version__
 from translate.alignment import GaleChurchAligner, align_documents, pair_translations
 from translate.alignment.pairing import PAIRING_SIGNATURE
 from translate.model import Alignment, Document, Origin, Provenance, assemble_document
+from translate.qa import Glossary, check_alignment
 from translate.segmentation import signature as segmenter_signature
 
 
@@ -29,8 +30,10 @@ class Translator(Protocol):
     def translate(self, sentences: Sequence[str]) -> list[str]: ...
 
 
-def translate_document(source: Document, translator: Translator, target_lang: str = "en") -> Alignment:
-    """Translate every segment and keep the article's paragraph and heading structure."""
+def translate_document(
+    source: Document, translator: Translator, target_lang: str = "en", glossary: Glossary | None = None
+) -> Alignment:
+    """Translate every segment, keep the article's paragraph and heading structure, and flag what to review."""
     translations = translator.translate([s.text for s in source.segments])
     target = assemble_document(
         target_lang,
@@ -45,7 +48,7 @@ def translate_document(source: Document, translator: Translator, target_lang: st
         model_revision=translator.revision,
         decoding=translator.decoding,
     )
-    return Alignment(source, target, pair_translations(source, target, Origin.MT), provenance)
+    return check_alignment(Alignment(source, target, pair_translations(source, target, Origin.MT), provenance), glossary)
 
 
 def align_translation(source: Document, target: Document, presegmented: bool = False) -> Alignment:
@@ -57,3 +60,9 @@ def align_translation(source: Document, target: Document, presegmented: bool = F
         segmenter = f"{segmenter_signature(source.lang)}; {segmenter_signature(target.lang)}"
     provenance = Provenance(tool_version=__version__, segmenter=segmenter, aligner=aligner.signature)
     return Alignment(source, target, align_documents(source, target, aligner), provenance)
+
+
+def check_translation(source: Document, target: Document, glossary: Glossary | None = None) -> Alignment:
+    """QA of an existing line-by-line translation: segment i of the target translates segment i of the source."""
+    provenance = Provenance(tool_version=__version__, segmenter="presegmented (one segment per line)", aligner=PAIRING_SIGNATURE)
+    return check_alignment(Alignment(source, target, pair_translations(source, target, Origin.HUMAN), provenance), glossary)

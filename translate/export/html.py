@@ -14,6 +14,7 @@ from html import escape
 from translate import TOOL_NAME, __version__
 from translate.export.base import Exporter, xml_safe
 from translate.model import Alignment, Bead, Document, ParagraphKind
+from translate.qa import FLAGS
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,7 @@ _LEGEND = (
     ),
     ("Bead", "how many source and target sentences are paired, e.g. 2-1"),
     ("Striped cell", "no counterpart: the sentence was left unpaired"),
-    ("Yellow row", "flagged by the aligner; its flags are listed in the last column"),
+    ("Yellow row", "flagged for review; its flags are listed in the last column and explained under Flags"),
     ("Thick line", "a new source paragraph starts"),
     ("Bold cell", "a heading"),
     ("Dashed outline", "invisible control characters were removed from the text"),
@@ -188,9 +189,11 @@ class _Page:
         provenance = "".join(
             f"<dt>{self.esc(key)}</dt><dd>{self.esc(value)}</dd>" for key, value in self.alignment.provenance.items()
         )
+        flags = "".join(f"<dt>{escape(name)}</dt><dd>{escape(meaning, quote=False)}</dd>" for name, meaning in FLAGS.items())
         return (
             "<footer>\n"
             f"<h2>Legend</h2>\n<dl>{legend}</dl>\n"
+            f"<h2>Flags</h2>\n<dl>{flags}</dl>\n"
             f"<h2>Provenance</h2>\n<dl>{provenance}</dl>\n"
             "</footer>"
         )

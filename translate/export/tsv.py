@@ -2,6 +2,8 @@
 
 Beads without a counterpart keep their line (with one empty column), so that
 line n is bead n everywhere: in the review page and as the TMX ``tuid``.
+When QA checks ran (``tarjama translate``, ``tarjama check``) a third column
+lists each bead's flags, separated by ``; ``.
 """
 
 from __future__ import annotations
@@ -20,8 +22,11 @@ class TsvExporter(Exporter):
     name = "tsv"
 
     def render(self, alignment: Alignment) -> str:
+        with_flags = alignment.provenance.qa is not None
         return "".join(
-            f"{_cell(alignment.source_text(bead))}\t{_cell(alignment.target_text(bead))}\n"
+            f"{_cell(alignment.source_text(bead))}\t{_cell(alignment.target_text(bead))}"
+            + (f"\t{_cell('; '.join(bead.flags))}" if with_flags else "")
+            + "\n"
             for bead in alignment.beads
         )
 
