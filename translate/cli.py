@@ -105,18 +105,15 @@ def _say(args: argparse.Namespace, message: str) -> None:
 
 
 def cmd_translate(args: argparse.Namespace) -> int:
+    import time
+
     from translate.export import parse_formats, write_outputs
-    from translate.segmentation import segment_document
+    from translate.inputs import collect_inputs, load_document
 
     formats = parse_formats(args.to, TRANSLATE_FORMATS)
-    if args.inputs.count(STDIN) > 1:
-        raise TarjamaError("stdin (-) can be read only once")
-    stems = [output_stem(p) for p in args.inputs]
-    clashes = sorted({s for s in stems if stems.count(s) > 1})
-    if clashes:
-        raise TarjamaError(f"several inputs would write the same outputs ({', '.join(clashes)}); translate them into different -o folders")
+    inputs = collect_inputs(args.inputs)
     # Every input is read and checked before the model is loaded: a bad file fails in a second.
-    documents = [segment_document(read_text(path), "ar", name=stem) for path, stem in zip(args.inputs, stems)]
+    documents = [load_document(item.path, "ar", name=Path(item.stem).name) for item in inputs]
     glossary = _glossary(args.glossary)
 
     from translate.pipeline import translate_document
@@ -125,12 +122,31 @@ def cmd_translate(args: argparse.Namespace) -> int:
 
     translator = load_translator(args.model, device=args.device, beam=args.beam, batch_size=args.batch_size)
     outdir = Path(args.output_dir)
-    for path, stem, document in zip(args.inputs, stems, documents):
+    rows = []
+    for item, document in zip(inputs, documents):
+        started = time.monotonic()
         alignment = translate_document(document, translator, glossary=glossary)
-        written = write_outputs(alignment, outdir, stem, formats)
-        _say(args, f"{path}: {len(document.segments)} segments → {', '.join(str(w) for w in written)}")
-        _say(args, f"{path}: {summary(alignment.beads) or 'no segment flagged'}")
+        written = write_outputs(alignment, outdir, item.stem, formats)
+        origins = [b.origin.value for b in alignment.beads]
+        flagged = sum(1 for b in alignment.beads if b.flags)
+        rows.append((item.path, len(document.segments), origins.count("tm"), origins.count("mt"), flagged, time.monotonic() - started))
+        _say(args, f"{item.path}: {len(document.segments)} segments → {', '.join(str(w) for w in written)}")
+        _say(args, f"{item.path}: {summary(alignment.beads) or 'no segment flagged'}")
+    if len(rows) > 1:
+        _say(args, _table(rows))
     return 0
+
+
+def _table(rows: list[tuple[str, int, int, int, int, float]]) -> str:
+    """The end-of-batch summary: what came from memory, what was translated, what to review."""
+    header = ("file", "segments", "from TM", "from MT", "flagged", "seconds")
+    total = ("total", *(sum(r[i] for r in rows) for i in range(1, 5)), sum(r[5] for r in rows))
+    cells = [header] + [(r[0], *(str(v) for v in r[1:5]), f"{r[5]:.1f}") for r in [*rows, total]]
+    width = max(len(c[0]) for c in cells)
+    lines = [f"{c[0]:<{width}}  " + "  ".join(f"{v:>8}" for v in c[1:]) for c in cells]
+    lines.insert(1, "-" * len(lines[0]))
+    lines.insert(len(lines) - 1, "-" * len(lines[0]))
+    return "\n".join(lines)
 
 
 def _glossary(path: str | None):

@@ -1,0 +1,104 @@
+"""Reading what translators are sent: text files, web pages, Word documents, whole folders.
+
+Each format has a module that extracts paragraphs and knows which are
+headings; ``load_document`` turns them into a segmented Document.  Nothing
+here imports torch, so every input is checked before a model is loaded.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from translate.errors import TarjamaError
+from translate.inputs.structure import document_from_paragraphs
+from translate.model import Document
+from translate.segmentation import segment_document
+from translate.textio import STDIN, read_text
+
+__all__ = ["SUFFIXES", "InputFile", "collect_inputs", "load_document"]
+
+SUFFIXES = (".txt", ".html", ".htm", ".docx")
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    """An input and the output stem it writes under -o (``sub/NAME`` for a file found in a folder)."""
+
+    path: str
+    stem: str
+
+
+def load_document(path: str, lang: str = "ar", name: str = "") -> Document:
+    suffix = Path(path).suffix.lower() if path != STDIN else ""
+    if suffix in (".html", ".htm"):
+        from translate.inputs.html import html_paragraphs
+
+        return document_from_paragraphs(html_paragraphs(_read_bytes(path), path), lang, name)
+    if suffix == ".docx":
+        from translate.inputs.docx import docx_paragraphs
+
+        return document_from_paragraphs(docx_paragraphs(_read_bytes(path), path), lang, name)
+    return segment_document(read_text(path), lang, name)
+
+
+def _read_bytes(path: str) -> bytes:
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise TarjamaError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise TarjamaError(f"{path}: is a directory") from None
+    except OSError as exc:
+        raise TarjamaError(f"{path}: cannot read ({exc.strerror})") from None
+    if not data.strip():
+        raise TarjamaError(f"{path}: the file is empty (no text to work on)")
+    return data
+
+
+def collect_inputs(arguments: list[str]) -> list[InputFile]:
+    """Expand folders, name every output uniquely, and never let a name leave the output folder."""
+    found: list[tuple[str, Path]] = []  # (path, stem as a relative path)
+    for argument in arguments:
+        if argument == STDIN:
+            found.append((STDIN, Path("stdin")))
+        elif Path(argument).is_dir():
+            root = Path(argument)
+            files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES and not _hidden(p, root))
+            if not files:
+                raise TarjamaError(f"{argument}: no input files ({', '.join(SUFFIXES)}) in this folder")
+            found.extend((str(p), p.relative_to(root).with_suffix("")) for p in files)
+        else:
+            found.append((argument, Path(_stem(Path(argument).name))))
+    if sum(1 for path, _ in found if path == STDIN) > 1:
+        raise TarjamaError("stdin (-) can be read only once")
+    stems = _unique([stem for _, stem in found], [path for path, _ in found])
+    return [InputFile(path, stem) for (path, _), stem in zip(found, stems)]
+
+
+def _stem(name: str) -> str:
+    stem, _, _ = name.rpartition(".")
+    return stem or name
+
+
+def _hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(root).parts)
+
+
+def _unique(stems: list[Path], paths: list[str]) -> list[str]:
+    """Two inputs called x.txt in different folders write a/x.* and b/x.*, not one over the other."""
+    counts = Counter(s.as_posix() for s in stems)
+    result = []
+    for stem, path in zip(stems, paths):
+        name = stem.as_posix()
+        if counts[name] > 1 and path != STDIN:
+            name = f"{Path(os.path.abspath(path)).parent.name}/{name}"
+        result.append(name)
+    if len(set(result)) != len(result):
+        raise TarjamaError("several inputs would write the same outputs; give them different names or -o folders")
+    for name in result:
+        if Path(name).is_absolute() or ".." in Path(name).parts:
+            raise TarjamaError(f"refusing output name {name!r}: it would leave the output folder")
+    return result
