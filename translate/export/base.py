@@ -18,6 +18,14 @@ from translate.textio import write_atomic
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def encodable(text: str) -> str:
+    """Lone surrogates (possible only through the Python API) become U+FFFD so UTF-8 output never fails."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
 def xml_safe(text: str) -> tuple[str, int]:
     """Return ``text`` without the characters XML 1.0 forbids, and how many were removed."""
     return _NOT_XML.subn("", text)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from translate.export.base import Exporter
+from translate.export.base import Exporter, encodable
 from translate.model import Alignment, Paragraph
 
 
@@ -19,4 +19,4 @@ class DraftExporter(Exporter):
 
 def _line(paragraph: Paragraph) -> str:
     """A line break inside a sentence would split its paragraph in two when the draft is read back."""
-    return " ".join(" ".join(s.text.splitlines()) for s in paragraph.segments)
+    return encodable(" ".join(" ".join(s.text.splitlines()) for s in paragraph.segments))

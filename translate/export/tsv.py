@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from translate.export.base import Exporter
+from translate.export.base import Exporter, encodable
 from translate.model import Alignment
 
 # Tab and every character that str.splitlines() or a spreadsheet takes as a
@@ -32,4 +32,4 @@ class TsvExporter(Exporter):
 
 
 def _cell(text: str) -> str:
-    return _BREAKS.sub(" ", text)
+    return _BREAKS.sub(" ", encodable(text))

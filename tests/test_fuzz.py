@@ -1,0 +1,92 @@
+"""No input can crash tarjama or corrupt its output: the whole pipeline (model aside) on arbitrary text.
+
+The model is replaced by a deterministic function of the source, not to fake
+translation but because a translation's wording plays no part in what is
+tested here: that every stage accepts anything and every output stays valid.
+"""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from translate import __version__
+from translate.alignment import GaleChurchAligner, pair_translations
+from translate.export import EXPORTERS
+from translate.model import Alignment, Origin, Paragraph, Provenance, assemble_document
+from translate.qa import check_alignment
+from translate.segmentation import segment_document
+
+DTD = etree.DTD(str(Path(__file__).resolve().parent / "fixtures" / "tmx14.dtd"))
+
+# Everything, surrogates and controls included, plus the characters that break naive exporters.
+NASTY = st.sampled_from(["<script>alert(1)</script>", "]]>", "&amp;", "&", "\u200f", "\u200e", "\u061c", "\x00", "\x0b", "\ufeff", "\r\n", "\n\n\n", ". ", "؟ ", '"', "'", "\ud800"])
+TEXT = st.lists(st.one_of(st.text(alphabet=st.characters(), max_size=40), NASTY), max_size=12).map("".join)
+ARABIC = st.text(alphabet=st.sampled_from("ابتثجحخدذرزسشصضطظعغفقكلمنهوي ء.،؟!\"«»٠١٢٣ 0123456789%\n"), max_size=300)
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+
+
+def _pipeline(text: str) -> Alignment:
+    source = segment_document(text, "ar", name="fuzz")
+    # Stand-in for the model: any function of the source does; reversing keeps every odd character.
+    target = assemble_document("en", [(p.kind, [s.text[::-1] for s in p.segments]) for p in source.paragraphs], "fuzz.en")
+    provenance = Provenance(__version__, "tarjama-rules/1", "one-to-one", model_id="<m&>", model_revision="]]>")
+    return check_alignment(Alignment(source, target, pair_translations(source, target, Origin.MT), provenance))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(TEXT, ARABIC))
+def test_every_exporter_accepts_any_text_and_stays_valid(text):
+    alignment = _pipeline(text)
+    source_chars = "".join(text.split())
+    assert "".join("".join(s.text for s in alignment.source.segments).split()) == source_chars, "segmentation lost a character"
+    for name, exporter in EXPORTERS.items():
+        rendered = exporter.render(alignment)
+        rendered.encode("utf-8")  # no lone surrogate survives
+        if name == "tmx":
+            root = etree.fromstring(rendered.encode("utf-8"), etree.XMLParser(no_network=True))
+            assert DTD.validate(root), DTD.error_log.filter_from_errors()
+            assert len(root.findall("body/tu")) == len(alignment.beads)
+        elif name == "html":
+            parser = _Collector()
+            parser.feed(rendered)
+            assert "script" not in parser.tags
+            assert parser.tags.count("tr") == len(alignment.beads) + 1
+        elif name == "tsv":
+            assert rendered.count("\n") == len(alignment.beads)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.sampled_from(["ا", "a", "٣", " ", "ـ", "\u064b"]), st.integers(min_value=20_000, max_value=50_000))
+def test_very_long_lines_without_punctuation(unit, length):
+    text = (unit * length)[:length]
+    alignment = _pipeline(text)
+    assert sum(len(s.text) for s in alignment.source.segments) == len(text.strip())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(max_size=80), max_size=25), st.lists(st.text(max_size=80), max_size=25))
+def test_aligner_covers_every_sentence_once_in_order(source, target):
+    beads = GaleChurchAligner().align(source, target)
+    assert [i for b in beads for i in b.source] == list(range(len(source)))
+    assert [j for b in beads for j in b.target] == list(range(len(target)))
+    assert all(b.source or b.target for b in beads)
+    assert all(b.score is None or 0.0 <= b.score <= 1.0 for b in beads)
+
+
+def test_latin_only_and_empty_paragraphs():
+    alignment = _pipeline("Breaking news\n\n\n   \nThe U.S. economy grew 3.5% in 2024. Analysts were surprised.\n")
+    assert [p.kind.value for p in alignment.source.paragraphs] == ["heading", "body"]
+    assert isinstance(alignment.source.paragraphs[0], Paragraph)
