@@ -26,8 +26,11 @@ Peers get one paragraph (line) at a time, as a CAT tool segments paragraphs; our
 whole article through ``segment_document``, as ``tarjama segment`` does.
 
 Gold: each line of the data is one gold sentence ("raw").  A few lines hold two
-sentences; GOLD_SPLITS lists them with the sentences they hold, and the "fixed" scores use
-that corrected gold.  The segmenter's rules never mention these lines.
+sentences; tests/fixtures/segmentation-gold-splits.tsv lists them with where they split, and
+the "fixed" scores use that corrected gold.  ``--review SET LANG`` shows how that list was
+made: every line on which ours, SRX, ICU or sentencex splits; where all four split at the
+same places the row is taken as it is ("agreed"), every other line was read and decided by
+hand ("reviewed"; a line left out keeps the raw gold, one sentence).  The segmenter's rules never mention these lines.
 """
 
 from __future__ import annotations
@@ -46,11 +49,32 @@ from translate.segmentation.evaluation import Article, Span, build_articles, eva
 
 DATA = ROOT.parent / "shared" / "data"
 
-GOLD_SPLITS: dict[tuple[str, str], dict[int, list[str]]] = {
-    # (set, lang) -> {0-based line number: the sentences the line holds}
-    # Each entry is a line whose translator (or the source) put two sentences on one line;
-    # found by reading every line on which any segmenter in this benchmark split.
-}
+GOLD_FILE = ROOT / "tests" / "fixtures" / "segmentation-gold-splits.tsv"
+"""Data lines that hold more than one sentence, and where they split (see its header)."""
+
+
+def gold_splits() -> dict[tuple[str, str], dict[int, list[int]]]:
+    """(set, lang) -> {0-based line number: offsets where its further sentences start}.
+
+    Read from GOLD_FILE; the first characters of each sentence are checked against the
+    data, so that a changed data file cannot silently shift the gold.
+    """
+    splits: dict[tuple[str, str], dict[int, list[int]]] = {}
+    cache: dict[tuple[str, str], list[str]] = {}
+    for row in GOLD_FILE.read_text(encoding="utf-8").splitlines():
+        if not row.strip() or row.startswith("#"):
+            continue
+        set_name, lang, number, offsets, starts, _how = row.split("\t")
+        if (set_name, lang) not in cache:
+            cache[set_name, lang] = read_lines(DATA / SETS[set_name]["files"][lang])
+        line = cache[set_name, lang][int(number) - 1].strip()
+        cuts = [int(x) for x in offsets.split(",")]
+        for cut, start in zip(cuts, starts.split(" | "), strict=True):
+            if not line[cut:].startswith(start):
+                raise ValueError(f"{GOLD_FILE.name}: {set_name} {lang} line {number} does not split at {cut} before {start!r}")
+        splits.setdefault((set_name, lang), {})[int(number) - 1] = cuts
+    return splits
+
 
 Segmenter = Callable[[str], list[Span]]
 
@@ -87,7 +111,7 @@ SETS: dict[str, dict] = {
 def load(name: str, lang: str, fixed: bool) -> list[Article]:
     spec = SETS[name]
     lines = read_lines(DATA / spec["files"][lang])
-    splits = GOLD_SPLITS.get((name, lang), {}) if fixed else {}
+    splits = gold_splits().get((name, lang), {}) if fixed else {}
     return build_articles(lines, spec["ids"](), seed=spec["seed"], headline=spec["headline"], gold_splits=splits)
 
 
@@ -206,6 +230,27 @@ def speed(segment: Segmenter, articles: list[Article], budget: float) -> float:
     return size / best / 1e6
 
 
+def review(set_name: str, lang: str) -> None:
+    """Print candidate gold rows: agreed splits as TSV rows, the other lines to read by hand."""
+    lines = read_lines(DATA / SETS[set_name]["files"][lang])
+    voters = ["tarjama", "srx", "icu", "sentencex"]
+    segmenters = {name: PEERS[name](lang) for name in voters}
+    for number, line in enumerate(lines, 1):
+        line = line.strip()
+        cuts = {name: tuple(s for s, _ in segmenters[name](line + "\n")[1:]) for name in voters}
+        if not any(cuts.values()):
+            continue
+        if len(set(cuts.values())) == 1:
+            offsets = cuts["tarjama"]
+            starts = " | ".join(line[c : c + 12] for c in offsets)
+            print(f"{set_name}\t{lang}\t{number}\t{','.join(map(str, offsets))}\t{starts}\tagreed")
+            continue
+        print(f"# REVIEW {set_name} {lang} {number}: {line}")
+        for cut in sorted({c for v in cuts.values() for c in v}):
+            who = ",".join(n for n in voters if cut in cuts[n])
+            print(f"#   {cut} [{who}] ...{line[max(0, cut - 40) : cut]} || {line[cut : cut + 30]}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--only", nargs="*", choices=list(PEERS), help="segmenters to run (default: all)")
@@ -213,7 +258,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--langs", nargs="*", choices=["ar", "en"], default=["ar", "en"])
     parser.add_argument("--budget", type=float, default=2.0, help="seconds of timing per segmenter and language")
     parser.add_argument("--no-speed", action="store_true")
+    parser.add_argument("--review", nargs=2, metavar=("SET", "LANG"), help="print candidate gold splits and exit")
     args = parser.parse_args(argv)
+    if args.review:
+        review(*args.review)
+        return 0
     if not DATA.is_dir():
         print(f"needs {DATA} (the shared data beside the checkout)", file=sys.stderr)
         return 2
@@ -229,8 +278,8 @@ def main(argv: list[str] | None = None) -> int:
                 break
     available = [n for n in names if (n, args.langs[0]) in segmenters]
     print("segmenters: " + ", ".join(f"{n} ({version(n)})" for n in available))
-    splits = sum(len(v) for v in GOLD_SPLITS.values())
-    print(f"gold: raw = one sentence per data line; fixed = {splits} lines split as listed in GOLD_SPLITS")
+    counts = ", ".join(f"{s} {l} {len(v)}" for (s, l), v in gold_splits().items())
+    print(f"gold: raw = one sentence per data line; fixed = lines split as {GOLD_FILE.relative_to(ROOT)} lists ({counts})")
     print()
 
     header = f"{'set':<7} {'lang':<4} {'segmenter':<10} {'sents':>6} {'P':>7} {'R':>7} {'F1 raw':>7} {'F1 fixed':>8}"

@@ -59,7 +59,7 @@ def build_article(
     *,
     headline: bool = True,
     max_sentences: int = 4,
-    gold_splits: Mapping[int, Sequence[str]] | None = None,
+    gold_splits: Mapping[int, Sequence[int]] | None = None,
 ) -> Article:
     """Join a document's lines as a scraped article.
 
@@ -68,9 +68,9 @@ def build_article(
     separated by a blank line.  A line without final punctuation (a
     subheading, a list item) always ends its paragraph.
 
-    ``gold_splits`` maps a line's index in ``lines`` to the sentences it
-    really holds (they must join with one space to the line): the data's
-    lines are translation units, and a few hold two sentences.
+    ``gold_splits`` maps a line's index in ``lines`` to the offsets (in the
+    stripped line) where its further sentences start: the data's lines are
+    translation units, and some hold two sentences.
     """
     lines = [line.strip() for line in lines]
     splits = gold_splits or {}
@@ -94,12 +94,15 @@ def build_article(
     pos = 0
     for paragraph in paragraphs:
         for index in paragraph:
-            parts = splits.get(index, [lines[index]])
-            if " ".join(parts) != lines[index]:
-                raise ValueError(f"{name}: gold split of line {index} does not rebuild it")
-            for part in parts:
-                gold.append((pos, pos + len(part)))
-                pos += len(part) + 1
+            line = lines[index]
+            bounds = [0, *splits.get(index, ()), len(line)]
+            for start, end in zip(bounds, bounds[1:]):
+                piece = line[start:end]
+                if not piece.strip() or not 0 < end - start:
+                    raise ValueError(f"{name}: gold split of line {index} at {bounds[1:-1]} leaves an empty sentence")
+                left = start + len(piece) - len(piece.lstrip())
+                gold.append((pos + left, pos + left + len(piece.strip())))
+            pos += len(line) + 1
         pos += 1  # the space after a paragraph's last sentence is "\n\n"
     text = "\n\n".join(" ".join(lines[i] for i in p) for p in paragraphs) + "\n"
     return Article(name, text, tuple(gold))
@@ -124,7 +127,7 @@ def build_articles(
     seed: int,
     headline: bool,
     max_sentences: int = 4,
-    gold_splits: Mapping[int, Sequence[str]] | None = None,
+    gold_splits: Mapping[int, Sequence[int]] | None = None,
 ) -> list[Article]:
     """Every document of a line-aligned test set as an article.
 
