@@ -255,9 +255,9 @@ def test_unsupported_language() -> None:
 
 def test_signature() -> None:
     assert SEGMENTER_NAME == "tarjama-rules"
-    assert SEGMENTER_VERSION == "1"
-    assert signature("ar") == "tarjama-rules/1 lang=ar paragraphs=lines"
-    assert signature("en") == "tarjama-rules/1 lang=en paragraphs=lines"
+    assert SEGMENTER_VERSION == "2"
+    assert signature("ar") == "tarjama-rules/2 lang=ar paragraphs=lines"
+    assert signature("en") == "tarjama-rules/2 lang=en paragraphs=lines"
 
 
 # --- properties -----------------------------------------------------------------

@@ -126,6 +126,10 @@ AR_ATTRIBUTION = frozenset(
 )
 """'"يوجد قرش في المياه!" كما أضاف هاميل.' is one sentence: the quote is attributed after it."""
 
+AR_PARTICIPLES = frozenset("قائلا قائلة مضيفا مضيفة متسائلا متسائلة مشيرا مشيرة موضحا موضحة".split())
+"""'"…؟" قائلًا: "…"' is one sentence: these adverbial participles ("saying", "adding")
+never open one, even before a colon.  Looked up without diacritics (قائلًا is قائلا)."""
+
 ATTRIBUTION = {"en": EN_ATTRIBUTION, "ar": AR_ATTRIBUTION}
 ATTRIBUTION_WORDS = 3
 """The speech verb of an attribution comes within this many words after the quote ("Al-Sayib asked, ...")."""
@@ -133,6 +137,14 @@ ATTRIBUTION_WORDS = 3
 ELLIPSIS_SPLITS = {"en": True, "ar": False}
 """In the Arabic test sets every ellipsis marks a pause inside a sentence;
 English marks a new sentence with a capital letter, so there it may split."""
+
+GLUED_TERMINATORS = ".!?؟"
+"""Scraped Arabic often loses the space after a sentence ("في 23 يناير 2020.كما ابتكرت"):
+one of these between two words, the second Arabic, is a candidate boundary too."""
+
+GLUED_MIN_LETTERS = 2
+"""Both words around a glued period need this many letters or digits: "ص.ب" and "ق.م"
+are abbreviations, "2020.كما" and "المرض.تتمثل" are two sentences."""
 
 _LIST_MARKER = re.compile(r"[0-9٠-٩]{1,3}|[ivxIVX]{1,4}|\w")
 """Tokens that number a list item when they open a line ("1. ", "iv. ", "أ. ")."""
@@ -204,11 +216,25 @@ def starts_sentence(kind: Kind, next_word: str, lang: str) -> bool:
     if kind is Kind.BEFORE_NUMBER:
         return not (next_word[:1].isdigit() or next_word.startswith("#"))
     if kind is Kind.FINAL_CAPABLE:
-        return next_word in EN_SENTENCE_STARTERS
+        return next_word.rstrip(CONTINUATION) in EN_SENTENCE_STARTERS  # "1 p.m. However, ..."
     if kind is Kind.LIST_END:
         first = next_word[:1]
         return first.isupper() or (lang == "ar" and is_arabic_letter(first))
     return False
+
+
+def is_glued_boundary(before: str, term: str, after: str) -> bool:
+    """Whether ``before`` + ``term`` + ``after`` with no space between is two sentences.
+
+    ``before`` is the text of the word in front of the terminator (back to the last
+    whitespace or period), ``after`` the word behind it, which starts with an Arabic letter.
+    """
+    if term != ".":
+        return True
+    core = before.rstrip(CLOSERS)
+    if sum(ch.isalnum() for ch in bare(core)) < GLUED_MIN_LETTERS:
+        return False
+    return sum(ch.isalpha() for ch in bare(after)) >= GLUED_MIN_LETTERS
 
 
 def is_attribution(following: list[str], lang: str) -> bool:
@@ -226,6 +252,8 @@ def is_attribution(following: list[str], lang: str) -> bool:
         core = plain.strip(OPENERS + CLOSERS + CONTINUATION + TERMINATORS)
         if index == 0 and lang == "en" and core in EN_SENTENCE_STARTERS:
             return False
+        if index == 0 and core in AR_PARTICIPLES:
+            return True
         if core in verbs:
             return not plain.endswith(":")
         if not plain[-1:].isalnum():

@@ -15,12 +15,15 @@ from translate.model import Document, Paragraph, ParagraphKind, Segment
 from translate.segmentation import rules
 
 SEGMENTER_NAME = "tarjama-rules"
-SEGMENTER_VERSION = "1"
+SEGMENTER_VERSION = "2"
 
+_ARABIC_LETTER = "\u0621-\u063a\u0641-\u064a\u0671-\u06d3\u06fa-\u06fc"
 _CANDIDATE = re.compile(
-    f"(?P<term>[{re.escape(rules.TERMINATORS)}]+)(?P<close>[{re.escape(rules.CLOSERS)}]*)(?=\\s)"
+    f"(?P<term>[{re.escape(rules.TERMINATORS)}]+)(?:(?P<close>[{re.escape(rules.CLOSERS)}]*)(?=\\s)|(?=[{_ARABIC_LETTER}]))"
 )
-"""Final punctuation (and closing quotes) followed by whitespace: every possible boundary."""
+"""Every possible boundary: final punctuation (and closing quotes) followed by whitespace,
+or a terminator glued between a word and an Arabic letter (a lost space)."""
+_WORD_END = re.compile(f"[\\s{re.escape(rules.TERMINATORS)}]")
 
 _NON_SPACE = re.compile(r"\S")
 _TOKEN_WINDOW = 40
@@ -97,11 +100,31 @@ def _is_boundary(text: str, match: re.Match[str], nxt: int, first: int, lang: st
     return rules.starts_sentence(kind, word, lang)
 
 
+def _is_glued_boundary(text: str, match: re.Match[str]) -> bool:
+    term = match.group("term")
+    begin, end = match.start(), match.end()
+    if len(term) > 1 or term not in rules.GLUED_TERMINATORS or not begin:
+        return False
+    if not (text[begin - 1].isalnum() or text[begin - 1] in rules.CLOSERS):
+        return False
+    start = begin
+    floor = max(0, begin - _TOKEN_WINDOW)
+    while start > floor and not (text[start - 1].isspace() or text[start - 1] in rules.TERMINATORS):
+        start -= 1
+    stop = _WORD_END.search(text, end, min(len(text), end + _TOKEN_WINDOW))
+    after = text[end : stop.start() if stop else min(len(text), end + _TOKEN_WINDOW)]
+    return rules.is_glued_boundary(text[start:begin], term, after)
+
+
 def _boundaries(text: str, lang: str) -> Iterator[int]:
     first = _NON_SPACE.search(text)
     if first is None:
         return
     for match in _CANDIDATE.finditer(text):
+        if match.group("close") is None:  # glued to the next word
+            if _is_glued_boundary(text, match):
+                yield match.end()
+            continue
         nxt = _NON_SPACE.search(text, match.end())
         if nxt is not None and _is_boundary(text, match, nxt.start(), first.start(), lang):
             yield match.end()
