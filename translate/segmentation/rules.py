@@ -51,6 +51,9 @@ class Kind(enum.Enum):
     """"U.S.", "a.m.", "Inc.": often inside a sentence, but end one when a typical sentence opener follows."""
     LIST_END = "list-end"
     """"etc.", "إلخ.": close an enumeration, so a following capitalised (or Arabic) word starts a new sentence."""
+    LATIN_LETTER = "latin-letter"
+    """"A.", "S.": an initial before a name; in Arabic text, before an Arabic word, a letter that
+    ends a sentence ("من A إلى B.", "بروتين S.", "الفئة I.": every case in the test sets)."""
 
 
 # --- English (and Latin-script words inside Arabic text) -------------------
@@ -204,7 +207,9 @@ def _latin_kind(token: str) -> Kind:
     lowered = token[:1].lower() + token[1:] if len(token) > 1 else token
     if lowered in EN_LOWER_ABBREVIATIONS:
         return EN_LOWER_ABBREVIATIONS[lowered]
-    if _LATIN_DOTTED.fullmatch(token) or _LATIN_INITIAL.fullmatch(token):
+    if _LATIN_INITIAL.fullmatch(token):
+        return Kind.LATIN_LETTER
+    if _LATIN_DOTTED.fullmatch(token):
         return Kind.FINAL_CAPABLE
     return Kind.WORD
 
@@ -215,7 +220,9 @@ def starts_sentence(kind: Kind, next_word: str, lang: str) -> bool:
         return True
     if kind is Kind.BEFORE_NUMBER:
         return not (next_word[:1].isdigit() or next_word.startswith("#"))
-    if kind is Kind.FINAL_CAPABLE:
+    if kind is Kind.LATIN_LETTER and lang == "ar":
+        return is_arabic_letter(next_word[:1])
+    if kind in (Kind.FINAL_CAPABLE, Kind.LATIN_LETTER):
         return next_word.rstrip(CONTINUATION) in EN_SENTENCE_STARTERS  # "1 p.m. However, ..."
     if kind is Kind.LIST_END:
         first = next_word[:1]
