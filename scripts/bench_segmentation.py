@@ -45,7 +45,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from translate.segmentation import segment_document  # noqa: E402
-from translate.segmentation.evaluation import Article, Span, build_articles, evaluate, read_lines  # noqa: E402
+from translate.segmentation.evaluation import (  # noqa: E402
+    Article,
+    Span,
+    build_articles,
+    evaluate,
+    read_gold_splits,
+    read_lines,
+)
 
 DATA = ROOT.parent / "shared" / "data"
 
@@ -54,26 +61,8 @@ GOLD_FILE = ROOT / "tests" / "fixtures" / "segmentation-gold-splits.tsv"
 
 
 def gold_splits() -> dict[tuple[str, str], dict[int, list[int]]]:
-    """(set, lang) -> {0-based line number: offsets where its further sentences start}.
-
-    Read from GOLD_FILE; the first characters of each sentence are checked against the
-    data, so that a changed data file cannot silently shift the gold.
-    """
-    splits: dict[tuple[str, str], dict[int, list[int]]] = {}
-    cache: dict[tuple[str, str], list[str]] = {}
-    for row in GOLD_FILE.read_text(encoding="utf-8").splitlines():
-        if not row.strip() or row.startswith("#"):
-            continue
-        set_name, lang, number, offsets, starts, _how = row.split("\t")
-        if (set_name, lang) not in cache:
-            cache[set_name, lang] = read_lines(DATA / SETS[set_name]["files"][lang])
-        line = cache[set_name, lang][int(number) - 1].strip()
-        cuts = [int(x) for x in offsets.split(",")]
-        for cut, start in zip(cuts, starts.split(" | "), strict=True):
-            if not line[cut:].startswith(start):
-                raise ValueError(f"{GOLD_FILE.name}: {set_name} {lang} line {number} does not split at {cut} before {start!r}")
-        splits.setdefault((set_name, lang), {})[int(number) - 1] = cuts
-    return splits
+    """(set, lang) -> {0-based line number: offsets where its further sentences start}."""
+    return read_gold_splits(GOLD_FILE, lambda set_name, lang: read_lines(DATA / SETS[set_name]["files"][lang]))
 
 
 Segmenter = Callable[[str], list[Span]]

@@ -166,3 +166,33 @@ def evaluate(articles: Iterable[Article], segment: Callable[[str], Iterable[Span
 
 def read_lines(path: Path) -> list[str]:
     return path.read_text(encoding="utf-8").splitlines()
+
+
+def read_gold_splits(
+    path: Path, lines: Callable[[str, str], Sequence[str]], sets: Iterable[str] | None = None
+) -> dict[tuple[str, str], dict[int, list[int]]]:
+    """Read a gold-splits table: (set, lang) -> {0-based line number: split offsets}.
+
+    Rows are ``set, lang, line (1-based), offsets, first characters of each further
+    sentence, how it was decided``, tab-separated; ``#`` starts a comment line.
+    ``lines(set, lang)`` gives the data's lines; each row is checked against them so
+    that a changed data file cannot silently shift the gold.  ``sets`` keeps only those sets.
+    """
+    wanted = None if sets is None else set(sets)
+    splits: dict[tuple[str, str], dict[int, list[int]]] = {}
+    cache: dict[tuple[str, str], Sequence[str]] = {}
+    for row in path.read_text(encoding="utf-8").splitlines():
+        if not row.strip() or row.startswith("#"):
+            continue
+        set_name, lang, number, offsets, starts, _how = row.split("\t")
+        if wanted is not None and set_name not in wanted:
+            continue
+        if (set_name, lang) not in cache:
+            cache[set_name, lang] = lines(set_name, lang)
+        line = cache[set_name, lang][int(number) - 1].strip()
+        cuts = [int(x) for x in offsets.split(",")]
+        for cut, start in zip(cuts, starts.split(" | "), strict=True):
+            if not line[cut:].startswith(start):
+                raise ValueError(f"{path.name}: {set_name} {lang} line {number} does not split at {cut} before {start!r}")
+        splits.setdefault((set_name, lang), {})[int(number) - 1] = cuts
+    return splits
