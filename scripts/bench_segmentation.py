@@ -290,8 +290,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.no_speed:
         return 0
     print()
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
-    print(f"speed on NTREX articles (MB/s of UTF-8 text, best pass; {os.cpu_count()} CPUs, load average {load}):")
+    loadavg = ", ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+    print(f"speed on NTREX articles (MB/s of UTF-8 text, best pass; {os.cpu_count()} CPUs, load average {loadavg}):")
     for lang in args.langs:
         articles = load("ntrex", lang, fixed=False)
         size = sum(len(a.text.encode("utf-8")) for a in articles)
