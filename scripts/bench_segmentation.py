@@ -251,7 +251,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--review", nargs=2, metavar=("SET", "LANG"), help="print candidate gold splits and exit")
     args = parser.parse_args(argv)
     if args.review:
-        review(*args.review)
+        try:
+            review(*args.review)
+        except ImportError as error:
+            print(f"--review needs every peer ({error}); pip install -e '.[bench]'", file=sys.stderr)
+            return 2
         return 0
     if not DATA.is_dir():
         print(f"needs {DATA} (the shared data beside the checkout)", file=sys.stderr)

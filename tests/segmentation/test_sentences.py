@@ -4,7 +4,12 @@ The REAL table copies lines of ../shared/data so that the suite runs without it:
 NTREX-128 (Microsoft, CC-BY-SA-4.0), FLORES-200 (Meta, CC-BY-SA-4.0) and
 TICO-19 (CC0-1.0).  Each row names its file and line number.  The expected
 segments are the correct sentences, which is not always the data's own line
-split (NTREX ar 204 and en 204 hold two sentences on one line).
+split (NTREX ar 204 and en 204 hold two sentences on one line).  Rows that name
+two lines ("706-707") join a line with the next one of its document, so that a
+case at a line's end is tested before a following sentence.
+
+RULES are hand-written cases for every boundary shape the rules know; GLUED
+are sentence ends whose space was lost (scraped Arabic).
 """
 
 from __future__ import annotations
