@@ -51,6 +51,9 @@ class Kind(enum.Enum):
     """"U.S.", "a.m.", "Inc.": often inside a sentence, but end one when a typical sentence opener follows."""
     LIST_END = "list-end"
     """"etc.", "إلخ.": close an enumeration, so a following capitalised (or Arabic) word starts a new sentence."""
+    LATIN_LETTER = "latin-letter"
+    """"A.", "S.": an initial before a name; in Arabic text, before an Arabic word, a letter that
+    ends a sentence ("من A إلى B.", "بروتين S.", "الفئة I.": every case in the test sets)."""
 
 
 # --- English (and Latin-script words inside Arabic text) -------------------
@@ -126,6 +129,10 @@ AR_ATTRIBUTION = frozenset(
 )
 """'"يوجد قرش في المياه!" كما أضاف هاميل.' is one sentence: the quote is attributed after it."""
 
+AR_PARTICIPLES = frozenset("قائلا قائلة مضيفا مضيفة متسائلا متسائلة مشيرا مشيرة موضحا موضحة".split())
+"""'"…؟" قائلًا: "…"' is one sentence: these adverbial participles ("saying", "adding")
+never open one, even before a colon.  Looked up without diacritics (قائلًا is قائلا)."""
+
 ATTRIBUTION = {"en": EN_ATTRIBUTION, "ar": AR_ATTRIBUTION}
 ATTRIBUTION_WORDS = 3
 """The speech verb of an attribution comes within this many words after the quote ("Al-Sayib asked, ...")."""
@@ -133,6 +140,14 @@ ATTRIBUTION_WORDS = 3
 ELLIPSIS_SPLITS = {"en": True, "ar": False}
 """In the Arabic test sets every ellipsis marks a pause inside a sentence;
 English marks a new sentence with a capital letter, so there it may split."""
+
+GLUED_TERMINATORS = ".!?؟"
+"""Scraped Arabic often loses the space after a sentence ("في 23 يناير 2020.كما ابتكرت"):
+one of these between two words, the second Arabic, is a candidate boundary too."""
+
+GLUED_MIN_LETTERS = 2
+"""Both words around a glued period need this many letters or digits: "ص.ب" and "ق.م"
+are abbreviations, "2020.كما" and "المرض.تتمثل" are two sentences."""
 
 _LIST_MARKER = re.compile(r"[0-9٠-٩]{1,3}|[ivxIVX]{1,4}|\w")
 """Tokens that number a list item when they open a line ("1. ", "iv. ", "أ. ")."""
@@ -192,7 +207,9 @@ def _latin_kind(token: str) -> Kind:
     lowered = token[:1].lower() + token[1:] if len(token) > 1 else token
     if lowered in EN_LOWER_ABBREVIATIONS:
         return EN_LOWER_ABBREVIATIONS[lowered]
-    if _LATIN_DOTTED.fullmatch(token) or _LATIN_INITIAL.fullmatch(token):
+    if _LATIN_INITIAL.fullmatch(token):
+        return Kind.LATIN_LETTER
+    if _LATIN_DOTTED.fullmatch(token):
         return Kind.FINAL_CAPABLE
     return Kind.WORD
 
@@ -203,12 +220,28 @@ def starts_sentence(kind: Kind, next_word: str, lang: str) -> bool:
         return True
     if kind is Kind.BEFORE_NUMBER:
         return not (next_word[:1].isdigit() or next_word.startswith("#"))
-    if kind is Kind.FINAL_CAPABLE:
-        return next_word in EN_SENTENCE_STARTERS
+    if kind is Kind.LATIN_LETTER and lang == "ar":
+        return is_arabic_letter(next_word[:1])
+    if kind in (Kind.FINAL_CAPABLE, Kind.LATIN_LETTER):
+        return next_word.rstrip(CONTINUATION) in EN_SENTENCE_STARTERS  # "1 p.m. However, ..."
     if kind is Kind.LIST_END:
         first = next_word[:1]
         return first.isupper() or (lang == "ar" and is_arabic_letter(first))
     return False
+
+
+def is_glued_boundary(before: str, term: str, after: str) -> bool:
+    """Whether ``before`` + ``term`` + ``after`` with no space between is two sentences.
+
+    ``before`` is the text of the word in front of the terminator (back to the last
+    whitespace or period), ``after`` the word behind it, which starts with an Arabic letter.
+    """
+    if term != ".":
+        return True
+    core = before.rstrip(CLOSERS)
+    if sum(ch.isalnum() for ch in bare(core)) < GLUED_MIN_LETTERS:
+        return False
+    return sum(ch.isalpha() for ch in bare(after)) >= GLUED_MIN_LETTERS
 
 
 def is_attribution(following: list[str], lang: str) -> bool:
@@ -226,6 +259,8 @@ def is_attribution(following: list[str], lang: str) -> bool:
         core = plain.strip(OPENERS + CLOSERS + CONTINUATION + TERMINATORS)
         if index == 0 and lang == "en" and core in EN_SENTENCE_STARTERS:
             return False
+        if index == 0 and core in AR_PARTICIPLES:
+            return True
         if core in verbs:
             return not plain.endswith(":")
         if not plain[-1:].isalnum():

@@ -15,16 +15,20 @@ from translate.model import Document, Paragraph, ParagraphKind, Segment
 from translate.segmentation import rules
 
 SEGMENTER_NAME = "tarjama-rules"
-SEGMENTER_VERSION = "1"
+SEGMENTER_VERSION = "2"
 
+_ARABIC_LETTER = "\u0621-\u063a\u0641-\u064a\u0671-\u06d3\u06fa-\u06fc"
 _CANDIDATE = re.compile(
-    f"(?P<term>[{re.escape(rules.TERMINATORS)}]+)(?P<close>[{re.escape(rules.CLOSERS)}]*)(?=\\s)"
+    f"(?P<term>[{re.escape(rules.TERMINATORS)}]+)(?:(?P<close>[{re.escape(rules.CLOSERS)}]*)(?=\\s)|(?=[{_ARABIC_LETTER}]))"
 )
-"""Final punctuation (and closing quotes) followed by whitespace: every possible boundary."""
+"""Every possible boundary: final punctuation (and closing quotes) followed by whitespace,
+or a terminator glued between a word and an Arabic letter (a lost space)."""
+_WORD_END = re.compile(f"[\\s{re.escape(rules.TERMINATORS)}]")
 
 _NON_SPACE = re.compile(r"\S")
 _TOKEN_WINDOW = 40
 """Longer "tokens" before a period are URLs or noise, never abbreviations."""
+_WORD = re.compile(f"\\S{{0,{_TOKEN_WINDOW}}}")
 _CLAUSE_WINDOW = 200
 """Enough text after a quote to hold the first words of an attribution."""
 
@@ -42,13 +46,15 @@ def signature(lang: str) -> str:
 
 def _token_before(text: str, end: int) -> tuple[int, str]:
     """The whitespace-delimited token ending at ``end`` and where it starts."""
-    start = end
     floor = max(0, end - _TOKEN_WINDOW)
-    while start > floor and not text[start - 1].isspace():
-        start -= 1
+    chunk = text[floor:end]
+    if not chunk or chunk[-1].isspace():
+        return end, ""
+    token = chunk.rsplit(None, 1)[-1]  # str.split's whitespace is str.isspace's
+    start = end - len(token)
     if start == floor and start > 0 and not text[start - 1].isspace():
         return start, ""  # too long to be an abbreviation: an ordinary word
-    return start, text[start:end]
+    return start, token
 
 
 def _previous_token(text: str, start: int) -> str:
@@ -61,11 +67,7 @@ def _previous_token(text: str, start: int) -> str:
 
 def _next_word(text: str, pos: int) -> str:
     """The word at ``pos`` without the opening quotes or brackets in front of it."""
-    end = pos
-    limit = min(len(text), pos + _TOKEN_WINDOW)
-    while end < limit and not text[end].isspace():
-        end += 1
-    return text[pos:end].lstrip(rules.OPENERS)
+    return _WORD.match(text, pos).group().lstrip(rules.OPENERS)  # type: ignore[union-attr]
 
 
 def _is_boundary(text: str, match: re.Match[str], nxt: int, first: int, lang: str) -> bool:
@@ -97,11 +99,31 @@ def _is_boundary(text: str, match: re.Match[str], nxt: int, first: int, lang: st
     return rules.starts_sentence(kind, word, lang)
 
 
+def _is_glued_boundary(text: str, match: re.Match[str]) -> bool:
+    term = match.group("term")
+    begin, end = match.start(), match.end()
+    if len(term) > 1 or term not in rules.GLUED_TERMINATORS or not begin:
+        return False
+    if not (text[begin - 1].isalnum() or text[begin - 1] in rules.CLOSERS):
+        return False
+    start = begin
+    floor = max(0, begin - _TOKEN_WINDOW)
+    while start > floor and not (text[start - 1].isspace() or text[start - 1] in rules.TERMINATORS):
+        start -= 1
+    stop = _WORD_END.search(text, end, min(len(text), end + _TOKEN_WINDOW))
+    after = text[end : stop.start() if stop else min(len(text), end + _TOKEN_WINDOW)]
+    return rules.is_glued_boundary(text[start:begin], term, after)
+
+
 def _boundaries(text: str, lang: str) -> Iterator[int]:
     first = _NON_SPACE.search(text)
     if first is None:
         return
     for match in _CANDIDATE.finditer(text):
+        if match.group("close") is None:  # glued to the next word
+            if _is_glued_boundary(text, match):
+                yield match.end()
+            continue
         nxt = _NON_SPACE.search(text, match.end())
         if nxt is not None and _is_boundary(text, match, nxt.start(), first.start(), lang):
             yield match.end()
@@ -109,12 +131,13 @@ def _boundaries(text: str, lang: str) -> Iterator[int]:
 
 def _stripped(text: str, start: int, end: int) -> tuple[int, int] | None:
     """The span without surrounding whitespace, or None when only whitespace is there."""
-    chunk = text[start:end]
-    core = chunk.strip()
-    if not core:
+    found = _NON_SPACE.search(text, start, end)
+    if found is None:
         return None
-    left = start + len(chunk) - len(chunk.lstrip())
-    return left, left + len(core)
+    right = end
+    while text[right - 1].isspace():
+        right -= 1
+    return found.start(), right
 
 
 def split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
