@@ -78,13 +78,13 @@ _LEGEND = (
         "where the translation came from: mt (blue) machine translation, tm (green) translation memory, human (grey)",
     ),
     ("Bead", "how many source and target sentences are paired, e.g. 2-1"),
-    ("Striped cell", "no counterpart: the sentence was left unpaired"),
+    ("Grey striped cell", "no counterpart: the sentence was left unpaired"),
     ("Yellow row", "flagged by the aligner; its flags are listed in the last column"),
     ("Blue row, outlined sentences", "the row under the pointer: a sentence and its counterpart"),
     ("Light-blue row, dark left edge", "the row whose number was clicked (its link, e.g. page.html#b17, opens the page there)"),
-    ("Thick line", "a new source paragraph starts"),
-    ("Bold cell", "a heading"),
-    ("Dashed outline", "invisible control characters were removed from the text"),
+    ("Thick dark line", "a new source paragraph starts"),
+    ("Bold cell on grey-blue", "a heading"),
+    ("Dashed orange outline", "invisible control characters were removed from the text"),
 )
 
 
