@@ -11,6 +11,7 @@ properties (File ▸ Info), not into the text the translator edits.
 from __future__ import annotations
 
 import io
+import zipfile
 
 from translate import TOOL_NAME, __version__
 from translate.export.base import Exporter, primary, utc, xml_safe
@@ -56,13 +57,25 @@ class DocxExporter(Exporter):
         props.keywords = f"{TOOL_NAME} {__version__}; machine translation draft for post-editing"
         out = io.BytesIO()
         document.save(out)
-        return out.getvalue()
+        return _fixed_times(out.getvalue(), created.timetuple()[:6])
 
 
 def _fit(text: str, limit: int = 255) -> str:
     """Word's core properties hold 255 characters; a long setting is cut with an ellipsis, never refused."""
     text = xml_safe(text)[0]
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _fixed_times(data: bytes, when: tuple[int, ...]) -> bytes:
+    """The zip with every entry dated at the provenance time: the same input gives the same bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=max(when, (1980, 1, 1, 0, 0, 0)))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            target.writestr(fixed, source.read(info.filename))
+    return out.getvalue()
 
 
 def _set_language(document, lang: str, qn, OxmlElement) -> None:  # noqa: ANN001 - python-docx internals
