@@ -109,13 +109,10 @@ def validate_bytes(data: bytes, label: str) -> Report:
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        entries = [e for e in exc.error_log if e.level_name in ("ERROR", "FATAL")] or [exc]
-        first = entries[0]
-        line = getattr(first, "line", None) or getattr(first, "lineno", None)
-        column = getattr(first, "column", None) or (exc.offset if first is exc else None)
-        message = getattr(first, "message", None) or str(exc)
-        where = f" (column {column})" if column else ""
-        report.add(line, ERROR, f"not well-formed XML{where}: {_clean(message)}")
+        # The exception's own position: lxml's error logs can hold entries from earlier documents.
+        message = re.sub(r",? line \d+, column \d+.*$", "", exc.msg or str(exc))
+        where = f" (column {exc.offset})" if exc.offset else ""
+        report.add(exc.lineno, ERROR, f"not well-formed XML{where}: {_clean(message)}")
         return report
     tag = etree.QName(root).localname if isinstance(root.tag, str) else ""
     namespace = etree.QName(root).namespace if isinstance(root.tag, str) else None
@@ -221,7 +218,7 @@ def _check_tmx(root: etree._Element, report: Report) -> None:
                     long_segments += 1
                     report.add(seg.sourceline, WARNING, f"<seg> ({lang}) of {len(text)} characters: Trados Studio refuses segments over {MAX_SEGMENT_CHARS}")
         if len(set(langs)) != len(langs):
-            report.add(tu.sourceline, WARNING, f"<tu> has several <tuv>s in one language ({', '.join(langs)}); tools keep only one")
+            report.add(tu.sourceline, WARNING, f"<tu> has several <tuv>s in one language ({', '.join(_lang(t) or '?' for t in tuvs)}); tools keep only one")
         if len(set(langs)) == 1 and tuvs:
             report.add(tu.sourceline, WARNING, "<tu> has one language only: it holds no translation")
         if srclang and srclang != "*all*" and langs and srclang.lower() not in langs:
