@@ -222,14 +222,20 @@ def _check_tmx(root: etree._Element, report: Report) -> None:
         if len(set(langs)) == 1 and tuvs:
             report.add(tu.sourceline, WARNING, "<tu> has one language only: it holds no translation")
         if srclang and srclang != "*all*" and langs and srclang.lower() not in langs:
-            report.add(tu.sourceline, ERROR, f'<tu> has no <tuv> in srclang "{srclang}" (it has {", ".join(sorted(set(langs)))}): a TM in that language pair imports nothing from it')
+            spelled = sorted({languages[lang] for lang in langs})
+            report.add(tu.sourceline, ERROR, f'<tu> has no <tuv> in srclang "{srclang}" (it has {", ".join(spelled)}): a TM in that language pair imports nothing from it')
     if len(languages) > 2:
         report.add(
             root.sourceline,
             ERROR,
             f"{len(languages)} languages in one file ({', '.join(sorted(languages.values()))}): CAT tools (Trados, memoQ) import one exact language pair per TM, e.g. ar-SA and en-US but not ar",
         )
-    pair = " → ".join(languages.values()) if languages else "no languages"
+    if not languages:
+        pair = "no languages"
+    elif len(languages) == 2:
+        pair = " → ".join(languages.values())
+    else:
+        pair = "languages " + ", ".join(languages.values())
     report.summary = f"{_count(units, 'unit')}, {pair}"
 
 
