@@ -24,8 +24,8 @@ from translate.textio import STDIN, read_text
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
-TRANSLATE_FORMATS = ("txt", "tmx", "html", "tsv", "xliff", "docx")
-ALIGN_FORMATS = ("tmx", "html", "tsv", "xliff")
+TRANSLATE_FORMATS = ("txt", "tmx", "html", "tsv", "xliff", "xliff2", "docx")
+ALIGN_FORMATS = ("tmx", "html", "tsv", "xliff", "xliff2")
 EXIT_INVALID = 1
 """``tarjama validate``: the file has errors (2 stays "could not check": no such file, bad usage)."""
 

@@ -115,3 +115,43 @@ def test_suffix_and_alias(sample: Alignment, tmp_path: Path) -> None:
 
     assert parse_formats("xlf,xliff", ["xliff"]) == ["xliff"]
     assert get_exporter("xlf").write(sample, tmp_path, "article").name == "article.xlf"
+
+
+NS2 = {"x": "urn:oasis:names:tc:xliff:document:2.0"}
+
+
+def parse_valid_2(text: str) -> etree._Element:
+    root = etree.fromstring(text.encode("utf-8"))
+    schema = xliff_schema("xliff-core-2.0.xsd")
+    assert schema.validate(root), schema.error_log.filter_from_errors()
+    return root
+
+
+def test_xliff2_same_content_valid_against_oasis_2_0(sample: Alignment) -> None:
+    root = parse_valid_2(get_exporter("xliff2").render(with_languages(sample, "ar-SA", "en-US")))
+    assert (root.get("version"), root.get("srcLang"), root.get("trgLang")) == ("2.0", "ar-SA", "en-US")
+    groups = root.findall("x:file/x:group", NS2)
+    assert [(g.get("id"), g.get("type")) for g in groups] == [("p1", "tarjama:heading"), ("p2", "tarjama:body"), ("p3", "tarjama:body")]
+    assert [[u.get("name") for u in g.findall("x:unit", NS2)] for g in groups] == [["1"], ["2", "4"], ["5", "6"]]
+    segments = {u.get("name"): u.find("x:segment", NS2) for u in root.iterfind(".//x:unit", NS2)}
+    assert {n: (s.get("state"), s.get("subState")) for n, s in segments.items()} == {
+        "1": ("translated", "tarjama:mt"),
+        "2": ("translated", "tarjama:mt"),
+        "4": ("translated", "tarjama:mt"),
+        "5": (None, None),
+        "6": ("translated", "tarjama:tm"),
+    }
+    assert segments["5"].find("x:target", NS2) is None
+    for name, segment in segments.items():
+        bead = sample.beads[int(name) - 1]
+        assert segment.findtext("x:source", namespaces=NS2) == xml_safe(sample.source_text(bead))[0]
+    notes = [n.text for n in root.iterfind(".//x:unit[@name='2']/x:notes/x:note", NS2)]
+    assert notes == ["origin: mt; bead: 1-1; score: 0.8765", "#3: target sentence with no source counterpart: An added sentence."]
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=st.data())
+def test_any_text_gives_valid_xliff2(alignments: st.SearchStrategy[Alignment], data: st.DataObject) -> None:
+    alignment = data.draw(alignments)
+    root = parse_valid_2(get_exporter("xliff2").render(alignment))
+    assert [int(u.get("name")) for u in root.iterfind(".//x:unit", NS2)] == [n for n, b in enumerate(alignment.beads, start=1) if b.source]

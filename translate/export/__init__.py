@@ -1,4 +1,4 @@
-"""Output formats: the English draft (.txt, .docx), TMX, XLIFF, the HTML review page and TSV.
+"""Output formats: the English draft (.txt, .docx), TMX, XLIFF 1.2 and 2.0, the HTML review page and TSV.
 
 None of these imports torch or transformers, so exporting (and the CLI's
 option checking) stays fast.
@@ -18,6 +18,7 @@ from translate.export.text import DraftExporter
 from translate.export.tmx import TmxExporter
 from translate.export.tsv import TsvExporter
 from translate.export.xliff import XliffExporter
+from translate.export.xliff2 import Xliff2Exporter
 from translate.model import Alignment
 
 __all__ = [
@@ -35,16 +36,18 @@ log = logging.getLogger(__name__)
 
 EXPORTERS: dict[str, Exporter] = {
     exporter.name: exporter
-    for exporter in (TmxExporter(), HtmlExporter(), DraftExporter(), TsvExporter(), XliffExporter(), DocxExporter())
+    for exporter in (
+        TmxExporter(), HtmlExporter(), DraftExporter(), TsvExporter(), XliffExporter(), Xliff2Exporter(), DocxExporter()
+    )
 }
 
 ALIASES = {"xlf": "xliff"}
 """Other names users type for a format: ``--to xlf`` is ``--to xliff``."""
 
 # Formats whose files are XML (or HTML): characters XML forbids are dropped from them.
-_XML_FORMATS = frozenset({"tmx", "html", "xliff", "docx"})
+_XML_FORMATS = frozenset({"tmx", "html", "xliff", "xliff2", "docx"})
 # Formats a CAT tool imports segment by segment, where Trados' length limit applies.
-_CAT_FORMATS = frozenset({"tmx", "xliff"})
+_CAT_FORMATS = frozenset({"tmx", "xliff", "xliff2"})
 
 
 def get_exporter(name: str) -> Exporter:
