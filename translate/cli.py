@@ -91,12 +91,12 @@ def _export_settings(args: argparse.Namespace) -> dict:
 
 
 def _show_warnings(args: argparse.Namespace) -> None:
-    """Exporters warn through logging; the user sees each warning as one ``tarjama: warning: …`` line."""
+    """Exporters warn through logging; the user sees each warning as one ``tarjama: warning: …`` line (none with -q)."""
     import logging
 
     logger = logging.getLogger("translate")
-    if any(getattr(h, "_tarjama", False) for h in logger.handlers):
-        return
+    for old in [h for h in logger.handlers if getattr(h, "_tarjama", False)]:
+        logger.removeHandler(old)  # a second main() in one process (tests) gets today's stderr and -q
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter(f"{TOOL_NAME}: warning: %(message)s"))
     handler._tarjama = True  # type: ignore[attr-defined]

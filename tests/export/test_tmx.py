@@ -226,3 +226,15 @@ def test_cli_prints_each_warning_as_one_line(sample: Alignment, tmp_path: Path, 
     warnings = [line for line in err if line.startswith("tarjama: warning: ")]
     assert len(warnings) == 2, err
     assert "U+0001" in warnings[0] and "#1 " in warnings[0] and "2000 characters" in warnings[1]
+
+
+def test_quiet_hides_warnings(tmp_path: Path, capsys) -> None:
+    from translate import cli
+
+    src, tgt = tmp_path / "a.ar.txt", tmp_path / "a.en.txt"
+    src.write_text("جملة\x01 أولى.\n", encoding="utf-8")
+    tgt.write_text("First sentence.\n", encoding="utf-8")
+    assert cli.main(["align", str(src), str(tgt), "--presegmented", "-q", "-o", str(tmp_path / "out"), "--to", "tmx"]) == 0
+    assert capsys.readouterr().err == ""
+    assert cli.main(["align", str(src), str(tgt), "--presegmented", "-o", str(tmp_path / "out"), "--to", "tmx"]) == 0
+    assert "tarjama: warning: a.ar: removed 1 character(s)" in capsys.readouterr().err
