@@ -174,11 +174,13 @@ def cmd_segment(args: argparse.Namespace) -> int:
 
 def cmd_align(args: argparse.Namespace) -> int:
     from translate.export import parse_formats, write_outputs
+    from translate.export.base import check_languages
     from translate.pipeline import align_translation
     from translate.segmentation import presegmented_document, segment_document
 
     formats = parse_formats(args.to, ALIGN_FORMATS)
     _show_warnings(args)
+    check_languages(args.src_lang, args.tgt_lang, "ar", "en")
     if args.source == STDIN and args.target == STDIN:
         raise TarjamaError("stdin (-) can be read only once")
     make = presegmented_document if args.presegmented else segment_document

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
 from translate.export import get_exporter, with_languages, xml_safe
-from translate.model import Alignment, Bead, Origin, ParagraphKind, Provenance, assemble_document
+from translate.model import Alignment, Bead, Origin, ParagraphKind, assemble_document
 from translate.validation import xliff_schema
 
 NS = {"x": "urn:oasis:names:tc:xliff:document:1.2"}
