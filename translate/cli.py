@@ -2,8 +2,9 @@
 
 Contract: exit 0 on success; exit 2 with one ``tarjama: error: …`` line on
 stderr for bad usage or bad input; never a traceback (set TARJAMA_DEBUG=1 to
-see one).  Nothing heavy is imported at module level: ``segment`` and
-``evaluate`` never load torch.
+see one); ``validate`` exits 1 when a file has errors.  Warnings are one
+``tarjama: warning: …`` line each.  Nothing heavy is imported at module
+level: ``segment``, ``evaluate`` and ``validate`` never load torch.
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ from translate.textio import STDIN, read_text
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
-TRANSLATE_FORMATS = ("txt", "tmx", "html", "tsv")
-ALIGN_FORMATS = ("tmx", "html", "tsv")
+TRANSLATE_FORMATS = ("txt", "tmx", "html", "tsv", "xliff", "xliff2", "docx")
+ALIGN_FORMATS = ("tmx", "html", "tsv", "xliff", "xliff2")
+EXIT_INVALID = 1
+"""``tarjama validate``: the file has errors (2 stays "could not check": no such file, bad usage)."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -52,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=_positive_int, default=16, metavar="N", help="sentences per batch (default: 16)")
     p.add_argument("--glossary", metavar="FILE.tsv", help="terminology to check: arabic<TAB>english[<TAB>dnt] per line")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    _add_export_options(p)
 
     p = sub.add_parser("segment", help="split a text into sentences, one per line, a blank line between paragraphs")
     p.add_argument("input", metavar="INPUT", help="a UTF-8 text file; - reads stdin")
@@ -64,6 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--presegmented", action="store_true", help="every input line is one segment; blank lines separate paragraphs")
     p.add_argument("--to", default="tmx,html,tsv", metavar="FORMATS", help=f"comma-separated outputs from {','.join(ALIGN_FORMATS)} (default: tmx,html,tsv)")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    _add_export_options(p)
+
+    p = sub.add_parser("validate", help="check TMX or XLIFF files and name each problem with its line number")
+    p.add_argument("files", nargs="+", metavar="FILE", help="a .tmx or .xlf/.xliff file, ours or any tool's")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only the problems, not the verdict of clean files")
 
     p = sub.add_parser("check", help="flag suspicious segments of a line-by-line translation (numbers, leftovers, repetition, …)")
     p.add_argument("source", metavar="SOURCE", help="the Arabic text, one segment per line")
@@ -78,6 +87,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("reference", metavar="REFERENCE", help="reference translation, line-aligned with HYPOTHESIS")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     return parser
+
+
+def _add_export_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--src-lang", default=None, metavar="CODE", help="source language code written to TMX, XLIFF and HTML, e.g. ar-SA; must match your CAT project (default: ar)")
+    p.add_argument("--tgt-lang", default=None, metavar="CODE", help="target language code, e.g. en-US (default: en)")
+    p.add_argument("--tmx-dedupe", action="store_true", help="write identical source/target pairs to the TMX once")
+
+
+def _export_settings(args: argparse.Namespace) -> dict:
+    return {"source_lang": args.src_lang, "target_lang": args.tgt_lang, "tmx_dedupe": args.tmx_dedupe}
+
+
+def _show_warnings(args: argparse.Namespace) -> None:
+    """Exporters warn through logging; the user sees each warning as one ``tarjama: warning: …`` line (none with -q)."""
+    import logging
+
+    logger = logging.getLogger("translate")
+    for old in [h for h in logger.handlers if getattr(h, "_tarjama", False)]:
+        logger.removeHandler(old)  # a second main() in one process (tests) gets today's stderr and -q
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter(f"{TOOL_NAME}: warning: %(message)s"))
+    handler._tarjama = True  # type: ignore[attr-defined]
+    handler.setLevel(logging.ERROR if getattr(args, "quiet", False) else logging.WARNING)
+    logger.addHandler(handler)
+    logger.propagate = False
 
 
 def _positive_int(value: str) -> int:
@@ -110,7 +144,12 @@ def cmd_translate(args: argparse.Namespace) -> int:
     from translate.export import parse_formats, write_outputs
     from translate.inputs import collect_inputs, load_document
 
+    from translate.export.base import check_languages
+
     formats = parse_formats(args.to, TRANSLATE_FORMATS)
+    settings = _export_settings(args)
+    _show_warnings(args)
+    check_languages(args.src_lang, args.tgt_lang, "ar", "en")
     inputs = collect_inputs(args.inputs)
     # Every input is read and checked before the model is loaded: a bad file fails in a second.
     documents = [load_document(item.path, "ar", name=Path(item.stem).name) for item in inputs]
@@ -126,7 +165,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
     for item, document in zip(inputs, documents):
         started = time.monotonic()
         alignment = translate_document(document, translator, glossary=glossary)
-        written = write_outputs(alignment, outdir, item.stem, formats)
+        written = write_outputs(alignment, outdir, item.stem, formats, **settings)
         origins = [b.origin.value for b in alignment.beads]
         flagged = sum(1 for b in alignment.beads if b.flags)
         rows.append((item.path, len(document.segments), origins.count("tm"), origins.count("mt"), flagged, time.monotonic() - started))
@@ -204,10 +243,13 @@ def cmd_segment(args: argparse.Namespace) -> int:
 
 def cmd_align(args: argparse.Namespace) -> int:
     from translate.export import parse_formats, write_outputs
+    from translate.export.base import check_languages
     from translate.pipeline import align_translation
     from translate.segmentation import presegmented_document, segment_document
 
     formats = parse_formats(args.to, ALIGN_FORMATS)
+    _show_warnings(args)
+    check_languages(args.src_lang, args.tgt_lang, "ar", "en")
     if args.source == STDIN and args.target == STDIN:
         raise TarjamaError("stdin (-) can be read only once")
     make = presegmented_document if args.presegmented else segment_document
@@ -215,7 +257,7 @@ def cmd_align(args: argparse.Namespace) -> int:
     source = make(read_text(args.source), "ar", name=stem)
     target = make(read_text(args.target), "en", name=output_stem(args.target))
     alignment = align_translation(source, target, presegmented=args.presegmented)
-    written = write_outputs(alignment, Path(args.output_dir), stem, formats)
+    written = write_outputs(alignment, Path(args.output_dir), stem, formats, **_export_settings(args))
     unmatched_src = sum(1 for b in alignment.beads if not b.target)
     unmatched_tgt = sum(1 for b in alignment.beads if not b.source)
     _say(
@@ -224,6 +266,19 @@ def cmd_align(args: argparse.Namespace) -> int:
         f"{unmatched_src} Arabic and {unmatched_tgt} English without counterpart → {', '.join(str(w) for w in written)}",
     )
     return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Exit 0: every file valid (warnings allowed); 1: a file has errors; 2: a file could not be read."""
+    from translate.validation import validate_file
+
+    reports = [validate_file(path) for path in args.files]
+    for report in reports:
+        lines = report.lines()
+        if args.quiet and not report.problems:
+            continue
+        print("\n".join(lines))
+    return EXIT_INVALID if any(r.errors for r in reports) else 0
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -248,6 +303,7 @@ COMMANDS = {
     "align": cmd_align,
     "check": cmd_check,
     "evaluate": cmd_evaluate,
+    "validate": cmd_validate,
 }
 
 

@@ -55,8 +55,8 @@ def read_text(path: str) -> str:
     return decode(data, path)
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write to a temporary file beside ``path`` and rename it into place.
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Write text (UTF-8, LF) or bytes to a temporary file beside ``path`` and rename it into place.
 
     An interrupted run therefore never leaves a half-written TMX that a CAT
     tool would import in part.
@@ -64,10 +64,16 @@ def write_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
+        if isinstance(text, bytes):
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(text)
+                fh.flush()
+                os.fsync(fh.fileno())
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+                fh.flush()
+                os.fsync(fh.fileno())
         # mkstemp creates 0600; an output is an ordinary file that colleagues may open.
         umask = os.umask(0)
         os.umask(umask)

@@ -98,7 +98,11 @@ def test_self_contained(sample: Alignment) -> None:
     html = render(sample)
     page = Page(html)
     assert not page.tags("link") and not page.tags("img") and not page.tags("iframe")
-    assert not any("src" in attrs or "href" in attrs for _, attrs in page.starts)
+    assert not any("src" in attrs for _, attrs in page.starts)
+    # The only links are to the page's own rows (click a number: the row is highlighted and has a URL).
+    hrefs = [attrs["href"] for tag, attrs in page.starts if "href" in attrs]
+    assert hrefs == [f"#b{n}" for n in range(1, len(sample.beads) + 1)]
+    assert [attrs["id"] for attrs in page.tags("tr") if "id" in attrs] == [h[1:] for h in hrefs]
     assert "url(" not in html and "@import" not in html and "http" not in html.replace("Helsinki-NLP", "")
 
 
@@ -107,7 +111,7 @@ def test_one_row_per_bead_with_lang_and_dir(sample: Alignment) -> None:
     assert len(rows) == len(sample.beads)
     for number, (row, bead) in enumerate(zip(rows, sample.beads), start=1):
         num, source, target, meta = row.cells
-        assert num.text == str(number)
+        assert num.text == str(number) and row.attrs["id"] == f"b{number}"
         if bead.source:
             assert (source.attrs["lang"], source.attrs["dir"]) == ("ar", "rtl")
             assert source.text == sample.source_text(bead).replace("\x01", "")

@@ -10,7 +10,7 @@ from translate.errors import TarjamaError
 from translate.export import EXPORTERS, get_exporter, parse_formats, write_outputs
 from translate.model import Alignment, Bead, ParagraphKind, Provenance, assemble_document
 
-ALL = ["tmx", "html", "txt", "tsv"]
+ALL = ["tmx", "html", "txt", "tsv", "xliff", "xliff2", "docx"]
 
 
 def test_draft_is_one_paragraph_per_line(sample: Alignment) -> None:
@@ -47,7 +47,7 @@ def test_registry_names() -> None:
 
 
 def test_unknown_exporter_is_a_user_error() -> None:
-    with pytest.raises(TarjamaError, match=r"unknown output format 'pdf' \(choose from: tmx, html, txt, tsv\)"):
+    with pytest.raises(TarjamaError, match=r"unknown output format 'pdf' \(choose from: tmx, html, txt, tsv, xliff, xliff2, docx\)"):
         get_exporter("pdf")
 
 
@@ -63,8 +63,9 @@ def test_parse_formats() -> None:
         ("  ", "no output format given"),
         ("txt,,tmx", "empty output format"),
         ("txt,", "empty output format"),
-        ("txt,docx", "unknown output format 'docx' (choose from: txt, tmx)"),
+        ("txt,pdf", "unknown output format 'pdf' (choose from: txt, tmx)"),
         ("html", "output format 'html' is not available here (choose from: txt, tmx)"),
+        ("docx", "output format 'docx' is not available here (choose from: txt, tmx)"),
     ],
 )
 def test_parse_formats_refuses(spec: str, message: str) -> None:
@@ -76,11 +77,15 @@ def test_parse_formats_refuses(spec: str, message: str) -> None:
 def test_write_outputs(sample: Alignment, tmp_path: Path) -> None:
     outdir = tmp_path / "out" / "nested"
     paths = write_outputs(sample, outdir, "article", ALL)
-    names = ["article.tmx", "article.html", "article.en.txt", "article.tsv"]
+    names = ["article.tmx", "article.html", "article.en.txt", "article.tsv", "article.xlf", "article.xliff2.xlf", "article.en.docx"]
     assert paths == [outdir / name for name in names]
     assert sorted(p.name for p in outdir.iterdir()) == sorted(names)
     for name, path in zip(ALL, paths):
-        assert path.read_text(encoding="utf-8") == get_exporter(name).render(sample)
+        rendered = get_exporter(name).render(sample)
+        if isinstance(rendered, bytes):
+            assert path.read_bytes() == rendered
+        else:
+            assert path.read_text(encoding="utf-8") == rendered
 
 
 def test_write_outputs_checks_every_name_first(sample: Alignment, tmp_path: Path) -> None:

@@ -10,7 +10,9 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from translate import __version__
-from translate.export import get_exporter, xml_safe
+from translate.errors import TarjamaError
+from translate.export import export_warnings, get_exporter, with_languages, xml_safe
+from translate.export.tmx import TmxExporter
 from translate.model import Alignment, Bead, ParagraphKind, Provenance, assemble_document
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -78,10 +80,11 @@ def test_units_round_trip(sample: Alignment, tmx_dtd_path: Path) -> None:
 
 def test_unit_props(sample: Alignment, tmx_dtd_path: Path) -> None:
     units = parse_valid(render(sample), tmx_dtd_path).findall("body/tu")
+    model = {"x-model": "Helsinki-NLP/opus-mt-ar-en", "x-model-revision": "0123abcd"}
     assert [props(tu) for tu in units] == [
-        {"x-origin": "mt", "x-score": "0.9500", "x-bead": "1-1"},
-        {"x-origin": "mt", "x-score": "0.8765", "x-bead": "1-1"},
-        {"x-origin": "mt", "x-score": "0.6100", "x-flags": "low-score,merge", "x-bead": "2-1"},
+        {"x-origin": "mt", **model, "x-score": "0.9500", "x-bead": "1-1"},
+        {"x-origin": "mt", **model, "x-score": "0.8765", "x-bead": "1-1"},
+        {"x-origin": "mt", **model, "x-score": "0.6100", "x-flags": "low-score,merge", "x-bead": "2-1"},
         {"x-origin": "tm", "x-bead": "1-1"},
     ]
 
@@ -130,8 +133,14 @@ def test_xml_safe_counts_what_it_removes() -> None:
 def test_any_text_gives_valid_tmx(alignments: st.SearchStrategy[Alignment], tmx_dtd_path: Path, data: st.DataObject) -> None:
     alignment = data.draw(alignments)
     root = parse_valid(render(alignment), tmx_dtd_path)
-    paired = [bead for bead in alignment.beads if bead.source and bead.target]
+    paired = [
+        bead
+        for bead in alignment.beads
+        if bead.source and bead.target
+        and xml_safe(alignment.source_text(bead))[0].strip() and xml_safe(alignment.target_text(bead))[0].strip()
+    ]
     units = root.findall("body/tu")
+    assert all(seg.text and seg.text.strip() for seg in root.iter("seg")), "no empty <seg>"
     assert len(units) == len(paired)
     for tu, bead in zip(units, paired):
         source_seg, target_seg = (tuv.findtext("seg") for tuv in tu.findall("tuv"))
@@ -145,3 +154,87 @@ def test_any_text_gives_valid_tmx(alignments: st.SearchStrategy[Alignment], tmx_
 def test_naive_time_is_read_as_utc(sample: Alignment, created: datetime) -> None:
     provenance = Provenance("0.1.0", "seg", "align", created=created)
     assert 'creationdate="20240102T030405Z"' in render(Alignment(sample.source, sample.target, sample.beads, provenance))
+
+
+def test_language_codes_are_applied_everywhere(sample: Alignment, tmx_dtd_path: Path) -> None:
+    root = parse_valid(render(with_languages(sample, "ar-SA", "en-US")), tmx_dtd_path)
+    assert root.find("header").get("srclang") == "ar-SA"
+    assert {tuple(tuv.get(XML_LANG) for tuv in tu.findall("tuv")) for tu in root.iter("tu")} == {("ar-SA", "en-US")}
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "message"),
+    [
+        ("fr", None, "--src-lang fr: this side is ar"),
+        (None, "ar-EG", "--tgt-lang ar-EG: this side is en"),
+        ("ar SA", None, "bad language code 'ar SA'"),
+        ("", None, "bad language code ''"),
+        (None, "en_US", "bad language code 'en_US'"),
+    ],
+)
+def test_language_codes_are_checked(sample: Alignment, source, target, message) -> None:
+    with pytest.raises(TarjamaError) as caught:
+        with_languages(sample, source, target)
+    assert message in str(caught.value)
+
+
+def test_empty_segments_are_left_out(sample: Alignment, tmx_dtd_path: Path) -> None:
+    source = assemble_document("ar", [(ParagraphKind.BODY, ["نص.", "\x01 ", "نص آخر."])])
+    target = assemble_document("en", [(ParagraphKind.BODY, ["Text.", "Something.", "  "])])
+    beads = tuple(Bead((i,), (i,)) for i in range(3))
+    root = parse_valid(render(Alignment(source, target, beads, sample.provenance)), tmx_dtd_path)
+    assert [tu.get("tuid") for tu in root.iter("tu")] == ["1"]
+
+
+def test_dedupe_writes_identical_units_once(sample: Alignment, tmx_dtd_path: Path) -> None:
+    doubled = Alignment(sample.source, sample.target, sample.beads + sample.beads[:2], sample.provenance)
+    plain = parse_valid(render(doubled), tmx_dtd_path)
+    once = parse_valid(TmxExporter(dedupe=True).render(doubled), tmx_dtd_path)
+    assert [tu.get("tuid") for tu in plain.iter("tu")] == ["1", "2", "4", "6", "7", "8"]
+    assert [tu.get("tuid") for tu in once.iter("tu")] == ["1", "2", "4", "6"]
+    assert "x-tarjama-dedupe" in props(once.find("header"))
+
+
+def test_tuids_are_stable(sample: Alignment) -> None:
+    later = Alignment(sample.source, sample.target, sample.beads, sample.provenance)
+    assert render(sample) == render(later)
+
+
+def test_warnings_name_removed_characters_and_long_segments(sample: Alignment) -> None:
+    warnings = export_warnings(sample, ["tmx", "txt"])
+    assert warnings == [
+        "removed 1 character(s) that XML does not allow (U+0001) from sentence(s) #4 in the tmx output; the txt and tsv outputs keep them"
+    ]
+    assert export_warnings(sample, ["txt", "tsv"]) == []
+    long_ar = "كلمة " * 450  # 2250 characters
+    source = assemble_document("ar", [(ParagraphKind.BODY, ["قصير.", long_ar])])
+    target = assemble_document("en", [(ParagraphKind.BODY, ["Short.", "Long."])])
+    alignment = Alignment(source, target, (Bead((0,), (0,)), Bead((1,), (1,))), sample.provenance)
+    (warning,) = export_warnings(alignment, ["xliff"])
+    assert warning.startswith("1 segment(s) longer than 2000 characters, which Trados Studio refuses: #2 (2250)")
+
+
+def test_cli_prints_each_warning_as_one_line(sample: Alignment, tmp_path: Path, capsys) -> None:
+    from translate import cli
+
+    src, tgt = tmp_path / "a.ar.txt", tmp_path / "a.en.txt"
+    src.write_text("جملة\x01 أولى.\n" + "كلمة " * 450 + "\n", encoding="utf-8")
+    tgt.write_text("First sentence.\n" + "word " * 520 + "\n", encoding="utf-8")
+    code = cli.main(["align", str(src), str(tgt), "--presegmented", "-o", str(tmp_path / "out"), "--to", "tmx,tsv"])
+    assert code == 0
+    err = capsys.readouterr().err.splitlines()
+    warnings = [line for line in err if line.startswith("tarjama: warning: ")]
+    assert len(warnings) == 2, err
+    assert "U+0001" in warnings[0] and "#1 " in warnings[0] and "2000 characters" in warnings[1]
+
+
+def test_quiet_hides_warnings(tmp_path: Path, capsys) -> None:
+    from translate import cli
+
+    src, tgt = tmp_path / "a.ar.txt", tmp_path / "a.en.txt"
+    src.write_text("جملة\x01 أولى.\n", encoding="utf-8")
+    tgt.write_text("First sentence.\n", encoding="utf-8")
+    assert cli.main(["align", str(src), str(tgt), "--presegmented", "-q", "-o", str(tmp_path / "out"), "--to", "tmx"]) == 0
+    assert capsys.readouterr().err == ""
+    assert cli.main(["align", str(src), str(tgt), "--presegmented", "-o", str(tmp_path / "out"), "--to", "tmx"]) == 0
+    assert "tarjama: warning: a.ar: removed 1 character(s)" in capsys.readouterr().err

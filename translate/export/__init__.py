@@ -1,4 +1,4 @@
-"""Output formats: the English draft, TMX, the HTML review page and TSV.
+"""Output formats: the English draft (.txt, .docx), TMX, XLIFF 1.2 and 2.0, the HTML review page and TSV.
 
 None of these imports torch or transformers, so exporting (and the CLI's
 option checking) stays fast.
@@ -6,27 +6,53 @@ option checking) stays fast.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from translate.errors import TarjamaError
-from translate.export.base import Exporter, xml_safe
+from translate.export.base import MAX_SEGMENT_CHARS, Exporter, not_xml, with_languages, xml_safe
+from translate.export.docx import DocxExporter
 from translate.export.html import HtmlExporter
 from translate.export.text import DraftExporter
 from translate.export.tmx import TmxExporter
 from translate.export.tsv import TsvExporter
+from translate.export.xliff import XliffExporter
+from translate.export.xliff2 import Xliff2Exporter
 from translate.model import Alignment
 
-__all__ = ["EXPORTERS", "Exporter", "get_exporter", "parse_formats", "write_outputs", "xml_safe"]
+__all__ = [
+    "EXPORTERS",
+    "Exporter",
+    "export_warnings",
+    "get_exporter",
+    "parse_formats",
+    "with_languages",
+    "write_outputs",
+    "xml_safe",
+]
+
+log = logging.getLogger(__name__)
 
 EXPORTERS: dict[str, Exporter] = {
-    exporter.name: exporter for exporter in (TmxExporter(), HtmlExporter(), DraftExporter(), TsvExporter())
+    exporter.name: exporter
+    for exporter in (
+        TmxExporter(), HtmlExporter(), DraftExporter(), TsvExporter(), XliffExporter(), Xliff2Exporter(), DocxExporter()
+    )
 }
+
+ALIASES = {"xlf": "xliff"}
+"""Other names users type for a format: ``--to xlf`` is ``--to xliff``."""
+
+# Formats whose files are XML (or HTML): characters XML forbids are dropped from them.
+_XML_FORMATS = frozenset({"tmx", "html", "xliff", "xliff2", "docx"})
+# Formats a CAT tool imports segment by segment, where Trados' length limit applies.
+_CAT_FORMATS = frozenset({"tmx", "xliff", "xliff2"})
 
 
 def get_exporter(name: str) -> Exporter:
     try:
-        return EXPORTERS[name]
+        return EXPORTERS[ALIASES.get(name, name)]
     except KeyError:
         raise TarjamaError(f"unknown output format {name!r} (choose from: {', '.join(EXPORTERS)})") from None
 
@@ -39,6 +65,7 @@ def parse_formats(spec: str, allowed: Sequence[str]) -> list[str]:
     names: list[str] = []
     for raw in spec.split(","):
         name = raw.strip().lower()
+        name = ALIASES.get(name, name)
         if not name:
             raise TarjamaError(f"empty output format in {spec!r} (choose from: {choices})")
         if name not in EXPORTERS:
@@ -50,7 +77,73 @@ def parse_formats(spec: str, allowed: Sequence[str]) -> list[str]:
     return names
 
 
-def write_outputs(alignment: Alignment, outdir: Path, stem: str, formats: Iterable[str]) -> list[Path]:
-    """Write one file per format; every name is checked before the first file is written."""
+def export_warnings(alignment: Alignment, formats: Iterable[str]) -> list[str]:
+    """What a user must hear about before loading the files: one line per kind of problem, not one per sentence."""
+    formats = {ALIASES.get(f, f) for f in formats}
+    warnings = []
+    if formats & _XML_FORMATS:
+        numbers, removed = [], []
+        for number, bead in enumerate(alignment.beads, start=1):
+            bad = not_xml(alignment.source_text(bead)) + not_xml(alignment.target_text(bead)) + not_xml(" ".join(bead.flags))
+            if bad:
+                numbers.append(number)
+                removed += bad
+        elsewhere = not_xml(alignment.source.name + alignment.target.name + "".join(v for _, v in alignment.provenance.items()))
+        removed += elsewhere
+        if removed:
+            where = f"sentence(s) #{_list(numbers)}" if numbers else "document names"
+            kinds = ", ".join(sorted({_codepoint(c) for c in removed}))
+            outputs = ", ".join(sorted(formats & _XML_FORMATS))
+            warnings.append(
+                f"removed {len(removed)} character(s) that XML does not allow ({kinds}) from {where} in the {outputs} output; "
+                "the txt and tsv outputs keep them"
+            )
+    if formats & _CAT_FORMATS:
+        long = []
+        for number, bead in enumerate(alignment.beads, start=1):
+            if bead.source and bead.target:
+                length = max(len(alignment.source_text(bead)), len(alignment.target_text(bead)))
+                if length > MAX_SEGMENT_CHARS:
+                    long.append(f"#{number} ({length})")
+        if long:
+            warnings.append(
+                f"{len(long)} segment(s) longer than {MAX_SEGMENT_CHARS} characters, which Trados Studio refuses: "
+                f"{_list(long, prefix='')}; split them in the source"
+            )
+    return warnings
+
+
+def _codepoint(char: str) -> str:
+    return f"U+{ord(char):04X}"
+
+
+def _list(items: Sequence[object], limit: int = 10, prefix: str = "#") -> str:
+    shown = [str(i) for i in items[:limit]]
+    text = f", {prefix}".join(shown)
+    return text + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def write_outputs(
+    alignment: Alignment,
+    outdir: Path,
+    stem: str,
+    formats: Iterable[str],
+    *,
+    source_lang: str | None = None,
+    target_lang: str | None = None,
+    tmx_dedupe: bool = False,
+) -> list[Path]:
+    """Write one file per format; every name (and language code) is checked before the first file is written.
+
+    ``source_lang``/``target_lang`` label the outputs with a CAT project's
+    exact codes (``ar-SA``, ``en-US``); warnings go to this module's logger,
+    which the CLI prints as ``tarjama: warning: …`` lines.
+    """
+    formats = list(formats)
     exporters = [get_exporter(name) for name in formats]
-    return [exporter.write(alignment, outdir, stem) for exporter in exporters]
+    if tmx_dedupe:
+        exporters = [TmxExporter(dedupe=True) if e.name == "tmx" else e for e in exporters]
+    labelled = with_languages(alignment, source_lang, target_lang)
+    for message in export_warnings(labelled, formats):
+        log.warning("%s: %s", stem, message)
+    return [exporter.write(labelled, outdir, stem) for exporter in exporters]

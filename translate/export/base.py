@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import abc
+import dataclasses
 import re
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import ClassVar
+from xml.sax.saxutils import escape
 
+from translate.errors import TarjamaError
 from translate.model import Alignment
 from translate.textio import write_atomic
 
@@ -31,6 +34,65 @@ def xml_safe(text: str) -> tuple[str, int]:
     return _NOT_XML.subn("", text)
 
 
+def not_xml(text: str) -> list[str]:
+    """The characters XML 1.0 forbids in ``text``, in order: for a warning that names them."""
+    return _NOT_XML.findall(text)
+
+
+# A parser turns a literal CR into LF (and tabs/newlines in attributes into
+# spaces); character references survive, so the text reads back unchanged.
+_TEXT_ENTITIES = {"\r": "&#13;"}
+_ATTR_ENTITIES = {'"': "&quot;", "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"}
+
+
+def xml_text(text: str) -> str:
+    """Element content: XML-safe and escaped."""
+    return escape(xml_safe(text)[0], _TEXT_ENTITIES)
+
+
+def xml_attrs(attributes: dict[str, str]) -> str:
+    """`` key="value"`` for each attribute, XML-safe and escaped, in the given order."""
+    return "".join(f' {key}="{escape(xml_safe(value)[0], _ATTR_ENTITIES)}"' for key, value in attributes.items())
+
+
+# Trados Studio refuses (or truncates) a TMX segment longer than this many characters.
+MAX_SEGMENT_CHARS = 2000
+
+_LANG_CODE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+
+
+def check_lang_code(code: str) -> str:
+    """A BCP 47 tag such as ``ar``, ``ar-SA`` or ``en-US``; a CAT tool matches the TM's pair exactly."""
+    if not _LANG_CODE.fullmatch(code):
+        raise TarjamaError(f"bad language code {code!r} (use a BCP 47 tag such as ar, ar-SA, en, en-US)")
+    return code
+
+
+def primary(lang: str) -> str:
+    """``ar`` of ``ar-SA``: what direction, names and file suffixes depend on."""
+    return lang.split("-")[0].lower()
+
+
+def check_languages(source_lang: str | None, target_lang: str | None, source_base: str, target_base: str) -> None:
+    """Refuse a malformed code, or one of another language: an Arabic text labelled ``fr`` imports into the wrong memory."""
+    for option, code, base in (("--src-lang", source_lang, source_base), ("--tgt-lang", target_lang, target_base)):
+        if code is not None:
+            check_lang_code(code)
+            if primary(code) != primary(base):
+                raise TarjamaError(f"{option} {code}: this side is {base}; give a code of that language such as {base} or {base}-XX")
+
+
+def with_languages(alignment: Alignment, source_lang: str | None = None, target_lang: str | None = None) -> Alignment:
+    """The same alignment labelled with the exact codes a CAT project uses (``ar-SA``, ``en-US``)."""
+    source, target = alignment.source, alignment.target
+    check_languages(source_lang, target_lang, source.lang, target.lang)
+    if source_lang and source_lang != source.lang:
+        source = dataclasses.replace(source, lang=source_lang)
+    if target_lang and target_lang != target.lang:
+        target = dataclasses.replace(target, lang=target_lang)
+    return dataclasses.replace(alignment, source=source, target=target)
+
+
 def utc(moment: datetime) -> datetime:
     """Read a naive timestamp as UTC: provenance times are taken in UTC."""
     if moment.tzinfo is None:
@@ -48,8 +110,8 @@ class Exporter(abc.ABC):
         return f".{self.name}"
 
     @abc.abstractmethod
-    def render(self, alignment: Alignment) -> str:
-        """The whole file as text; nothing is written until it is complete."""
+    def render(self, alignment: Alignment) -> str | bytes:
+        """The whole file as text (bytes for a binary format such as .docx); nothing is written until it is complete."""
 
     def write(self, alignment: Alignment, outdir: Path, stem: str) -> Path:
         path = Path(outdir) / (stem + self.suffix(alignment))

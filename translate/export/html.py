@@ -2,21 +2,22 @@
 
 Every bead is shown, including those without a counterpart, because a
 sentence that the aligner could not pair is exactly what a reviewer has to
-see.  The page has no script and loads nothing, so it can be mailed or
-opened from a shared drive as it is.
+see.  The page has no script at all and loads nothing, so it can be mailed
+or opened from a shared drive as it is, and no text in it can ever run:
+the interaction is CSS only — the column headings stay on screen
+(``position: sticky``), the row under the pointer highlights a sentence and
+its counterpart, and clicking a row's number highlights it (``:target``) and
+gives a link to it (``page.html#b17``).
 """
 
 from __future__ import annotations
 
-import logging
 from html import escape
 
 from translate import TOOL_NAME, __version__
 from translate.export.base import Exporter, xml_safe
 from translate.model import Alignment, Bead, Document, ParagraphKind
 from translate.qa import FLAGS
-
-log = logging.getLogger(__name__)
 
 _RTL = {"ar", "he", "fa", "ur"}
 _LANGUAGE_NAMES = {"ar": "Arabic", "en": "English", "fa": "Persian", "he": "Hebrew", "ur": "Urdu"}
@@ -28,6 +29,11 @@ h1 { font-size: 1.3rem; margin: 0 0 .3rem; }
 table { border-collapse: collapse; width: 100%; table-layout: fixed; }
 th, td { border: 1px solid #ccc; padding: .35rem .5rem; vertical-align: top; overflow-wrap: anywhere; }
 th { background: #eee; text-align: start; }
+thead th { position: sticky; top: 0; z-index: 1; box-shadow: 0 1px 0 #999; }
+td[dir="rtl"] { text-align: right; }
+td[dir="ltr"] { text-align: left; }
+td.num a { color: inherit; text-decoration: none; }
+td.num a:hover { text-decoration: underline; }
 col.num { width: 3.5rem; }
 col.meta { width: 11rem; }
 td.num { color: #666; text-align: end; font-variant-numeric: tabular-nums; }
@@ -38,6 +44,10 @@ td.none { color: #888; font-style: italic;
 td.cleaned { outline: 2px dashed #c60; outline-offset: -3px; }
 tr.para-start > td { border-top: 3px solid #667; }
 tr.flagged > td { background-color: #fff6d6; }
+tbody tr:hover > td { background-color: #e3edff; }
+tbody tr:hover > td[lang] { box-shadow: inset 0 0 0 2px #4a78c2; }
+tbody tr:target > td { background-color: #d4f0ff; }
+tbody tr:target > td.num { box-shadow: inset 4px 0 0 #0a6aa1; }
 td.meta { font-size: .85em; }
 .badge { display: inline-block; padding: 0 .35em; border-radius: .3em; border: 1px solid #999; }
 .origin-mt { background: #dde8fb; }
@@ -50,7 +60,11 @@ dl { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; ma
 dt { font-weight: bold; }
 dd { margin: 0; }
 @media print {
+  @page { margin: 1.5cm; }
   body { margin: 0; font-size: 10pt; }
+  thead th { position: static; box-shadow: none; }
+  tbody tr:hover > td, tbody tr:target > td { background-color: transparent; box-shadow: none; }
+  td.num a { text-decoration: none; }
   thead { display: table-header-group; }
   tr { break-inside: avoid; }
   tr.flagged > td, td.heading, td.none, th { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
@@ -65,11 +79,13 @@ _LEGEND = (
         "where the translation came from: mt (blue) machine translation, tm (green) translation memory, human (grey)",
     ),
     ("Bead", "how many source and target sentences are paired, e.g. 2-1"),
-    ("Striped cell", "no counterpart: the sentence was left unpaired"),
+    ("Grey striped cell", "no counterpart: the sentence was left unpaired"),
     ("Yellow row", "flagged for review; its flags are listed in the last column and explained under Flags"),
-    ("Thick line", "a new source paragraph starts"),
-    ("Bold cell", "a heading"),
-    ("Dashed outline", "invisible control characters were removed from the text"),
+    ("Blue row, outlined sentences", "the row under the pointer: a sentence and its counterpart"),
+    ("Light-blue row, dark left edge", "the row whose number was clicked (its link, e.g. page.html#b17, opens the page there)"),
+    ("Thick dark line", "a new source paragraph starts"),
+    ("Bold cell on grey-blue", "a heading"),
+    ("Dashed orange outline", "invisible control characters were removed from the text"),
 )
 
 
@@ -81,11 +97,7 @@ class HtmlExporter(Exporter):
     name = "html"
 
     def render(self, alignment: Alignment) -> str:
-        page = _Page(alignment)
-        html = page.render()
-        if page.removed:
-            log.warning("HTML: removed %d control character(s) that HTML does not allow", page.removed)
-        return html
+        return _Page(alignment).render()
 
 
 class _Page:
@@ -150,7 +162,7 @@ class _Page:
         class_attr = f' class="{" ".join(classes)}"' if classes else ""
         return (
             f'<tr id="b{number}"{class_attr}>'
-            f'<td class="num">{number}</td>'
+            f'<td class="num"><a href="#b{number}">{number}</a></td>'
             f"{self._cell(a.source, bead.source, a.source_text(bead))}"
             f"{self._cell(a.target, bead.target, a.target_text(bead))}"
             f"{self._meta(bead)}</tr>"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from translate.export.base import Exporter, encodable
+from translate.export.base import Exporter, encodable, primary
 from translate.model import Alignment, Paragraph
 
 
@@ -10,7 +10,8 @@ class DraftExporter(Exporter):
     name = "txt"
 
     def suffix(self, alignment: Alignment) -> str:
-        return f".{alignment.target.lang}.txt"
+        # en-US is still NAME.en.txt: the file name says the language, the TMX says the locale.
+        return f".{primary(alignment.target.lang)}.txt"
 
     def render(self, alignment: Alignment) -> str:
         lines = [_line(p) for p in alignment.target.paragraphs if p.segments]

@@ -1,35 +1,63 @@
-"""TMX 1.4: the translation memory that Trados, memoQ, OmegaT and Phrase import.
+"""TMX 1.4b: the translation memory that Trados, memoQ, OmegaT and Phrase import.
 
 Only beads with text on both sides become translation units; a 1-0 or 0-1
 bead is no translation and would pollute the memory, so it appears only in
 the review page and the TSV.  ``tuid`` is the bead's 1-based number in the
-alignment, the same number as the review page's ``#`` column and the TSV's
-line number, so a reviewer can find one unit in every output.
+alignment, the same number as the review page's ``#`` column, the XLIFF
+``trans-unit`` id and the TSV's line number, so a reviewer can find one unit
+in every output, and the same input always gives the same tuids.
+
+What CAT tools are strict about, and this writer therefore always does:
+one language pair per file, ``srclang`` equal to the source ``xml:lang``,
+``datatype="plaintext"`` spelled in lowercase, dates as ``YYYYMMDDThhmmssZ``,
+no character that XML 1.0 forbids, no empty ``<seg>``.
 """
 
 from __future__ import annotations
 
-import logging
-from xml.sax.saxutils import escape
-
+from dataclasses import dataclass
 from translate import TOOL_NAME, __version__
-from translate.export.base import Exporter, utc, xml_safe
-from translate.model import Alignment, Bead
+from translate.export.base import Exporter, utc, xml_attrs, xml_safe, xml_text
+from translate.model import Alignment, Bead, Origin
 
-log = logging.getLogger(__name__)
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One ``<tu>``: a bead with text on both sides, already cleaned for XML."""
 
-# A parser turns a literal CR into LF (and tabs/newlines in attributes into
-# spaces); character references survive, so the text reads back unchanged.
-_TEXT_ENTITIES = {"\r": "&#13;"}
-_ATTR_ENTITIES = {'"': "&quot;", "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"}
+    number: int
+    bead: Bead
+    source: str
+    target: str
+
+
+def units(alignment: Alignment, dedupe: bool = False) -> list[Unit]:
+    """The beads a TMX holds; with ``dedupe`` an identical source/target pair is kept once (its first tuid)."""
+    seen: set[tuple[str, str]] = set()
+    result = []
+    for number, bead in enumerate(alignment.beads, start=1):
+        if not (bead.source and bead.target):
+            continue
+        source, _ = xml_safe(alignment.source_text(bead))
+        target, _ = xml_safe(alignment.target_text(bead))
+        if not source.strip() or not target.strip():
+            continue  # an empty <seg> is refused by some tools and matches everything in others
+        if dedupe:
+            if (source, target) in seen:
+                continue
+            seen.add((source, target))
+        result.append(Unit(number, bead, source, target))
+    return result
 
 
 class TmxExporter(Exporter):
     name = "tmx"
 
+    def __init__(self, dedupe: bool = False) -> None:
+        self.dedupe = dedupe
+
     def render(self, alignment: Alignment) -> str:
-        writer = _Writer()
-        date = utc(alignment.provenance.created).strftime("%Y%m%dT%H%M%SZ")
+        provenance = alignment.provenance
+        date = utc(provenance.created).strftime("%Y%m%dT%H%M%SZ")
         header = {
             "creationtool": TOOL_NAME,
             "creationtoolversion": __version__,
@@ -40,71 +68,57 @@ class TmxExporter(Exporter):
             "datatype": "plaintext",
             "creationdate": date,
         }
-        props = [(f"x-{TOOL_NAME}-{key}", value) for key, value in alignment.provenance.items()]
+        props = [(f"x-{TOOL_NAME}-{key}", value) for key, value in provenance.items()]
         if alignment.source.name:
             props.append((f"x-{TOOL_NAME}-source-document", alignment.source.name))
         if alignment.target.name:
             props.append((f"x-{TOOL_NAME}-target-document", alignment.target.name))
+        if self.dedupe:
+            props.append((f"x-{TOOL_NAME}-dedupe", "identical units written once"))
 
         lines = [
             '<?xml version="1.0" encoding="UTF-8"?>',
             '<!DOCTYPE tmx SYSTEM "tmx14.dtd">',
             '<tmx version="1.4">',
-            f"  <header{writer.attrs(header)}>",
-            *(f"    {writer.prop(kind, value)}" for kind, value in props),
+            f"  <header{xml_attrs(header)}>",
+            *(f"    {_prop(kind, value)}" for kind, value in props),
             "  </header>",
             "  <body>",
         ]
-        for number, bead in enumerate(alignment.beads, start=1):
-            if bead.source and bead.target:
-                lines.extend(_unit(writer, alignment, bead, number, date))
+        for unit in units(alignment, self.dedupe):
+            lines.extend(_unit(alignment, unit, date))
         lines += ["  </body>", "</tmx>", ""]
-        if writer.removed:
-            log.warning("TMX: removed %d character(s) that XML does not allow", writer.removed)
         return "\n".join(lines)
 
 
-def _unit(writer: _Writer, alignment: Alignment, bead: Bead, number: int, date: str) -> list[str]:
+def unit_props(alignment: Alignment, bead: Bead) -> list[tuple[str, str]]:
+    """Where the unit came from, so that a CAT tool (or a filter on import) can tell MT from human work."""
     props = [("x-origin", bead.origin.value)]
+    provenance = alignment.provenance
+    if bead.origin is Origin.MT and provenance.model_id:
+        props.append(("x-model", provenance.model_id))
+        if provenance.model_revision:
+            props.append(("x-model-revision", provenance.model_revision))
     if bead.score is not None:
         props.append(("x-score", f"{bead.score:.4f}"))
     if bead.flags:
         props.append(("x-flags", ",".join(bead.flags)))
     props.append(("x-bead", bead.kind))
-    lines = [f"    <tu{writer.attrs({'tuid': str(number), 'creationdate': date})}>"]
-    lines += [f"      {writer.prop(kind, value)}" for kind, value in props]
-    for lang, text in (
-        (alignment.source.lang, alignment.source_text(bead)),
-        (alignment.target.lang, alignment.target_text(bead)),
-    ):
+    return props
+
+
+def _unit(alignment: Alignment, unit: Unit, date: str) -> list[str]:
+    lines = [f"    <tu{xml_attrs({'tuid': str(unit.number), 'creationdate': date})}>"]
+    lines += [f"      {_prop(kind, value)}" for kind, value in unit_props(alignment, unit.bead)]
+    for lang, text in ((alignment.source.lang, unit.source), (alignment.target.lang, unit.target)):
         lines += [
-            f"      <tuv{writer.attrs({'xml:lang': lang})}>",
-            f"        <seg>{writer.text(text)}</seg>",
+            f"      <tuv{xml_attrs({'xml:lang': lang})}>",
+            f"        <seg>{xml_text(text)}</seg>",
             "      </tuv>",
         ]
     lines.append("    </tu>")
     return lines
 
 
-class _Writer:
-    """Escapes text for XML and counts the characters it had to drop."""
-
-    def __init__(self) -> None:
-        self.removed = 0
-
-    def _clean(self, text: str) -> str:
-        cleaned, removed = xml_safe(text)
-        self.removed += removed
-        return cleaned
-
-    def text(self, text: str) -> str:
-        return escape(self._clean(text), _TEXT_ENTITIES)
-
-    def attrs(self, attributes: dict[str, str]) -> str:
-        return "".join(
-            f' {key}="{escape(self._clean(value), _ATTR_ENTITIES)}"'
-            for key, value in attributes.items()
-        )
-
-    def prop(self, kind: str, value: str) -> str:
-        return f"<prop{self.attrs({'type': kind})}>{self.text(value)}</prop>"
+def _prop(kind: str, value: str) -> str:
+    return f"<prop{xml_attrs({'type': kind})}>{xml_text(value)}</prop>"
