@@ -9,15 +9,19 @@ vecalign does for its overlaps), ``hubness`` is the mean cosine of either
 side with random sentences of the other (vecalign's normalisation), anchors
 are numbers, Latin-script tokens and quotes (:mod:`anchors`), and the MT bridge
 is the chrF of our machine translation of the Arabic against the English
-(:mod:`bridge`), used where the Arabic side has one.  The bead costs
+(:mod:`bridge`), used where the Arabic side has one and weighted by how well
+that MT tells a sentence from its neighbours (``_BeadCost._mt_reliability``).  The bead costs
 
     (a + b) / 2 · (1 − s) + w_len · δ² / 2 + penalty(a, b)
+        + w_gain · max(0, g₀ − gain) + w_support · max(0, σ₀ − support)      (merges only)
 
 with δ the Gale–Church length deviation; a sentence without a counterpart
 costs ``skip``.  Per-sentence scaling makes a 2-1 bead comparable with a 1-1
-plus a 1-0, so merges and drops are told apart by how much the extra sentence
-adds to the similarity.  The weights were tuned on the tuning half of
-scripts/bench_align.py and are checked on its held-out half.
+plus a 1-0.  The two merge checks keep a short subheading with no counterpart
+from being glued to its neighbour: ``gain`` is what the sentences at either
+end add to the cosine, ``support`` the least cosine of any single sentence of
+the merge with the other side.  The weights were tuned on the even-numbered
+documents of scripts/bench_align.py and are checked on the odd-numbered ones.
 """
 
 from __future__ import annotations
