@@ -27,6 +27,16 @@ def shared_path(relative: str) -> Path:
     return path
 
 
+@pytest.fixture(scope="session", autouse=True)
+def embedding_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The aligner's embedding cache of this run (the CLI's subprocesses inherit it), not the user's."""
+    import os
+
+    path = tmp_path_factory.mktemp("tarjama-cache")
+    os.environ["TARJAMA_CACHE_DIR"] = str(path)
+    return path
+
+
 @pytest.fixture(scope="session")
 def shared():
     """``shared("ntrex128/…")`` gives the path or skips the test with the reason."""

@@ -279,3 +279,24 @@ def test_bad_glossary_gives_one_line_and_exit_2(tiny_model, tmp_path):
     assert proc.returncode == 2
     assert proc.stderr.decode().strip() == "tarjama: error: terms.tsv:1: expected 'arabic<TAB>english[<TAB>dnt]'"
     assert not (tmp_path / "out").exists()
+
+
+def test_post_editing_workflow_aligns_with_our_mt_as_bridge(tmp_path, tiny_model, validate_tmx):
+    """translate → the translator edits the draft → align the original with the final English, --mt NAME.tmx."""
+    ar = FIXTURES / "ntrex" / "bbc.381790.ar.txt"
+    proc = tarjama("translate", str(ar), "--model", str(tiny_model), "-o", str(tmp_path / "mt"), "--to", "tmx,txt", "--device", "cpu")
+    assert proc.returncode == 0, proc.stderr.decode()
+    final = tmp_path / "final.en.txt"  # the translator's English (here NTREX's), two sentences joined
+    lines_en = (FIXTURES / "ntrex" / "bbc.381790.en.txt").read_text(encoding="utf-8").splitlines()
+    final.write_text("\n".join(lines_en[:3] + [lines_en[3] + " " + lines_en[4]] + lines_en[5:]) + "\n", encoding="utf-8")
+    proc = tarjama("align", str(ar), str(final), "--presegmented", "--mt", str(tmp_path / "mt" / "bbc.381790.ar.tmx"), "-o", str(tmp_path / "out"))
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert b"15 beads from 16 Arabic and 15 English segments; 0 Arabic and 0 English without counterpart" in proc.stderr
+    root = validate_tmx(tmp_path / "out" / "bbc.381790.ar.tmx")
+    props = {p.get("type"): p.text for p in root.findall("header/prop")}
+    assert "mt-bridge=bbc.381790.ar.tmx (16 of 16 segments)" in props["x-tarjama-aligner"]
+    kinds = [u.find("prop[@type='x-bead']").text for u in root.findall("body/tu")]
+    assert kinds == ["1-1"] * 3 + ["2-1"] + ["1-1"] * 11
+    # a missing MT file is a one-line error
+    proc = tarjama("align", str(ar), str(final), "--mt", str(tmp_path / "nope.tmx"))
+    assert proc.returncode == 2 and proc.stderr.count(b"\n") == 1

@@ -67,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output-dir", default=".", metavar="OUTDIR", help="where to write the outputs (default: .)")
     p.add_argument("--presegmented", action="store_true", help="every input line is one segment; blank lines separate paragraphs")
     p.add_argument("--to", default="tmx,html,tsv", metavar="FORMATS", help=f"comma-separated outputs from {','.join(ALIGN_FORMATS)} (default: tmx,html,tsv)")
+    p.add_argument("--mt", metavar="MT", help="a machine translation of SOURCE to bridge the languages: the NAME.tmx (or NAME.en.txt) that 'tarjama translate' wrote for it")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     _add_export_options(p)
 
@@ -256,7 +257,14 @@ def cmd_align(args: argparse.Namespace) -> int:
     stem = output_stem(args.source)
     source = make(read_text(args.source), "ar", name=stem)
     target = make(read_text(args.target), "en", name=output_stem(args.target))
-    alignment = align_translation(source, target, presegmented=args.presegmented)
+    mt = None
+    if args.mt:
+        from translate.alignment.machine import machine_translation
+
+        if args.mt == STDIN and STDIN in (args.source, args.target):
+            raise TarjamaError("stdin (-) can be read only once")
+        mt = machine_translation(read_text(args.mt), args.mt, source)
+    alignment = align_translation(source, target, presegmented=args.presegmented, mt=mt, mt_label=Path(args.mt).name if args.mt else "")
     written = write_outputs(alignment, Path(args.output_dir), stem, formats, **_export_settings(args))
     unmatched_src = sum(1 for b in alignment.beads if not b.target)
     unmatched_tgt = sum(1 for b in alignment.beads if not b.source)

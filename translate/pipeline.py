@@ -13,7 +13,8 @@ from __future__ import annotations
 from typing import Protocol, Sequence
 
 from translate import __version__
-from translate.alignment import GaleChurchAligner, align_documents, pair_translations
+from translate.alignment import pair_translations
+from translate.alignment.aligner import SentenceAligner
 from translate.alignment.pairing import PAIRING_SIGNATURE
 from translate.model import Alignment, Document, Origin, Provenance, assemble_document
 from translate.qa import Glossary, check_alignment
@@ -51,15 +52,31 @@ def translate_document(
     return check_alignment(Alignment(source, target, pair_translations(source, target, Origin.MT), provenance), glossary)
 
 
-def align_translation(source: Document, target: Document, presegmented: bool = False) -> Alignment:
-    """Pair an Arabic document with an existing English translation of it."""
-    aligner = GaleChurchAligner()
+def align_translation(
+    source: Document,
+    target: Document,
+    presegmented: bool = False,
+    mt: Sequence[str | None] | None = None,
+    mt_label: str = "",
+    aligner: SentenceAligner | None = None,
+) -> Alignment:
+    """Pair an Arabic document with an existing English translation of it.
+
+    ``mt`` is a machine translation of each source segment (``None`` where
+    unknown), e.g. our own earlier draft: it bridges the two languages.
+    """
+    aligner = aligner or SentenceAligner()
     if presegmented:
         segmenter = "presegmented (one segment per line)"
     else:
         segmenter = f"{segmenter_signature(source.lang)}; {segmenter_signature(target.lang)}"
-    provenance = Provenance(tool_version=__version__, segmenter=segmenter, aligner=aligner.signature)
-    return Alignment(source, target, align_documents(source, target, aligner), provenance)
+    signature = aligner.signature
+    if mt is not None:
+        known = sum(1 for t in mt if t is not None)
+        signature += f"; mt-bridge={mt_label or 'given'} ({known} of {len(mt)} segments)"
+    provenance = Provenance(tool_version=__version__, segmenter=segmenter, aligner=signature)
+    beads = aligner.align([s.text for s in source.segments], [t.text for t in target.segments], mt)
+    return Alignment(source, target, tuple(beads), provenance)
 
 
 def check_translation(source: Document, target: Document, glossary: Glossary | None = None) -> Alignment:

@@ -1,10 +1,12 @@
 """Alignment stage: pairs source and target segments into beads.
 
 ``pair_translations`` is for our own MT output, where the pairing is known;
-``align_documents`` is for an existing translation, where it must be found.
+``SentenceAligner`` is for an existing translation, where it must be found
+(``align_documents``, Gale–Church, is kept as the baseline it is measured against).
 """
 
+from translate.alignment.aligner import SentenceAligner
 from translate.alignment.length import GaleChurchAligner, align_documents
 from translate.alignment.pairing import PAIRING_SIGNATURE, pair_translations
 
-__all__ = ["GaleChurchAligner", "align_documents", "pair_translations", "PAIRING_SIGNATURE"]
+__all__ = ["SentenceAligner", "GaleChurchAligner", "align_documents", "pair_translations", "PAIRING_SIGNATURE"]

@@ -1,0 +1,102 @@
+"""The n:m aligner on a real NTREX document with known perturbations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from translate.alignment import GaleChurchAligner
+from translate.alignment.aligner import SearchSettings, SentenceAligner
+from translate.alignment.dp import DPStats
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+AR = (FIXTURES / "ntrex" / "bbc.381790.ar.txt").read_text(encoding="utf-8").splitlines()
+EN = (FIXTURES / "ntrex" / "bbc.381790.en.txt").read_text(encoding="utf-8").splitlines()
+
+
+def shapes(beads):
+    return [(b.source, b.target) for b in beads]
+
+
+def one_to_one(n):
+    return [((i,), (i,)) for i in range(n)]
+
+
+def test_parallel_document_aligns_one_to_one(aligner):
+    beads = aligner.align(AR, EN)
+    assert shapes(beads) == one_to_one(len(AR))
+    assert all(0.0 <= b.score <= 1.0 for b in beads)
+
+
+def test_english_merge_that_gale_church_misses(aligner):
+    merged = EN[:3] + [EN[3] + " " + EN[4]] + EN[5:]
+    expected = one_to_one(3) + [((3, 4), (3,))] + [((i + 1,), (i,)) for i in range(4, len(EN) - 1)]
+    assert shapes(GaleChurchAligner().align(AR, merged)) != expected  # the length model alone fails here
+    assert shapes(aligner.align(AR, merged)) == expected
+
+
+def test_arabic_merge_gives_one_to_two(aligner):
+    merged = AR[:9] + [AR[9] + " " + AR[10]] + AR[11:]
+    expected = one_to_one(9) + [((9,), (9, 10))] + [((i,), (i + 1,)) for i in range(10, len(AR) - 1)]
+    assert shapes(aligner.align(merged, EN)) == expected
+
+
+def test_several_merges_and_drops_together(aligner):
+    # EN 1+2 merged, EN 6 dropped, AR 10+11 merged, AR 14 dropped
+    en = [EN[0], EN[1] + " " + EN[2]] + EN[3:6] + EN[7:]
+    ar = AR[:10] + [AR[10] + " " + AR[11]] + AR[12:14] + AR[15:]
+    beads = shapes(aligner.align(ar, en))
+    assert ((1, 2), (1,)) in beads
+    assert ((6,), ()) in beads
+    assert ((10,), (8, 9)) in beads
+    assert ((), (12,)) in beads
+    assert len(beads) == 14
+
+
+@pytest.mark.parametrize("dropped", [2, 7, 12])
+def test_dropped_english_sentence_is_one_to_zero(aligner, dropped):
+    beads = shapes(aligner.align(AR, EN[:dropped] + EN[dropped + 1 :]))
+    assert ((dropped,), ()) in beads
+    assert sum(1 for s, t in beads if len(s) == len(t) == 1) == len(AR) - 1
+
+
+def test_dropped_arabic_sentence_is_zero_to_one(aligner):
+    beads = shapes(aligner.align(AR[:8] + AR[9:], EN))
+    assert ((), (8,)) in beads
+    assert sum(1 for s, t in beads if len(s) == len(t) == 1) == len(AR) - 1
+
+
+@pytest.mark.parametrize("heading", ["ردود الفعل", "خلفية", "ما التالي؟"])
+def test_short_subheading_without_counterpart_stays_alone(aligner, heading):
+    at = 6
+    beads = shapes(aligner.align(AR[:at] + [heading] + AR[at:], EN))
+    assert ((at,), ()) in beads
+    assert ((at - 1,), (at - 1,)) in beads and ((at + 1,), (at,)) in beads
+
+
+def test_banded_search_equals_full_dp_on_small_inputs(embedder):
+    full = SentenceAligner(embedder)
+    banded = SentenceAligner(embedder, search=SearchSettings(full_cells=60, margin=4))
+    cases = [
+        (AR, EN),
+        (AR, EN[:3] + [EN[3] + " " + EN[4]] + EN[5:11] + EN[12:]),
+        (AR[:5] + [AR[5] + " " + AR[6]] + AR[7:], EN),
+    ]
+    for ar, en in cases:
+        stats = DPStats()
+        got = banded.align(ar, en, stats=stats)
+        assert len(stats.levels) >= 2  # a coarse pass ran, then the band
+        assert stats.levels[-1][2] < (len(ar) + 1) * (len(en) + 1) * len(banded.shapes)
+        assert shapes(got) == shapes(full.align(ar, en))
+
+
+def test_empty_sides(aligner):
+    assert aligner.align([], []) == []
+    assert shapes(aligner.align(["أ."], [])) == [((0,), ())]
+    assert shapes(aligner.align([], ["A."])) == [((), (0,))]
+
+
+def test_mt_must_match_source_length(aligner):
+    with pytest.raises(ValueError):
+        aligner.align(AR, EN, mt=["x"])

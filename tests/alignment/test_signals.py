@@ -1,0 +1,68 @@
+"""The signals of the aligner's cost: chrF bridge, anchors, embeddings and their cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import sacrebleu
+
+from translate.alignment import anchors
+from translate.alignment.bridge import ChrF
+from translate.alignment.embeddings import CachedEmbedder, EmbeddingCache
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+AR = (FIXTURES / "ntrex" / "bbc.381790.ar.txt").read_text(encoding="utf-8").splitlines()
+EN = (FIXTURES / "ntrex" / "bbc.381790.en.txt").read_text(encoding="utf-8").splitlines()
+
+
+def test_chrf_equals_sacrebleu_sentence_chrf():
+    ours, theirs = ChrF(), sacrebleu.CHRF()
+    hyps = EN[:6] + ["", "A.", EN[3].upper(), EN[4] + " " + EN[5]]
+    for hyp in hyps:
+        for ref in EN[:8]:
+            assert abs(ours.score(hyp, ref) - theirs.sentence_score(hyp, [ref]).score) < 1e-9
+
+
+def test_chrf_on_real_mt_output(shared):
+    mt = shared("mt-outputs/opus-mt-tc-big-ar-en.flores101-devtest.en").read_text(encoding="utf-8").splitlines()[:40]
+    ref = shared("flores101-devtest/flores101-devtest.eng").read_text(encoding="utf-8").splitlines()[:40]
+    ours, theirs = ChrF(), sacrebleu.CHRF()
+    for h, r in zip(mt, ref):
+        assert abs(ours.score(h, r) - theirs.sentence_score(h, [r]).score) < 1e-9
+    # the bridge tells a translation from its neighbour
+    assert all(ours.score(mt[i], ref[i]) > ours.score(mt[i], ref[i + 1]) for i in range(0, 39, 3))
+
+
+def test_numbers_in_both_digit_systems():
+    assert anchors.numbers("قتل ١٢ شخصا عام ٢٠١٩ و١٬٢٠٠ جريح و١٢٫٥٪") == ["12", "2019", "1200", "12.5"]
+    assert anchors.numbers("12 people in 2019, 1,200 injured, 12.5%") == ["12", "2019", "1200", "12.5"]
+
+
+def test_latin_tokens_count_on_the_english_side_only_where_the_arabic_has_them():
+    src, tgt = anchors.sentence_anchors(["قالت BBC إن فيروس COVID-19 «خطير»"], ["The BBC said COVID-19 is \u201cdangerous\u201d", "Nothing here"])
+    assert src == [["19", "bbc", "covid-19", anchors.QUOTE]]
+    assert tgt == [["19", "bbc", "covid-19", anchors.QUOTE], []]
+    vectors = anchors.hashed(src + tgt)
+    assert vectors.shape == (3, anchors.DIM) and vectors[0] @ vectors[1] == 4 and not vectors[2].any()
+
+
+def test_embeddings_tell_translations_apart(embedder):
+    a = embedder.embed(AR)
+    e = embedder.embed(EN)
+    assert np.allclose(np.linalg.norm(a, axis=1), 1, atol=1e-4)
+    sims = a @ e.T
+    assert (sims.argmax(axis=1) == np.arange(len(AR))).mean() >= 0.9
+
+
+def test_cache_serves_repeated_texts(embedder, tmp_path):
+    cache = EmbeddingCache(tmp_path / "c.sqlite3")
+    cached = CachedEmbedder(embedder.inner, cache)
+    first = cached.embed(EN[:4] + EN[:2])
+    assert cached.computed == 4  # duplicates embedded once
+    again = CachedEmbedder(embedder.inner, EmbeddingCache(tmp_path / "c.sqlite3"))
+    second = again.embed(EN[:4])
+    assert again.computed == 0
+    assert np.allclose(first[:4], second)
+    # the key includes the model, so another model never reads these vectors
+    assert EmbeddingCache.key("model-a", "x") != EmbeddingCache.key("model-b", "x")
