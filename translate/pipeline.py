@@ -10,13 +10,17 @@
 
 from __future__ import annotations
 
-from typing import Protocol, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Protocol, Sequence
 
 from translate import __version__
 from translate.alignment import GaleChurchAligner, align_documents, pair_translations
 from translate.alignment.pairing import PAIRING_SIGNATURE
 from translate.model import Alignment, Document, Origin, Provenance, assemble_document
 from translate.segmentation import signature as segmenter_signature
+
+if TYPE_CHECKING:
+    from translate.translation.engine import Translation
 
 
 class Translator(Protocol):
@@ -26,15 +30,20 @@ class Translator(Protocol):
     @property
     def decoding(self) -> str: ...
 
-    def translate(self, sentences: Sequence[str]) -> list[str]: ...
+    def translate_segments(self, sentences: Sequence[str]) -> list[Translation]: ...
 
 
 def translate_document(source: Document, translator: Translator, target_lang: str = "en") -> Alignment:
-    """Translate every segment and keep the article's paragraph and heading structure."""
-    translations = translator.translate([s.text for s in source.segments])
+    """Translate every segment and keep the article's paragraph and heading structure.
+
+    Each bead records where its target came from: ``mt``, or ``tm`` for a
+    translation-memory match (flag ``tm:human`` when the match is a human
+    translation, ``tm:mt`` when it is an earlier machine translation).
+    """
+    translations = translator.translate_segments([s.text for s in source.segments])
     target = assemble_document(
         target_lang,
-        ((p.kind, [translations[s.id] for s in p.segments]) for p in source.paragraphs),
+        ((p.kind, [translations[s.id].text for s in p.segments]) for p in source.paragraphs),
         name=f"{source.name}.{target_lang}" if source.name else "",
     )
     provenance = Provenance(
@@ -45,7 +54,11 @@ def translate_document(source: Document, translator: Translator, target_lang: st
         model_revision=translator.revision,
         decoding=translator.decoding,
     )
-    return Alignment(source, target, pair_translations(source, target, Origin.MT), provenance)
+    beads = tuple(
+        replace(bead, origin=translations[bead.source[0]].origin, flags=translations[bead.source[0]].flags)
+        for bead in pair_translations(source, target, Origin.MT)
+    )
+    return Alignment(source, target, beads, provenance)
 
 
 def align_translation(source: Document, target: Document, presegmented: bool = False) -> Alignment:
