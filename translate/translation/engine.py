@@ -84,7 +84,7 @@ class Translator:
         self.batch_size = batch_size
         self.max_length_ratio = max_length_ratio
         self.max_length = self.source.max_length
-        self.max_source_tokens = max_source_tokens or self.source.max_positions
+        self.max_source_tokens = max_source_tokens or _source_limit(self.source.max_positions, self.tokenizer)
         self.no_repeat_ngram_size = no_repeat_ngram_size
         self.fixed_length = fixed_length
         self.memory = memory
@@ -224,6 +224,12 @@ def is_degenerate(ids: Sequence[int], max_n: int = 4, min_repeats: int = 4, min_
             if run >= (needed - 1) * n:
                 return True
     return False
+
+
+def _source_limit(positions: int, tokenizer: Any) -> int:
+    """The longest input, in tokens with </s>: the model's positions, or less if its tokenizer says so (tc-big: 1024 vs 512)."""
+    declared = getattr(tokenizer, "model_max_length", None)
+    return min(positions, int(declared)) if isinstance(declared, int) and 0 < declared < 100_000 else positions
 
 
 def _union(flags: Iterable[str]) -> tuple[str, ...]:
