@@ -128,16 +128,54 @@ def _looks_like_path(name: str) -> bool:
 
 
 def _weights_digest(path: Path) -> str:
-    """A content hash stands in for the hub revision of a local model directory."""
+    """A content hash stands in for the hub revision of a local model directory.
+
+    Hashing a 1 GB model takes seconds, so the hash is remembered in the cache
+    directory for as long as the file keeps its size and modification time.
+    """
     for name in WEIGHT_FILES:
         weights = path / name
         if weights.is_file():
+            stat = weights.stat()
+            stamp = [stat.st_size, stat.st_mtime_ns]
+            known = _read_digests()
+            entry = known.get(str(weights.resolve()))
+            if entry and entry[:2] == stamp:
+                return entry[2]
             digest = hashlib.sha256()
             with weights.open("rb") as fh:
                 for block in iter(lambda: fh.read(1 << 20), b""):
                     digest.update(block)
-            return f"sha256:{digest.hexdigest()[:16]}"
+            revision = f"sha256:{digest.hexdigest()[:16]}"
+            known[str(weights.resolve())] = [*stamp, revision]
+            _write_digests(known)
+            return revision
     raise TarjamaError(f"{path}: no model weights")
+
+
+def _digests_file() -> Path:
+    from translate.cache import cache_dir  # noqa: PLC0415
+
+    return cache_dir() / "weight-digests.json"
+
+
+def _read_digests() -> dict[str, list]:
+    try:
+        data = json.loads(_digests_file().read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_digests(known: dict[str, list]) -> None:
+    """Best effort: a cache that cannot be written only costs a re-hash next time."""
+    from translate.textio import write_atomic  # noqa: PLC0415
+
+    try:
+        _digests_file().parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(_digests_file(), json.dumps(known, indent=0))
+    except (OSError, TarjamaError):
+        pass
 
 
 def _read_json(path: Path) -> dict[str, Any]:
