@@ -61,7 +61,8 @@ _LEGEND = (
     ("Score", "the aligner's confidence in the pairing, when it gave one"),
     (
         "Origin",
-        "where the translation came from: mt (blue) machine translation, tm (green) translation memory, human (grey)",
+        "where the translation came from: mt (blue) machine translation, tm (green) translation memory "
+        "(flag tm:human: a human translation; tm:mt: an earlier machine translation), human (grey)",
     ),
     ("Bead", "how many source and target sentences are paired, e.g. 2-1"),
     ("Striped cell", "no counterpart: the sentence was left unpaired"),

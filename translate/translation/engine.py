@@ -34,7 +34,7 @@ from translate.translation.source import load_tokenizer, resolve_source
 
 LENGTH_BUCKET = 8
 DEFAULT_BATCH_TOKENS = 2048
-DEFAULT_BATCH_SIZE = 64
+DEFAULT_BATCH_SIZE = 16
 DEFAULT_NO_REPEAT_NGRAM = 3
 
 # Bead flags a translation may carry (shown in TMX x-flags and on the review page).
@@ -139,8 +139,12 @@ class Translator:
                 flags = (FLAG_TM_HUMAN,) if match.human else (FLAG_TM_MT, *match.flags)
                 results[key] = Translation(match.target, Origin.TM, flags)
         todo = [k for k in unique if k not in results]
-        pieces = {k: splitting.split_to_fit(k, self._count, self.max_source_tokens) for k in todo}
-        done = self._translate_unique(list(dict.fromkeys(p for parts in pieces.values() for p in parts)))
+        encoded: dict[str, list[int]] = dict(zip(todo, self.tokenizer(todo)["input_ids"])) if todo else {}
+        pieces = {
+            k: [k] if len(encoded[k]) <= self.max_source_tokens else splitting.split_to_fit(k, self._count, self.max_source_tokens)
+            for k in todo
+        }
+        done = self._translate_unique(list(dict.fromkeys(p for parts in pieces.values() for p in parts)), encoded)
         fresh = []
         for key in todo:
             parts = [done[p] for p in pieces[key]]
@@ -156,10 +160,13 @@ class Translator:
     def _count(self, text: str) -> int:
         return len(self.tokenizer(text)["input_ids"])
 
-    def _translate_unique(self, texts: list[str]) -> dict[str, tuple[str, tuple[str, ...]]]:
+    def _translate_unique(self, texts: list[str], known: dict[str, list[int]]) -> dict[str, tuple[str, tuple[str, ...]]]:
         if not texts:
             return {}
-        encoded: list[list[int]] = self.tokenizer(texts)["input_ids"]
+        missing = [t for t in texts if t not in known]
+        if missing:
+            known = {**known, **dict(zip(missing, self.tokenizer(missing)["input_ids"]))}
+        encoded = [known[t] for t in texts]
         with _progress(len(texts), self.progress) as bar:
             outputs = self._decode_all(encoded, 0, bar)
         flags: dict[int, tuple[str, ...]] = {}

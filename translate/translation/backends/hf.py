@@ -38,11 +38,11 @@ class TransformersBackend(Backend):
             torch.set_num_threads(cpu_threads())
         try:
             with contextlib.redirect_stderr(io.StringIO()):
-                model = MarianMTModel.from_pretrained(str(source.path), dtype=getattr(torch, self.compute_type))
+                model = MarianMTModel.from_pretrained(str(source.path))
         except Exception as exc:  # noqa: BLE001 - any loader failure becomes one line
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise TarjamaError(f"cannot load model {source.model_id!r}: {reason[:200]}") from None
-        self._model = model.to(self.device).eval()
+        self._model = model.to(self.device, getattr(torch, self.compute_type)).eval()
         self._pad = int(model.config.pad_token_id)
         self._eos = int(model.config.eos_token_id)
 
