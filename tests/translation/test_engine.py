@@ -179,3 +179,18 @@ def test_unreachable_hub_fails_in_seconds_not_minutes(tmp_path):
     assert proc.returncode != 0
     assert "TarjamaError" in proc.stderr and "--model DIR" in proc.stderr
     assert time.monotonic() - started < 60
+
+
+@pytest.mark.parametrize("output", [
+    "mt-outputs/opus-mt-ar-en.tico19-test.en",
+    "mt-outputs/opus-mt-ar-en.flores101-devtest.en",
+    "mt-outputs/opus-mt-tc-big-ar-en.flores200-devtest.en",
+])
+def test_repetition_detector_on_real_model_outputs(output, shared, tiny_model):
+    """On 4000 real outputs of the two models, only the known degenerate line (tico19 1315) is caught."""
+    import sentencepiece as spm
+
+    pieces = spm.SentencePieceProcessor(model_file=str(tiny_model / "target.spm"))
+    lines = shared(output).read_text(encoding="utf-8").splitlines()
+    caught = [number for number, line in enumerate(lines, start=1) if is_degenerate(pieces.encode(line))]
+    assert caught == ([1315] if "tico19" in output else [])
