@@ -218,9 +218,24 @@ def worker(args: argparse.Namespace) -> None:
         peak_gpu = torch.cuda.max_memory_allocated() / 2**20
     print(json.dumps({
         "engine": engine, "compute": compute, "sentences": len(sentences), "tokens": counted[0], "seconds": seconds,
-        "load_s": load_s, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "gpu_mb": peak_gpu,
+        "load_s": load_s, "rss_mb": peak_rss_mb(), "gpu_mb": peak_gpu,
         "loadavg": os.getloadavg()[0],
     }))
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory.
+
+    Linux's ``ru_maxrss`` survives ``exec``: a worker would inherit the RSS its parent had when it
+    forked.  ``VmHWM`` belongs to the process's own memory map, so it counts only the worker.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _threads() -> int:
@@ -250,7 +265,10 @@ def measure(model: Path, engine: str, device: str, compute: str, sentences: list
 
 def run_preset(preset: str, args: argparse.Namespace, workdir: Path) -> list[str]:
     t0 = time.perf_counter()
-    model = build_model(preset, workdir)
+    model = workdir / f"{preset}-random"
+    if not (model / "model.safetensors").is_file():  # built in a subprocess: this process stays small
+        build = f"import sys; sys.path.insert(0, {str(ROOT / 'scripts')!r}); import bench_translate as b; from pathlib import Path; b.build_model({preset!r}, Path({str(workdir)!r}))"
+        subprocess.run([sys.executable, "-c", build], check=True, stdout=subprocess.DEVNULL, env=dict(os.environ, PYTHONPATH=str(ROOT)))
     computes = ["int8"] + (["float16", "int8_float16"] if args.cuda else [])
     convert = (
         "import sys; from translate.translation.source import resolve_source; "
