@@ -94,6 +94,11 @@ def _add_tm_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tm", default=None, metavar="PATH", help=f"translation memory file, SQLite (default: {default_tm_path()})")
 
 
+def _primary(lang: str) -> str:
+    """ar-SA → ar: units match on the primary language subtag."""
+    return lang.lower().replace("_", "-").split("-")[0]
+
+
 def _natural_int(value: str) -> int:
     try:
         number = int(value)
@@ -175,7 +180,7 @@ def cmd_tm(args: argparse.Namespace) -> int:
     from translate.translation.memory import TranslationMemory
     from translate.translation.tmx_import import read_tmx
 
-    units = [(path, read_tmx(path, args.source_lang.lower(), args.target_lang.lower())) for path in args.files]
+    units = [(path, read_tmx(path, _primary(args.source_lang), _primary(args.target_lang))) for path in args.files]
     with TranslationMemory(args.tm or default_tm_path()) as memory:
         for path, found in units:
             stored = memory.store_human(found.pairs, origin=f"tmx:{Path(path).name}")

@@ -92,7 +92,7 @@ class TranslationMemory:
         except sqlite3.DatabaseError as exc:
             raise TarjamaError(f"cannot open translation memory {self.path}: {exc}; pass --tm with another file or --no-tm") from None
         except OSError as exc:
-            raise TarjamaError(f"cannot create translation memory {self.path}: {exc.strerror or exc}") from None
+            raise TarjamaError(f"cannot create translation memory {self.path}: {exc.strerror or exc}; pass --tm PATH or --no-tm") from None
 
     def close(self) -> None:
         self._db.close()
