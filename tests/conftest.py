@@ -7,8 +7,12 @@ real ``from_pretrained`` path.
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -17,6 +21,12 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 SHARED_DATA = ROOT.parent / "shared" / "data"
 DTD = FIXTURES / "tmx14.dtd"
+
+
+# Converted models and the translation memory go to a throwaway cache, never the user's:
+# set before any test runs, and inherited by the CLI subprocesses the tests start.
+os.environ["TARJAMA_CACHE_DIR"] = tempfile.mkdtemp(prefix="tarjama-test-cache-")
+atexit.register(shutil.rmtree, os.environ["TARJAMA_CACHE_DIR"], True)
 
 
 def shared_path(relative: str) -> Path:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from translate import TOOL_NAME, __version__
+from translate.cache import default_tm_path
 from translate.errors import TarjamaError
 from translate.textio import STDIN, read_text
 
@@ -39,6 +40,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     from translate.translation.presets import DEFAULT_PRESET, PRESETS
+    from translate.translation.engine import DEFAULT_BATCH_SIZE, DEFAULT_BATCH_TOKENS, DEFAULT_NO_REPEAT_NGRAM
 
     presets = ", ".join(f"{p.name} = {p.hub_id}" for p in PRESETS.values())
     parser = _Parser(prog=TOOL_NAME, description="Arabic→English machine translation and bilingual alignment.")
@@ -50,11 +52,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output-dir", default=".", metavar="OUTDIR", help="where to write NAME.en.txt, NAME.tmx, NAME.html (default: .)")
     p.add_argument("--model", default=DEFAULT_PRESET, metavar="NAME_OR_DIR", help=f"a preset ({presets}), a hub id or a local model directory (default: {DEFAULT_PRESET})")
     p.add_argument("--to", default="txt,tmx,html", metavar="FORMATS", help=f"comma-separated outputs from {','.join(TRANSLATE_FORMATS)} (default: txt,tmx,html)")
+    p.add_argument("--backend", default="auto", choices=("auto", "transformers", "ctranslate2"), help="decoding backend (default: auto = ctranslate2 when it loads, else transformers)")
     p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"), help="where to run the model (default: auto)")
+    p.add_argument("--compute-type", default="default", metavar="TYPE", help="numeric precision: int8, int8_float32, int8_float16, float16, bfloat16, float32 (default: int8 on CPU and float16 on GPU with ctranslate2; float32 with transformers)")
     p.add_argument("--beam", type=_positive_int, default=None, metavar="N", help="beam size (default: the model's own, 4 for the Helsinki models)")
-    p.add_argument("--batch-size", type=_positive_int, default=16, metavar="N", help="sentences per batch (default: 16)")
+    p.add_argument("--batch-tokens", type=_positive_int, default=DEFAULT_BATCH_TOKENS, metavar="N", help=f"source tokens per batch, padding included (default: {DEFAULT_BATCH_TOKENS})")
+    p.add_argument("--batch-size", type=_positive_int, default=DEFAULT_BATCH_SIZE, metavar="N", help=f"at most N sentences per batch (default: {DEFAULT_BATCH_SIZE})")
+    p.add_argument("--no-repeat-ngram", type=_natural_int, default=DEFAULT_NO_REPEAT_NGRAM, metavar="N", help=f"repetition guard: an output that degenerates into a repeated run is decoded again without repeated N-grams; 0 turns it off (default: {DEFAULT_NO_REPEAT_NGRAM})")
+    _add_tm_option(p)
+    p.add_argument("--no-tm", action="store_true", help="neither read nor write the translation memory")
     p.add_argument("--glossary", metavar="FILE.tsv", help="terminology to check: arabic<TAB>english[<TAB>dnt] per line")
-    p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors (no progress bar)")
     _add_export_options(p)
 
     p = sub.add_parser("segment", help="split a text into sentences, one per line, a blank line between paragraphs")
@@ -82,6 +90,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output-dir", default=None, metavar="OUTDIR", help="also write the checked pairs (see --to)")
     p.add_argument("--to", default="tsv,html", metavar="FORMATS", help=f"outputs with -o, from {','.join(TRANSLATE_FORMATS)} (default: tsv,html)")
     p.add_argument("-q", "--quiet", action="store_true", help="print no summary line")
+
+    p = sub.add_parser("tm", help="manage the translation memory")
+    tm_sub = p.add_subparsers(dest="tm_command", metavar="ACTION", required=True, parser_class=_Parser)
+    p = tm_sub.add_parser("import", help="load human translations from TMX files as exact matches (they win over MT)")
+    p.add_argument("files", nargs="+", metavar="FILE.tmx", help="TMX files (1.1–1.4)")
+    _add_tm_option(p)
+    p.add_argument("--source-lang", default="ar", metavar="LANG", help="source language of the units (default: ar)")
+    p.add_argument("--target-lang", default="en", metavar="LANG", help="target language of the units (default: en)")
+    p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
 
     p = sub.add_parser("evaluate", help="score a translation against a reference with sacrebleu BLEU and chrF")
     p.add_argument("hypothesis", metavar="HYPOTHESIS", help="system output, one segment per line")
@@ -115,6 +132,27 @@ def _show_warnings(args: argparse.Namespace) -> None:
     logger.propagate = False
 
 
+def _add_tm_option(p: argparse.ArgumentParser) -> None:
+    from translate.cache import default_tm_path
+
+    p.add_argument("--tm", default=None, metavar="PATH", help=f"translation memory file, SQLite (default: {default_tm_path()})")
+
+
+def _primary(lang: str) -> str:
+    """ar-SA → ar: units match on the primary language subtag."""
+    return lang.lower().replace("_", "-").split("-")[0]
+
+
+def _natural_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}")
+    return number
+
+
 def _positive_int(value: str) -> int:
     try:
         number = int(value)
@@ -143,9 +181,8 @@ def cmd_translate(args: argparse.Namespace) -> int:
     import time
 
     from translate.export import parse_formats, write_outputs
-    from translate.inputs import collect_inputs, load_document
-
     from translate.export.base import check_languages
+    from translate.inputs import collect_inputs, load_document
 
     formats = parse_formats(args.to, TRANSLATE_FORMATS)
     settings = _export_settings(args)
@@ -159,18 +196,33 @@ def cmd_translate(args: argparse.Namespace) -> int:
     from translate.pipeline import translate_document
     from translate.qa import summary
     from translate.translation import load_translator
+    from translate.translation.memory import TranslationMemory
 
-    translator = load_translator(args.model, device=args.device, beam=args.beam, batch_size=args.batch_size)
+    memory = None if args.no_tm else TranslationMemory(args.tm or default_tm_path())
+    translator = load_translator(
+        args.model,
+        backend=args.backend,
+        device=args.device,
+        compute_type=args.compute_type,
+        beam=args.beam,
+        batch_tokens=args.batch_tokens,
+        batch_size=args.batch_size,
+        no_repeat_ngram_size=args.no_repeat_ngram,
+        memory=memory,
+        progress=not args.quiet,
+        quiet=args.quiet,
+    )
     outdir = Path(args.output_dir)
     rows = []
     for item, document in zip(inputs, documents):
-        started = time.monotonic()
+        started, reused_before = time.monotonic(), translator.reused
         alignment = translate_document(document, translator, glossary=glossary)
         written = write_outputs(alignment, outdir, item.stem, formats, **settings)
-        origins = [b.origin.value for b in alignment.beads]
+        segments, reused = len(document.segments), translator.reused - reused_before
         flagged = sum(1 for b in alignment.beads if b.flags)
-        rows.append((item.path, len(document.segments), origins.count("tm"), origins.count("mt"), flagged, time.monotonic() - started))
-        _say(args, f"{item.path}: {len(document.segments)} segments → {', '.join(str(w) for w in written)}")
+        rows.append((item.path, segments, reused, segments - reused, flagged, time.monotonic() - started))
+        reuse = f" ({reused} from the translation memory)" if reused else ""
+        _say(args, f"{item.path}: {segments} segments{reuse} → {', '.join(str(w) for w in written)}")
         _say(args, f"{item.path}: {summary(alignment.beads) or 'no segment flagged'}")
     if len(rows) > 1:
         _say(args, _table(rows))
@@ -226,6 +278,19 @@ def cmd_check(args: argparse.Namespace) -> int:
 
         write_outputs(alignment, Path(args.output_dir), output_stem(args.source), formats)
     _say(args, summary(alignment.beads) or "no segment flagged")
+    return 0
+
+
+def cmd_tm(args: argparse.Namespace) -> int:
+    from translate.translation.memory import TranslationMemory
+    from translate.translation.tmx_import import read_tmx
+
+    units = [(path, read_tmx(path, _primary(args.source_lang), _primary(args.target_lang))) for path in args.files]
+    with TranslationMemory(args.tm or default_tm_path()) as memory:
+        for path, found in units:
+            stored = memory.store_human(found.pairs, origin=f"tmx:{Path(path).name}")
+            skipped = "; ".join(f"{count} skipped: {why}" for why, count in sorted(found.skipped.items()))
+            _say(args, f"{path}: {stored} human translation(s) imported into {memory.path}" + (f" ({skipped})" if skipped else ""))
     return 0
 
 
@@ -310,6 +375,7 @@ COMMANDS = {
     "segment": cmd_segment,
     "align": cmd_align,
     "check": cmd_check,
+    "tm": cmd_tm,
     "evaluate": cmd_evaluate,
     "validate": cmd_validate,
 }

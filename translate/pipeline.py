@@ -10,7 +10,8 @@
 
 from __future__ import annotations
 
-from typing import Protocol, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Protocol, Sequence
 
 from translate import __version__
 from translate.alignment import pair_translations
@@ -20,6 +21,9 @@ from translate.model import Alignment, Document, Origin, Provenance, assemble_do
 from translate.qa import Glossary, check_alignment
 from translate.segmentation import signature as segmenter_signature
 
+if TYPE_CHECKING:
+    from translate.translation.engine import Translation
+
 
 class Translator(Protocol):
     model_id: str
@@ -28,17 +32,22 @@ class Translator(Protocol):
     @property
     def decoding(self) -> str: ...
 
-    def translate(self, sentences: Sequence[str]) -> list[str]: ...
+    def translate_segments(self, sentences: Sequence[str]) -> list[Translation]: ...
 
 
 def translate_document(
     source: Document, translator: Translator, target_lang: str = "en", glossary: Glossary | None = None
 ) -> Alignment:
-    """Translate every segment, keep the article's paragraph and heading structure, and flag what to review."""
-    translations = translator.translate([s.text for s in source.segments])
+    """Translate every segment, keep the article's paragraph and heading structure, and flag what to review.
+
+    Each bead records where its target came from: ``mt`` (machine translation,
+    fresh or reused from the translation memory: the same text either way) or
+    ``tm`` (a human translation from the memory).
+    """
+    translations = translator.translate_segments([s.text for s in source.segments])
     target = assemble_document(
         target_lang,
-        ((p.kind, [translations[s.id] for s in p.segments]) for p in source.paragraphs),
+        ((p.kind, [translations[s.id].text for s in p.segments]) for p in source.paragraphs),
         name=f"{source.name}.{target_lang}" if source.name else "",
     )
     provenance = Provenance(
@@ -49,7 +58,11 @@ def translate_document(
         model_revision=translator.revision,
         decoding=translator.decoding,
     )
-    return check_alignment(Alignment(source, target, pair_translations(source, target, Origin.MT), provenance), glossary)
+    beads = tuple(
+        replace(bead, origin=translations[bead.source[0]].origin, flags=translations[bead.source[0]].flags)
+        for bead in pair_translations(source, target, Origin.MT)
+    )
+    return check_alignment(Alignment(source, target, beads, provenance), glossary)
 
 
 def align_translation(

@@ -76,7 +76,8 @@ _LEGEND = (
     ("Score", "the aligner's confidence in the pairing, when it gave one"),
     (
         "Origin",
-        "where the translation came from: mt (blue) machine translation, tm (green) translation memory, human (grey)",
+        "where the translation came from: mt (blue) machine translation (fresh, or reused from the translation memory), "
+        "tm (green) a human translation from the translation memory, human (grey) an existing translation being aligned",
     ),
     ("Bead", "how many source and target sentences are paired, e.g. 2-1"),
     ("Grey striped cell", "no counterpart: the sentence was left unpaired"),

@@ -1,12 +1,15 @@
-"""Translation stage: presets are light; the Marian backend imports torch on first use."""
+"""Translation stage: presets are light; backends import torch or CTranslate2 on first use."""
 
 from translate.translation.presets import DEFAULT_PRESET, PRESETS, ModelPreset, resolve_model
 
 __all__ = ["DEFAULT_PRESET", "PRESETS", "ModelPreset", "resolve_model", "load_translator"]
 
 
-def load_translator(model: str | None = None, **options: object):  # -> MarianTranslator
-    """Load a translator without importing torch at package import time."""
-    from translate.translation.marian import MarianTranslator
+def load_translator(model: str | None = None, **options: object):  # -> engine.Translator
+    """Load a translator (see :class:`translate.translation.engine.Translator` for the options).
 
-    return MarianTranslator(model, **options)  # type: ignore[arg-type]
+    The default backend is ``auto``: CTranslate2 when it loads, else transformers.
+    """
+    from translate.translation.engine import Translator
+
+    return Translator(model, **options)  # type: ignore[arg-type]

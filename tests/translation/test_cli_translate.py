@@ -1,0 +1,137 @@
+"""``tarjama translate`` with the translation memory, and ``tarjama tm import``, run as a user runs them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTICLE = ROOT / "tests" / "fixtures" / "article.ar.txt"
+
+
+def tarjama(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "translate", *args], capture_output=True, text=True, cwd=ROOT, timeout=600)
+
+
+def units(tmx: Path) -> list[dict]:
+    """Each <tu> as {origin, flags, ar, en}."""
+    root = etree.parse(str(tmx)).getroot()
+    lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    found = []
+    for tu in root.iter("tu"):
+        props = {p.get("type"): p.text for p in tu.findall("prop")}
+        segs = {tuv.get(lang): tuv.find("seg").text for tuv in tu.findall("tuv")}
+        found.append({"origin": props["x-origin"], "flags": props.get("x-flags", ""), **segs})
+    return found
+
+
+def badges(html: Path) -> list[str]:
+    text = html.read_text(encoding="utf-8")
+    return [part.split(">")[1].split("<")[0] for part in text.split('class="badge origin-')[1:]]
+
+
+@pytest.fixture(scope="module")
+def first_run(tiny_model, tmp_path_factory):
+    """The article translated once into a fresh memory."""
+    tmp = tmp_path_factory.mktemp("tm")
+    tm = tmp / "tm.sqlite"
+    proc = tarjama("translate", str(ARTICLE), "--model", str(tiny_model), "--tm", str(tm), "-o", str(tmp / "first"))
+    assert proc.returncode == 0, proc.stderr
+    return tm, tmp, units(tmp / "first" / "article.ar.tmx")
+
+
+def test_first_run_is_machine_translation(first_run):
+    tm, tmp, first = first_run
+    assert tm.is_file()
+    assert {u["origin"] for u in first} == {"mt"}
+    assert set(badges(tmp / "first" / "article.ar.html")) == {"mt"}
+
+
+def test_second_run_comes_from_the_memory_unchanged(first_run, tiny_model):
+    tm, tmp, first = first_run
+    proc = tarjama("translate", str(ARTICLE), "--model", str(tiny_model), "--tm", str(tm), "-o", str(tmp / "second"))
+    assert proc.returncode == 0, proc.stderr
+    second = units(tmp / "second" / "article.ar.tmx")
+    assert [u["en"] for u in second] == [u["en"] for u in first]
+    # reused machine translation is still machine translation: the files are those of the first run
+    assert {u["origin"] for u in second} == {"mt"} and second == first
+    assert set(badges(tmp / "second" / "article.ar.html")) == {"mt"}
+    assert f"{len(second)} from the translation memory" in proc.stderr
+    assert (tmp / "first" / "article.ar.en.txt").read_text() == (tmp / "second" / "article.ar.en.txt").read_text()
+
+
+def test_imported_human_translation_wins_over_mt(first_run, tiny_model):
+    tm, tmp, first = first_run
+    human = tmp / "human.tmx"
+    human.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header creationtool="t" creationtoolversion="1" '
+        'segtype="sentence" o-tmf="t" adminlang="en" srclang="ar" datatype="plaintext"/><body>'
+        f'<tu><tuv xml:lang="ar"><seg>{first[0]["ar"]}</seg></tuv><tuv xml:lang="en"><seg>A human headline.</seg></tuv></tu>'
+        '</body></tmx>\n',
+        encoding="utf-8",
+    )
+    proc = tarjama("tm", "import", str(human), "--tm", str(tm))
+    assert proc.returncode == 0, proc.stderr
+    assert "1 human translation(s) imported" in proc.stderr
+    proc = tarjama("translate", str(ARTICLE), "--model", str(tiny_model), "--tm", str(tm), "-o", str(tmp / "third"))
+    assert proc.returncode == 0, proc.stderr
+    third = units(tmp / "third" / "article.ar.tmx")
+    title = first[0]["ar"]  # the article repeats its title: every copy takes the human translation
+    for unit in third:
+        if unit["ar"] == title:
+            assert unit["en"] == "A human headline." and unit["origin"] == "tm"
+        else:
+            assert unit["origin"] == "mt"
+    assert sum(u["ar"] == title for u in third) > 1
+
+
+def test_no_tm_translates_afresh_and_quiet_prints_nothing(first_run, tiny_model):
+    tm, tmp, first = first_run
+    before = tm.stat().st_mtime_ns
+    proc = tarjama("translate", str(ARTICLE), "--model", str(tiny_model), "--no-tm", "-q", "-o", str(tmp / "fresh"))
+    assert proc.returncode == 0 and proc.stderr == ""
+    assert {u["origin"] for u in units(tmp / "fresh" / "article.ar.tmx")} == {"mt"}
+    assert tm.stat().st_mtime_ns == before
+
+
+def test_transformers_backend_is_recorded_in_the_provenance(tiny_model, tmp_path):
+    proc = tarjama("translate", str(ARTICLE), "--model", str(tiny_model), "--backend", "transformers", "--beam", "1", "--no-tm", "-q", "-o", str(tmp_path), "--to", "tmx")
+    assert proc.returncode == 0, proc.stderr
+    header = etree.parse(str(tmp_path / "article.ar.tmx")).getroot().find("header")
+    decoding = {p.get("type"): p.text for p in header.findall("prop")}["x-tarjama-decoding"]
+    assert "backend=transformers:float32" in decoding and "beam=1" in decoding
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--compute-type", "int4"], "compute type 'int4' is not supported"),
+    (["--backend", "marian"], "invalid choice"),
+    (["--batch-tokens", "0"], "expected a positive integer"),
+])
+def test_bad_engine_options_give_one_line_and_exit_2(args, message, tiny_model, tmp_path):
+    proc = tarjama("translate", str(ARTICLE), "--model", str(tiny_model), "--no-tm", "-o", str(tmp_path), *args)
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("tarjama: error: ") and message in proc.stderr
+
+
+def test_tm_import_of_a_broken_file_is_one_line(tmp_path):
+    bad = tmp_path / "bad.tmx"
+    bad.write_text("<tmx><body>", encoding="utf-8")
+    proc = tarjama("tm", "import", str(bad), "--tm", str(tmp_path / "tm.sqlite"))
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "not a well-formed TMX" in proc.stderr
+
+
+def test_tm_import_does_not_import_torch(tmp_path):
+    tmx = tmp_path / "empty.tmx"
+    tmx.write_text('<tmx version="1.4"><header/><body/></tmx>', encoding="utf-8")
+    code = (
+        "import sys\nfrom translate.cli import main\n"
+        f"assert main(['tm', 'import', {str(tmx)!r}, '--tm', {str(tmp_path / 'tm.sqlite')!r}, '-q']) == 0\n"
+        "print(sorted(m for m in ('torch', 'transformers', 'ctranslate2') if m in sys.modules))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"

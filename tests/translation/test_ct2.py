@@ -1,0 +1,46 @@
+"""The CTranslate2 backend: token identity with transformers, and the conversion cache."""
+
+from pathlib import Path
+
+import pytest
+
+from translate.cache import converted_models_dir
+from translate.translation.backends.ct2 import CTranslate2Backend, converted_model
+from translate.translation.backends.hf import TransformersBackend
+from translate.translation.source import load_tokenizer, resolve_source
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def source(tiny_model):
+    return resolve_source(str(tiny_model))
+
+
+def test_float32_greedy_tokens_equal_transformers(source):
+    """Same pieces in, same tokens out: the fast backend is the model, not an approximation of it."""
+    tokenizer = load_tokenizer(source)
+    lines = [l for l in (ROOT / "tests" / "fixtures" / "article.ar.txt").read_text(encoding="utf-8").splitlines() if l.strip()]
+    batch = tokenizer(lines[:8])["input_ids"]
+    options = dict(beam=1, max_new_tokens=20)
+    reference = TransformersBackend(source, device="cpu")
+    fast = CTranslate2Backend(source, tokenizer, device="cpu", compute_type="float32", quiet=True)
+    expected = [reference.generate([ids], **options)[0] for ids in batch]
+    assert fast.generate(batch, **options) == expected
+    assert len({tuple(e) for e in expected}) > 2, "different inputs should give different outputs"
+    # The repetition guard's setting means the same in both backends.
+    guarded = dict(options, no_repeat_ngram_size=3)
+    assert fast.generate(batch, **guarded) == [reference.generate([ids], **guarded)[0] for ids in batch]
+
+
+def test_conversion_is_cached_per_compute_type_and_atomic(source, capfd):
+    first = converted_model(source, "int8_float32")
+    stamp = (first / "model.bin").stat().st_mtime_ns
+    err = capfd.readouterr().err
+    assert "converting" in err and "done in" in err, "the one-time conversion shows its progress"
+    assert converted_model(source, "int8_float32") == first
+    assert (first / "model.bin").stat().st_mtime_ns == stamp, "a cached model is not converted again"
+    assert "converting" not in capfd.readouterr().err
+    other = converted_model(source, "float32", quiet=True)
+    assert other != first and (other / "model.bin").is_file()
+    assert not [p for p in converted_models_dir().iterdir() if p.name.startswith(".")], "no temporary folder is left behind"

@@ -1,0 +1,47 @@
+"""Decoding backends: ``transformers`` (the reference) and ``ctranslate2`` (the fast one)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from translate.errors import TarjamaError
+from translate.translation.backends.base import Backend
+from translate.translation.source import ModelSource
+
+BACKENDS = ("auto", "transformers", "ctranslate2")
+
+
+def open_backend(
+    name: str,
+    source: ModelSource,
+    tokenizer: Any,
+    *,
+    device: str = "auto",
+    compute_type: str = "default",
+    quiet: bool = False,
+) -> Backend:
+    """Load the model in the named backend; ``auto`` is CTranslate2 when it loads, else transformers."""
+    if name not in BACKENDS:
+        raise TarjamaError(f"unknown backend {name!r} (use {', '.join(BACKENDS)})")
+    if name in ("auto", "ctranslate2"):
+        try:
+            from translate.translation.backends.ct2 import CTranslate2Backend  # noqa: PLC0415
+
+            return CTranslate2Backend(source, tokenizer, device=device, compute_type=compute_type, quiet=quiet)
+        except ImportError:
+            if name == "ctranslate2":
+                raise TarjamaError("the ctranslate2 backend needs the ctranslate2 package (pip install ctranslate2)") from None
+            reason = "ctranslate2 is not installed"
+        except TarjamaError as exc:
+            if name == "ctranslate2" or compute_type not in ("", "default"):
+                raise
+            reason = str(exc)
+        if not quiet:
+            print(f"tarjama: warning: using the transformers backend: {reason}", file=sys.stderr)
+    from translate.translation.backends.hf import TransformersBackend  # noqa: PLC0415
+
+    return TransformersBackend(source, device=device, compute_type=compute_type)
+
+
+__all__ = ["BACKENDS", "Backend", "open_backend"]

@@ -1,0 +1,51 @@
+"""What a decoding backend does: token ids in, token ids out.
+
+Tokenization stays outside the backends (one MarianTokenizer for all), so
+every backend sees exactly the same input pieces and the engine can compare,
+cache and check their outputs token by token.
+"""
+
+from __future__ import annotations
+
+import os
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+
+
+class Backend(ABC):
+    name: str
+    device: str
+    compute_type: str
+
+    @property
+    def signature(self) -> str:
+        """Backend and numeric precision: both change outputs, so both key the memory."""
+        return f"{self.name}:{self.compute_type}"
+
+    @abstractmethod
+    def generate(
+        self,
+        batch: Sequence[Sequence[int]],
+        *,
+        beam: int,
+        max_new_tokens: int,
+        min_new_tokens: int = 0,
+        no_repeat_ngram_size: int = 0,
+    ) -> list[list[int]]:
+        """Translate a batch of source ids (each ending with </s>).
+
+        Returns the output ids of each sentence without the decoder's start
+        token, the end token or padding.  With ``min_new_tokens ==
+        max_new_tokens`` every output has exactly that many tokens (benchmarks);
+        otherwise an output that reaches ``max_new_tokens`` ends there with
+        ``max_new_tokens - 1`` tokens and a forced end token, as Marian's
+        generation config says.
+        """
+
+
+def cpu_threads() -> int:
+    """The cores this process may use (a container or taskset may allow fewer than the machine has)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)

@@ -1,0 +1,180 @@
+"""The fast backend: CTranslate2, int8 on CPU and float16 on GPU by default.
+
+The CTranslate2 model is converted from the transformers model on first use
+(``ctranslate2.converters.TransformersConverter``) and cached under the user's
+cache directory, keyed by model id, revision and compute type.  The conversion
+writes into a temporary folder that is renamed into place when complete, so an
+interrupted conversion never leaves a half model behind.  Running a converted
+model needs neither torch nor transformers' model code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import re
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from translate.cache import converted_models_dir
+from translate.errors import TarjamaError
+from translate.translation.backends.base import Backend, cpu_threads
+from translate.translation.source import ModelSource
+
+DEFAULT_COMPUTE = {"cpu": "int8", "cuda": "float16"}
+MODEL_FILE = "model.bin"
+
+
+class CTranslate2Backend(Backend):
+    name = "ctranslate2"
+
+    def __init__(
+        self,
+        source: ModelSource,
+        tokenizer: Any,
+        *,
+        device: str = "auto",
+        compute_type: str = "default",
+        quiet: bool = False,
+    ) -> None:
+        import ctranslate2  # noqa: PLC0415
+
+        self.device = pick_device(device)
+        self.compute_type = pick_compute_type(self.device, compute_type)
+        self.threads = cpu_threads() if self.device == "cpu" else 1
+        self.model_dir = converted_model(source, self.compute_type, quiet=quiet)
+        try:
+            self._translator = ctranslate2.Translator(
+                str(self.model_dir), device=self.device, compute_type=self.compute_type, intra_threads=self.threads
+            )
+        except (RuntimeError, ValueError) as exc:
+            raise TarjamaError(f"CTranslate2 cannot load {self.model_dir}: {exc}") from None
+        self._tokenizer = tokenizer
+        # The converter drops <pad> (transformers' decoder start) from the vocabulary and starts the
+        # decoder from a zero embedding instead, so <pad> can never be generated, as Marian's
+        # generation config (bad_words_ids) demands of transformers.
+
+    def generate(
+        self,
+        batch: Sequence[Sequence[int]],
+        *,
+        beam: int,
+        max_new_tokens: int,
+        min_new_tokens: int = 0,
+        no_repeat_ngram_size: int = 0,
+    ) -> list[list[int]]:
+        pieces = [self._tokenizer.convert_ids_to_tokens(list(ids)) for ids in batch]
+        # transformers spends the last step on a forced </s>; CTranslate2 just stops, one token earlier.
+        fixed = min_new_tokens >= max_new_tokens
+        results = self._translator.translate_batch(
+            pieces,
+            beam_size=beam,
+            max_decoding_length=max_new_tokens if fixed else max(1, max_new_tokens - 1),
+            min_decoding_length=min_new_tokens,
+            no_repeat_ngram_size=no_repeat_ngram_size,
+            max_batch_size=0,
+        )
+        return [self._tokenizer.convert_tokens_to_ids(r.hypotheses[0]) for r in results]
+
+
+def pick_device(device: str) -> str:
+    import ctranslate2  # noqa: PLC0415
+
+    cuda = ctranslate2.get_cuda_device_count() > 0
+    if device == "auto":
+        return "cuda" if cuda else "cpu"
+    if device == "cuda" and not cuda:
+        raise TarjamaError("--device cuda was asked for, but CTranslate2 sees no CUDA device")
+    if device not in ("cpu", "cuda"):
+        raise TarjamaError(f"unknown device {device!r} (use auto, cpu or cuda)")
+    return device
+
+
+def pick_compute_type(device: str, compute_type: str) -> str:
+    import ctranslate2  # noqa: PLC0415
+
+    chosen = DEFAULT_COMPUTE[device] if compute_type in ("", "default") else compute_type
+    supported = sorted(ctranslate2.get_supported_compute_types(device))
+    if chosen not in supported:
+        raise TarjamaError(f"compute type {chosen!r} is not supported on {device} here (supported: {', '.join(supported)})")
+    return chosen
+
+
+def converted_model(source: ModelSource, compute_type: str, *, quiet: bool = False) -> Path:
+    """The cached CTranslate2 conversion of ``source``, converting it once if needed."""
+    key = hashlib.sha256(f"{source.model_id}\0{source.revision}\0{compute_type}".encode()).hexdigest()[:16]
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(source.model_id).name or "model")[:60]
+    target = converted_models_dir() / f"{slug}-{compute_type}-{key}"
+    if (target / MODEL_FILE).is_file():
+        return target
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise TarjamaError(f"cannot create the model cache {target.parent}: {exc.strerror or exc}") from None
+    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
+    try:
+        with _Ticker(f"converting {source.model_id} to CTranslate2 {compute_type} (once; cached in {target.parent})", quiet):
+            _convert(source, work / "model", compute_type)
+        try:
+            (work / "model").rename(target)
+        except OSError:
+            if not (target / MODEL_FILE).is_file():  # not another process that finished first
+                raise
+    except TarjamaError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a failed conversion is one line, and leaves nothing behind
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise TarjamaError(f"cannot convert {source.model_id!r} to CTranslate2: {reason[:200]}") from None
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return target
+
+
+def _convert(source: ModelSource, out: Path, compute_type: str) -> None:
+    from ctranslate2.converters import TransformersConverter  # noqa: PLC0415
+    from transformers.utils import logging as hf_logging  # noqa: PLC0415
+
+    hf_logging.set_verbosity_error()
+    with contextlib.redirect_stderr(io.StringIO()), contextlib.redirect_stdout(io.StringIO()):
+        TransformersConverter(str(source.path)).convert(str(out), quantization=compute_type, force=True)
+
+
+class _Ticker:
+    """A one-line progress display with the elapsed time, for a step that cannot report its own progress."""
+
+    def __init__(self, message: str, quiet: bool) -> None:
+        self.message = message
+        self.quiet = quiet
+        self._stream = sys.stderr
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._started = 0.0
+
+    def __enter__(self) -> _Ticker:
+        self._started = time.monotonic()
+        if not self.quiet:
+            self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        interactive = self._stream.isatty()
+        if not interactive:
+            print(f"tarjama: {self.message} …", file=self._stream, flush=True)
+        while not self._done.wait(0.5):
+            if interactive:
+                print(f"\rtarjama: {self.message} … {time.monotonic() - self._started:.0f} s", end="", file=self._stream, flush=True)
+
+    def __exit__(self, kind: object, *rest: object) -> None:
+        self._done.set()
+        if not self.quiet:
+            self._thread.join()
+            status = "done" if kind is None else "failed"
+            end = "\r" if self._stream.isatty() else ""
+            print(f"{end}tarjama: {self.message} … {status} in {time.monotonic() - self._started:.1f} s", file=self._stream, flush=True)

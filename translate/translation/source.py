@@ -1,0 +1,190 @@
+"""Find a MarianMT model on disk (a local directory or the hub's download cache) and its tokenizer.
+
+Everything here is free of torch: the CTranslate2 backend runs without it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import os
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from translate.errors import TarjamaError
+from translate.translation.presets import resolve_model
+
+WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
+REQUIRED_FILES = ("config.json", "source.spm", "target.spm", "vocab.json")
+
+
+@dataclass(frozen=True, slots=True)
+class ModelSource:
+    """A model directory on disk and what identifies its weights."""
+
+    model_id: str
+    path: Path
+    revision: str
+    config: dict[str, Any]
+    generation: dict[str, Any]
+
+    @property
+    def max_positions(self) -> int:
+        return int(self.config.get("max_position_embeddings") or 512)
+
+    @property
+    def default_beam(self) -> int:
+        return int(self.generation.get("num_beams") or self.config.get("num_beams") or 1)
+
+    @property
+    def max_length(self) -> int:
+        length = self.generation.get("max_length") or self.config.get("max_length") or self.max_positions
+        return min(int(length), self.max_positions)
+
+
+def resolve_source(model: str | None) -> ModelSource:
+    """The model directory for a preset, hub id or path, or a one-line error saying what to do."""
+    model_id = resolve_model(model)
+    path = Path(model_id).expanduser()
+    if path.is_dir():
+        _check_directory(model_id, path)
+        revision = _weights_digest(path)
+    elif _looks_like_path(model_id):
+        raise TarjamaError(f"model directory {model_id!r} does not exist; pass --model DIR with a MarianMT model directory")
+    else:
+        path, revision = _hub_snapshot(model_id)
+    config = _read_json(path / "config.json")
+    generation = _read_json(path / "generation_config.json") if (path / "generation_config.json").is_file() else {}
+    return ModelSource(model_id, path, revision, config, generation)
+
+
+def load_tokenizer(source: ModelSource) -> Any:
+    """The model's own MarianTokenizer (SentencePiece + vocab.json); it does not import torch."""
+    from transformers import MarianTokenizer  # noqa: PLC0415 - a second of import, paid only when translating
+    from transformers.utils import logging as hf_logging  # noqa: PLC0415
+
+    hf_logging.set_verbosity_error()
+    try:
+        with contextlib.redirect_stderr(io.StringIO()):
+            return MarianTokenizer.from_pretrained(str(source.path))
+    except Exception as exc:  # noqa: BLE001 - a broken tokenizer file becomes one line
+        raise TarjamaError(f"cannot load the tokenizer of {source.model_id!r}: {_first_line(exc)}") from None
+
+
+def _check_directory(model_id: str, path: Path) -> None:
+    missing = [n for n in REQUIRED_FILES if not (path / n).is_file()]
+    if missing or not any((path / n).is_file() for n in WEIGHT_FILES):
+        what = ", ".join(missing) if missing else "model weights (model.safetensors or pytorch_model.bin)"
+        raise TarjamaError(f"{model_id}: not a MarianMT model directory (missing {what})")
+
+
+def _hub_snapshot(model_id: str) -> tuple[Path, str]:
+    """The hub model's files from the download cache, downloading them when the hub is reachable."""
+    from huggingface_hub import snapshot_download  # noqa: PLC0415
+
+    patterns = ["*.json", "*.spm", "model.safetensors", "pytorch_model.bin"]
+    offline = os.environ.get("HF_HUB_OFFLINE") not in (None, "", "0")
+    try:
+        try:
+            path = Path(snapshot_download(model_id, allow_patterns=patterns, local_files_only=True))
+        except Exception:  # noqa: BLE001 - not in the cache: download it if we can
+            if offline:
+                raise
+            _require_hub(model_id)
+            with contextlib.redirect_stderr(io.StringIO()):
+                path = Path(snapshot_download(model_id, allow_patterns=patterns))
+        _check_directory(model_id, path)
+    except TarjamaError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any hub failure becomes one actionable line
+        raise TarjamaError(
+            f"cannot load model {model_id!r}: {_first_line(exc)[:200]}; to work offline, pass --model DIR with a downloaded MarianMT model directory"
+        ) from None
+    return path, path.name  # the snapshot folder is named by the commit hash
+
+
+def _require_hub(model_id: str) -> None:
+    """Fail in seconds, not minutes of retries, when the model hub cannot be reached."""
+    from huggingface_hub import constants  # noqa: PLC0415
+
+    url = urlparse(constants.ENDPOINT)
+    host, port = url.hostname or "huggingface.co", url.port or (443 if url.scheme == "https" else 80)
+    try:
+        socket.create_connection((host, port), timeout=5).close()
+    except OSError:
+        raise TarjamaError(
+            f"model {model_id!r} is neither a local directory nor in the download cache, and the model hub "
+            f"({host}) cannot be reached; download it on a connected machine and pass --model DIR"
+        ) from None
+
+
+def _looks_like_path(name: str) -> bool:
+    return name.startswith((".", "/", "~")) or os.sep + os.sep in name or name.count("/") > 1 or name.endswith("/")
+
+
+def _weights_digest(path: Path) -> str:
+    """A content hash stands in for the hub revision of a local model directory.
+
+    Hashing a 1 GB model takes seconds, so the hash is remembered in the cache
+    directory for as long as the file keeps its size and modification time.
+    """
+    for name in WEIGHT_FILES:
+        weights = path / name
+        if weights.is_file():
+            stat = weights.stat()
+            stamp = [stat.st_size, stat.st_mtime_ns]
+            known = _read_digests()
+            entry = known.get(str(weights.resolve()))
+            if entry and entry[:2] == stamp:
+                return entry[2]
+            digest = hashlib.sha256()
+            with weights.open("rb") as fh:
+                for block in iter(lambda: fh.read(1 << 20), b""):
+                    digest.update(block)
+            revision = f"sha256:{digest.hexdigest()[:16]}"
+            known[str(weights.resolve())] = [*stamp, revision]
+            _write_digests(known)
+            return revision
+    raise TarjamaError(f"{path}: no model weights")
+
+
+def _digests_file() -> Path:
+    from translate.cache import cache_dir  # noqa: PLC0415
+
+    return cache_dir() / "weight-digests.json"
+
+
+def _read_digests() -> dict[str, list]:
+    try:
+        data = json.loads(_digests_file().read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_digests(known: dict[str, list]) -> None:
+    """Best effort: a cache that cannot be written only costs a re-hash next time."""
+    from translate.textio import write_atomic  # noqa: PLC0415
+
+    try:
+        _digests_file().parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(_digests_file(), json.dumps(known, indent=0))
+    except (OSError, TarjamaError):
+        pass
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise TarjamaError(f"cannot read {path}: {_first_line(exc)}") from None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
