@@ -7,6 +7,7 @@ a second, not a minute; outputs appear whole or not at all.
 from __future__ import annotations
 
 import codecs
+import glob
 import os
 import sys
 import tempfile
@@ -62,6 +63,9 @@ def write_atomic(path: Path, text: str | bytes) -> None:
     tool would import in part.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
+    # A run killed while writing leaves its temporary file behind; the rerun clears it.
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.*.part"):
+        stale.unlink(missing_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
         if isinstance(text, bytes):

@@ -95,6 +95,7 @@ class Translator:
         self.fixed_length = fixed_length
         self.memory = memory
         self.reused = 0  # segments served from the memory so far, for the batch summary
+        self.chunk_size = max(batch_size, 1) * 8
         self.progress = progress and not quiet
 
     # -- settings -----------------------------------------------------------------
@@ -153,32 +154,41 @@ class Translator:
             k: [k] if len(encoded[k]) <= self.max_source_tokens else splitting.split_to_fit(k, self._count, self.max_source_tokens)
             for k in todo
         }
-        done = self._translate_unique(list(dict.fromkeys(p for parts in pieces.values() for p in parts)), encoded)
-        fresh = []
-        for key in todo:
-            parts = [done[p] for p in pieces[key]]
-            flags = _union(f for _, part_flags in parts for f in part_flags)
-            if len(parts) > 1:
-                flags = (FLAG_SPLIT, *flags)
-            results[key] = Translation(" ".join(text for text, _ in parts if text), Origin.MT, flags)
-            fresh.append((key, results[key].text, flags))
-        if self.memory is not None and fresh:
-            self.memory.store_mt(self.memory_key, fresh)
+        total = len({p for parts in pieces.values() for p in parts})
+        done: dict[str, tuple[str, tuple[str, ...]]] = {}
+        with _progress(total, self.progress) as bar:
+            # Longest first, in chunks that go to the memory as soon as they are done: a run that
+            # is killed loses at most one chunk, and the rerun takes the rest from the memory.
+            # Chunking cannot change an output, any more than batching can.
+            order = sorted(todo, key=lambda k: len(encoded[k]), reverse=True)
+            for start in range(0, len(order), self.chunk_size):
+                chunk = order[start : start + self.chunk_size]
+                wanted = list(dict.fromkeys(p for k in chunk for p in pieces[k] if p not in done))
+                done.update(self._translate_unique(wanted, encoded, bar))
+                fresh = []
+                for key in chunk:
+                    parts = [done[p] for p in pieces[key]]
+                    flags = _union(f for _, part_flags in parts for f in part_flags)
+                    if len(parts) > 1:
+                        flags = (FLAG_SPLIT, *flags)
+                    results[key] = Translation(" ".join(text for text, _ in parts if text), Origin.MT, flags)
+                    fresh.append((key, results[key].text, flags))
+                if self.memory is not None:
+                    self.memory.store_mt(self.memory_key, fresh)
         self.reused += sum(1 for k in keys if results[k].from_memory)
         return [results[k] for k in keys]
 
     def _count(self, text: str) -> int:
         return len(self.tokenizer(text)["input_ids"])
 
-    def _translate_unique(self, texts: list[str], known: dict[str, list[int]]) -> dict[str, tuple[str, tuple[str, ...]]]:
+    def _translate_unique(self, texts: list[str], known: dict[str, list[int]], bar: Any) -> dict[str, tuple[str, tuple[str, ...]]]:
         if not texts:
             return {}
         missing = [t for t in texts if t not in known]
         if missing:
             known = {**known, **dict(zip(missing, self.tokenizer(missing)["input_ids"]))}
         encoded = [known[t] for t in texts]
-        with _progress(len(texts), self.progress) as bar:
-            outputs = self._decode_all(encoded, 0, bar)
+        outputs = self._decode_all(encoded, 0, bar)
         flags: dict[int, tuple[str, ...]] = {}
         if self.no_repeat_ngram_size and not self.fixed_length:
             again = [i for i, out in outputs.items() if self._capped(out, encoded[i]) or is_degenerate(out)]
