@@ -15,7 +15,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from translate import TOOL_NAME, __version__
 from translate.cache import default_tm_path
@@ -173,14 +173,17 @@ def output_stem(path: str) -> str:
 
 
 def _say(args: argparse.Namespace, message: str) -> None:
-    if not getattr(args, "quiet", False):
+    if getattr(args, "quiet", False):
+        return
+    tqdm = sys.modules.get("tqdm")
+    if tqdm is not None:  # a progress bar may be on screen: print above it, not into it
+        tqdm.tqdm.write(message, file=sys.stderr)
+    else:
         print(message, file=sys.stderr)
 
 
 def cmd_translate(args: argparse.Namespace) -> int:
-    import time
-
-    from translate.export import parse_formats, write_outputs
+    from translate.export import parse_formats
     from translate.export.base import check_languages
     from translate.inputs import collect_inputs, load_document
 
@@ -193,8 +196,6 @@ def cmd_translate(args: argparse.Namespace) -> int:
     documents = [load_document(item.path, "ar", name=Path(item.stem).name) for item in inputs]
     glossary = _glossary(args.glossary)
 
-    from translate.pipeline import translate_document
-    from translate.qa import summary
     from translate.translation import load_translator
     from translate.translation.memory import TranslationMemory
 
@@ -212,9 +213,26 @@ def cmd_translate(args: argparse.Namespace) -> int:
         progress=not args.quiet,
         quiet=args.quiet,
     )
+    with translator.batch_progress(sum(len(d.segments) for d in documents)):
+        rows = _translate_all(args, translator, list(zip(inputs, documents)), glossary, formats, settings)
+    if len(rows) > 1:
+        _say(args, _table(rows))
+    return 0
+
+
+def _translate_all(
+    args: argparse.Namespace, translator: Any, work: list[tuple[Any, Any]], glossary: Any, formats: list[str], settings: dict
+) -> list[tuple[str, int, int, int, int, float]]:
+    """Each document is written as soon as it is translated: a later failure loses nothing done."""
+    import time
+
+    from translate.export import write_outputs
+    from translate.pipeline import translate_document
+    from translate.qa import summary
+
     outdir = Path(args.output_dir)
     rows = []
-    for item, document in zip(inputs, documents):
+    for item, document in work:
         started, reused_before = time.monotonic(), translator.reused
         alignment = translate_document(document, translator, glossary=glossary)
         written = write_outputs(alignment, outdir, item.stem, formats, **settings)
@@ -224,9 +242,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
         reuse = f" ({reused} from the translation memory)" if reused else ""
         _say(args, f"{item.path}: {segments} segments{reuse} → {', '.join(str(w) for w in written)}")
         _say(args, f"{item.path}: {summary(alignment.beads) or 'no segment flagged'}")
-    if len(rows) > 1:
-        _say(args, _table(rows))
-    return 0
+    return rows
 
 
 def _table(rows: list[tuple[str, int, int, int, int, float]]) -> str:

@@ -195,3 +195,33 @@ def test_repetition_detector_on_real_model_outputs(output, shared, tiny_model):
     lines = shared(output).read_text(encoding="utf-8").splitlines()
     caught = [number for number, line in enumerate(lines, start=1) if is_degenerate(pieces.encode(line))]
     assert caught == ([1315] if "tico19" in output else [])
+
+
+def test_one_progress_bar_counts_every_segment_of_a_batch(tiny_model, tmp_path, monkeypatch):
+    """`tarjama translate DIR/` shows one bar over all documents, reused segments included."""
+    from translate.translation import engine
+
+    bars = []
+
+    class Recorder:
+        def __init__(self, total: int, enabled: bool) -> None:
+            self.total, self.updates = total, []
+            bars.append(self)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc) -> None:
+            pass
+
+        def update(self, n: int) -> None:
+            self.updates.append(n)
+
+    monkeypatch.setattr(engine, "_progress", Recorder)
+    ours = load_translator(str(tiny_model), device="cpu", beam=1, progress=True, memory=TranslationMemory(tmp_path / "tm.sqlite"))
+    first, second = SENTENCES[:3] + SENTENCES[:1], SENTENCES[1:]  # a repeat inside one, an overlap across both
+    with ours.batch_progress(len(first) + len(second)):
+        ours.translate_segments(first)
+        ours.translate_segments(second)
+    assert len(bars) == 1 and bars[0].total == len(first) + len(second)
+    assert sum(bars[0].updates) == bars[0].total

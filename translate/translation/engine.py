@@ -19,10 +19,12 @@ never on what else is in its batch:
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
 import sys
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,6 +98,7 @@ class Translator:
         self.memory = memory
         self.reused = 0  # segments served from the memory so far, for the batch summary
         self.chunk_size = max(batch_size, 1) * 8
+        self._batch_bar: Any = None
         self.progress = progress and not quiet
 
     # -- settings -----------------------------------------------------------------
@@ -134,6 +137,16 @@ class Translator:
 
     # -- translation --------------------------------------------------------------
 
+    @contextlib.contextmanager
+    def batch_progress(self, total_segments: int) -> Iterator[None]:
+        """One progress bar over several documents' segments (``tarjama translate DIR/``)."""
+        with _progress(total_segments, self.progress) as bar:
+            self._batch_bar = bar
+            try:
+                yield
+            finally:
+                self._batch_bar = None
+
     def translate(self, sentences: Sequence[str]) -> list[str]:
         return [t.text for t in self.translate_segments(sentences)]
 
@@ -156,7 +169,13 @@ class Translator:
         }
         total = len({p for parts in pieces.values() for p in parts})
         done: dict[str, tuple[str, tuple[str, ...]]] = {}
-        with _progress(total, self.progress) as bar:
+        # Inside batch_progress() one bar counts the whole batch's segments; else one counts this call's.
+        shared = self._batch_bar
+        occurrences = Counter(keys)
+        if shared is not None:
+            pending = set(todo)
+            shared.update(sum(n for k, n in occurrences.items() if k not in pending))
+        with contextlib.nullcontext() if shared is not None else _progress(total, self.progress) as bar:
             # Longest first, in chunks that go to the memory as soon as they are done: a run that
             # is killed loses at most one chunk, and the rerun takes the rest from the memory.
             # Chunking cannot change an output, any more than batching can.
@@ -175,6 +194,8 @@ class Translator:
                     fresh.append((key, results[key].text, flags))
                 if self.memory is not None:
                     self.memory.store_mt(self.memory_key, fresh)
+                if shared is not None:
+                    shared.update(sum(occurrences[k] for k in chunk))
         self.reused += sum(1 for k in keys if results[k].from_memory)
         return [results[k] for k in keys]
 
@@ -264,7 +285,7 @@ def _union(flags: Iterable[str]) -> tuple[str, ...]:
 
 
 class _progress:
-    """A progress bar on stderr that appears only when the work lasts more than two seconds."""
+    """A progress bar on stderr that appears only on a terminal, when the work lasts more than two seconds."""
 
     def __init__(self, total: int, enabled: bool) -> None:
         self.total = total
@@ -276,7 +297,7 @@ class _progress:
             return None
         from tqdm import tqdm  # noqa: PLC0415
 
-        self._bar = tqdm(total=self.total, desc="translating", unit="segment", delay=2, file=sys.stderr, leave=False)
+        self._bar = tqdm(total=self.total, desc="translating", unit="segment", delay=2, file=sys.stderr, leave=False, disable=None)
         return self._bar
 
     def __exit__(self, *exc: object) -> None:
