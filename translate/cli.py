@@ -138,29 +138,21 @@ def _add_tm_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tm", default=None, metavar="PATH", help=f"translation memory file, SQLite (default: {default_tm_path()})")
 
 
-def _primary(lang: str) -> str:
-    """ar-SA → ar: units match on the primary language subtag."""
-    return lang.lower().replace("_", "-").split("-")[0]
+def _int_at_least(minimum: int, what: str):  # noqa: ANN202 - an argparse type
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            number = minimum - 1
+        if number < minimum:
+            raise argparse.ArgumentTypeError(f"expected {what}, got {value!r}")
+        return number
+
+    return parse
 
 
-def _natural_int(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
-    if number < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}")
-    return number
-
-
-def _positive_int(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value!r}")
-    return number
+_natural_int = _int_at_least(0, "a whole number")
+_positive_int = _int_at_least(1, "a positive integer")
 
 
 def output_stem(path: str) -> str:
@@ -298,10 +290,13 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_tm(args: argparse.Namespace) -> int:
+    from translate.export.base import primary
     from translate.translation.memory import TranslationMemory
     from translate.translation.tmx_import import read_tmx
 
-    units = [(path, read_tmx(path, _primary(args.source_lang), _primary(args.target_lang))) for path in args.files]
+    # ar-SA and ar_SA match ar: units match on the primary language subtag.
+    source_lang, target_lang = (primary(lang.replace("_", "-")) for lang in (args.source_lang, args.target_lang))
+    units = [(path, read_tmx(path, source_lang, target_lang)) for path in args.files]
     with TranslationMemory(args.tm or default_tm_path()) as memory:
         for path, found in units:
             stored = memory.store_human(found.pairs, origin=f"tmx:{Path(path).name}")

@@ -40,20 +40,24 @@ def decode(data: bytes, label: str) -> str:
     return text
 
 
-def read_text(path: str) -> str:
-    """Read a whole input file (or stdin for ``-``) as text."""
-    if path == STDIN:
-        return decode(sys.stdin.buffer.read(), "<stdin>")
+def read_bytes(path: str | Path, expected: str = "a text file") -> bytes:
+    """A whole file's bytes, or a one-line error that names the file."""
     p = Path(path)
     if p.is_dir():
-        raise TarjamaError(f"{path}: is a directory, expected a text file")
+        raise TarjamaError(f"{path}: is a directory, expected {expected}")
     try:
-        data = p.read_bytes()
+        return p.read_bytes()
     except FileNotFoundError:
         raise TarjamaError(f"{path}: no such file") from None
     except OSError as exc:
         raise TarjamaError(f"{path}: cannot read ({exc.strerror})") from None
-    return decode(data, path)
+
+
+def read_text(path: str) -> str:
+    """Read a whole input file (or stdin for ``-``) as text."""
+    if path == STDIN:
+        return decode(sys.stdin.buffer.read(), "<stdin>")
+    return decode(read_bytes(path), path)
 
 
 def write_atomic(path: Path, text: str | bytes) -> None:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from translate.errors import TarjamaError
+from translate.textio import read_bytes
 from translate.export.base import MAX_SEGMENT_CHARS
 
 SCHEMAS = Path(__file__).parent / "schemas"
@@ -88,16 +88,7 @@ def _count(n: int, word: str) -> str:
 
 def validate_file(path: str | Path) -> Report:
     """Check one file; a file that cannot be read at all is a TarjamaError (exit 2), not a report."""
-    p = Path(path)
-    if p.is_dir():
-        raise TarjamaError(f"{path}: is a directory, expected a TMX or XLIFF file")
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise TarjamaError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise TarjamaError(f"{path}: cannot read ({exc.strerror})") from None
-    return validate_bytes(data, str(path))
+    return validate_bytes(read_bytes(path, "a TMX or XLIFF file"), str(path))
 
 
 def validate_bytes(data: bytes, label: str) -> Report:

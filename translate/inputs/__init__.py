@@ -16,7 +16,7 @@ from translate.errors import TarjamaError
 from translate.inputs.structure import document_from_paragraphs
 from translate.model import Document
 from translate.segmentation import segment_document
-from translate.textio import STDIN, read_text
+from translate.textio import STDIN, read_bytes, read_text
 
 __all__ = ["SUFFIXES", "InputFile", "collect_inputs", "load_document"]
 
@@ -45,14 +45,7 @@ def load_document(path: str, lang: str = "ar", name: str = "") -> Document:
 
 
 def _read_bytes(path: str) -> bytes:
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise TarjamaError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise TarjamaError(f"{path}: is a directory") from None
-    except OSError as exc:
-        raise TarjamaError(f"{path}: cannot read ({exc.strerror})") from None
+    data = read_bytes(path, "a web page or Word document")
     if not data.strip():
         raise TarjamaError(f"{path}: the file is empty (no text to work on)")
     return data
