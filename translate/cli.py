@@ -48,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_Parser)
 
     p = sub.add_parser("translate", help="translate Arabic articles into an English draft, TMX and a review page")
-    p.add_argument("inputs", nargs="+", metavar="INPUT", help="UTF-8 text files, one paragraph per line; - reads stdin")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="text (.txt, one paragraph per line), web pages (.html), Word documents (.docx) or folders of them; - reads stdin")
     p.add_argument("-o", "--output-dir", default=".", metavar="OUTDIR", help="where to write NAME.en.txt, NAME.tmx, NAME.html (default: .)")
     p.add_argument("--model", default=DEFAULT_PRESET, metavar="NAME_OR_DIR", help=f"a preset ({presets}), a hub id or a local model directory (default: {DEFAULT_PRESET})")
     p.add_argument("--to", default="txt,tmx,html", metavar="FORMATS", help=f"comma-separated outputs from {','.join(TRANSLATE_FORMATS)} (default: txt,tmx,html)")
