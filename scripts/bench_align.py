@@ -130,6 +130,13 @@ def ntrex_docs(seed: int) -> list[Doc]:
     return [perturb(f"ntrex:{key}", ar[s:e], en[s:e], None, rng) for key, s, e in _group(ids)]
 
 
+# FLORES-101 devtest line 971 (0-based 970): the Arabic translates a sentence of another
+# document ("Therefore, any entry permit for the back country…"), not "Majorcan cuisine…";
+# FLORES-200 corrected it.  Scored as a 1-1 it would count a right answer (1-0 + 0-1) as
+# wrong, so the pair is left out.  It is the only line whose MT scores below chrF 20.
+FLORES101_NOT_PARALLEL = frozenset({970})
+
+
 def flores_docs(seed: int) -> list[Doc]:
     ar = _lines(DATA / "flores101-devtest" / "flores101-devtest.ara")
     en = _lines(DATA / "flores101-devtest" / "flores101-devtest.eng")
@@ -137,7 +144,11 @@ def flores_docs(seed: int) -> list[Doc]:
     urls = [line.split("\t")[0] for line in _lines(DATA / "flores200-devtest" / "metadata_devtest.tsv")[1:]]
     assert len(urls) == len(ar) == len(en) == len(mt)
     rng = random.Random(seed + 1)
-    return [perturb(f"flores:{url}", ar[s:e], en[s:e], mt[s:e], rng) for url, s, e in _group(urls)]
+    docs = []
+    for url, s, e in _group(urls):
+        keep = [k for k in range(s, e) if k not in FLORES101_NOT_PARALLEL]
+        docs.append(perturb(f"flores:{url}", [ar[k] for k in keep], [en[k] for k in keep], [mt[k] for k in keep], rng))
+    return docs
 
 
 def prf(predicted: Gold, gold: Gold) -> tuple[int, int, int]:

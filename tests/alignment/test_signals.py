@@ -9,7 +9,7 @@ import sacrebleu
 
 from translate.alignment import anchors
 from translate.alignment.bridge import ChrF
-from translate.alignment.embeddings import CachedEmbedder, EmbeddingCache
+from translate.alignment.embeddings import CachedEmbedder, EmbeddingCache, normalise_for_embedding
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 AR = (FIXTURES / "ntrex" / "bbc.381790.ar.txt").read_text(encoding="utf-8").splitlines()
@@ -45,6 +45,30 @@ def test_latin_tokens_count_on_the_english_side_only_where_the_arabic_has_them()
     assert tgt == [["19", "bbc", "covid-19", anchors.QUOTE], []]
     vectors = anchors.hashed(src + tgt)
     assert vectors.shape == (3, anchors.DIM) and vectors[0] @ vectors[1] == 4 and not vectors[2].any()
+
+
+def test_single_quotes_count_as_quotes_but_apostrophes_do_not():
+    _, tgt = anchors.sentence_anchors(["x"], ["She keeps repeating 'it's so awful'.", "It's Jones' car.", "(‘Phenomenal’) he said"])
+    assert tgt == [[anchors.QUOTE], [], [anchors.QUOTE]]
+
+
+def test_embedding_input_drops_diacritics_and_splits_words_that_lost_their_space():
+    # NTREX-128 lines, as published: "North Korea..." and "He is free" with spaces lost
+    assert normalise_for_embedding("تعهدتكورياالشماليةفي") == "تعهدتكوريا الشمالية في"
+    assert normalise_for_embedding("وأضافت: هو حُرّ") == "وأضافت: هو حر"
+    assert normalise_for_embedding("مستشفىالمدينة") == "مستشفى المدينة"
+    # ordinary words are left as they are: ال inside a word, ة and ى at the end
+    for word in ("الاستقلال", "بالولايات", "مدرسة", "مستشفى", "اللجنة الأولمبية"):
+        assert normalise_for_embedding(word) == word
+
+
+def test_normalisation_brings_a_damaged_sentence_back_to_its_translation(embedder):
+    damaged = "تعهدتكورياالشماليةفياجتماعمعمونهذاالشهربتفكيكموقعصواريخ"
+    english = "North Korea pledged in a meeting with Moon this month to dismantle a missile site"
+    raw = embedder.inner._model.encode([damaged, english])
+    plain = float(raw[0] @ raw[1] / np.linalg.norm(raw[0]) / np.linalg.norm(raw[1]))
+    a, e = embedder.embed([damaged, english])
+    assert float(a @ e) > plain + 0.1
 
 
 def test_embeddings_tell_translations_apart(embedder):

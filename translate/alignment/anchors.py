@@ -20,6 +20,9 @@ _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890
 _NUMBER = re.compile(r"[0-9٠-٩۰-۹]+(?:[.,٫٬][0-9٠-٩۰-۹]+)*")
 _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-'][A-Za-z0-9]+)*")
 _QUOTES = re.compile(r"[\"«»“”„]")
+# British English quotes with single marks ('it's so awful'); an opening one, after a space or
+# a bracket and before a letter, is never an apostrophe (it's, Jones')
+_SINGLE_QUOTE = re.compile(r"(?:^|(?<=[\s(\[]))['‘](?=\w)")
 QUOTE = "<quote>"
 
 
@@ -50,7 +53,9 @@ def sentence_anchors(source: Sequence[str], target: Sequence[str]) -> tuple[list
     latin_vocab = {t for s in source for t in latin_tokens(s)}
     src = [numbers(s) + latin_tokens(s) + ([QUOTE] if _QUOTES.search(s) else []) for s in source]
     tgt = [
-        numbers(t) + [w for w in latin_tokens(t) if w in latin_vocab] + ([QUOTE] if _QUOTES.search(t) else [])
+        numbers(t)
+        + [w for w in latin_tokens(t) if w in latin_vocab]
+        + ([QUOTE] if _QUOTES.search(t) or _SINGLE_QUOTE.search(t) else [])
         for t in target
     ]
     return src, tgt
