@@ -47,13 +47,17 @@ EXTRA_SHAPES: tuple[Shape, ...] = ((3, 1), (1, 3))
 
 @dataclass(frozen=True, slots=True)
 class Weights:
-    """Tuned on the even-numbered documents of scripts/bench_align.py (NTREX-128 and FLORES-101)."""
+    """Tuned on the even-numbered documents of scripts/bench_align.py (NTREX-128 and FLORES-101).
+
+    The MT bridge weight was re-tuned over twelve perturbation draws (seeds 20–31) rather than
+    one: 0.5 around a chrF of 0.5 (it was 1.0 around 0.4, tuned on a single draw).
+    """
 
     emb: float = 0.75
     anchor: float = 0.05
     length: float = 0.02
-    mt: float = 1.0
-    mt_center: float = 0.4
+    mt: float = 0.5
+    mt_center: float = 0.5
     skip: float = 0.45
     gain: float = 2.0
     gain_floor: float = 0.05
