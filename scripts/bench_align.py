@@ -1,10 +1,9 @@
 #!/usr/bin/env python
 """Accuracy and scale of the sentence aligners, in one run.
 
-    PYTHONPATH=. python scripts/bench_align.py            # accuracy + scale
+    PYTHONPATH=. python scripts/bench_align.py            # accuracy over nine draws + scale
     PYTHONPATH=. python scripts/bench_align.py --no-scale # accuracy only
-    PYTHONPATH=. python scripts/bench_align.py --no-scale --errors            # + the beads we get wrong
-    PYTHONPATH=. python scripts/bench_align.py --no-scale --seeds 13,1,2,3,4  # + mean F1 over seeds
+    PYTHONPATH=. python scripts/bench_align.py --no-scale --seed 13 --errors  # one draw, + the beads we get wrong
 
 Accuracy: strict precision / recall / F1 over beads (a predicted bead counts
 only if its Arabic and English sentence sets both equal a gold bead's), pooled
@@ -303,10 +302,16 @@ def compare_embedders(count: int = 300) -> None:
         print(f"| {name} | {p1:.3f} | {ms:.0f} |")
 
 
+# One draw of merges and drops moves a split's F1 by several thousandths (a document or two),
+# more than most changes to the aligner: the headline is the mean over nine draws.
+DEFAULT_SEEDS = "13,1,2,3,4,5,6,7,8"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--seeds", help="comma-separated perturbation seeds: one table each, then mean/min/max F1 over them")
+    parser.add_argument("--seed", type=int, help="one perturbation draw only (default: the nine of --seeds)")
+    parser.add_argument("--seeds", default=DEFAULT_SEEDS,
+                        help=f"comma-separated perturbation seeds: one table each, then mean/min/max F1 over them (default {DEFAULT_SEEDS})")
     parser.add_argument("--no-scale", action="store_true")
     parser.add_argument("--no-accuracy", action="store_true")
     parser.add_argument("--sizes", default="1000,5000,10000")
@@ -318,12 +323,12 @@ def main() -> None:
     if args.compare_embedders:
         compare_embedders()
     if not args.no_accuracy:
-        seeds = [int(s) for s in args.seeds.split(",")] if args.seeds else [args.seed]
+        seeds = [args.seed] if args.seed is not None else [int(s) for s in args.seeds.split(",")]
         runs = [accuracy(seed, args.errors) for seed in seeds]
         if len(runs) > 1:
             seed_summary(runs, seeds)
     if not args.no_scale:
-        scale([int(s) for s in args.sizes.split(",")], args.seed)
+        scale([int(s) for s in args.sizes.split(",")], 13 if args.seed is None else args.seed)
 
 
 if __name__ == "__main__":

@@ -124,7 +124,7 @@ class CachedEmbedder:
 _ARABIC_MARKS = re.compile("[\u064B-\u0652\u0670\u0640]")
 # Words that lost the space between them, common in text pasted from the web or PDFs: ta
 # marbuta and alef maqsura end a word, and "ا" + "ال" does not occur inside one.  None of
-# these sequences occurs in FLORES-101, FLORES-200 or TICO-19; NTREX-128 has 170.
+# these sequences occurs in FLORES-101, FLORES-200 or TICO-19; NTREX-128 has 171.
 _JOINED_AFTER_FINAL = re.compile("([\u0629\u0649])(?=[\u0621-\u064A])")
 _JOINED_BEFORE_ARTICLE = re.compile("(?<=[\u0621-\u064A]\u0627)(?=\u0627\u0644)")
 NORMALISATION = "arabic-norm/1"
