@@ -154,8 +154,10 @@ def prf(predicted: Gold, gold: Gold) -> tuple[int, int, int]:
     return len(predicted & gold), len(predicted), len(gold)
 
 
-def score(aligner, docs: list[Doc], use_mt: bool, errors: list[str] | None = None) -> tuple[float, float, float, float]:
+def score(aligner, docs: list[Doc], use_mt: bool, errors: list[str] | None = None) -> tuple[float, float, float, float, tuple[int, int]]:
+    """P, R, F1, seconds, and (kept, all) of the added subheadings: each must come out 1-0."""
     hit = pred = ref = 0
+    kept = headings = 0
     started = time.perf_counter()
     for doc in docs:
         if isinstance(aligner, SentenceAligner):
@@ -164,12 +166,16 @@ def score(aligner, docs: list[Doc], use_mt: bool, errors: list[str] | None = Non
             beads = aligner.align(doc.source, doc.target)
         predicted = {(b.source, b.target) for b in beads}
         h, p, r = prf(predicted, doc.gold)
+        for bead in doc.gold:
+            if bead[0] and not bead[1] and doc.source[bead[0][0]] in SUBHEADINGS:
+                headings += 1
+                kept += bead in predicted
         if errors is not None and predicted != doc.gold:
             errors.extend(describe_errors(doc, predicted))
         hit, pred, ref = hit + h, pred + p, ref + r
     precision, recall = hit / max(pred, 1), hit / max(ref, 1)
     f1 = 2 * precision * recall / max(precision + recall, 1e-12)
-    return precision, recall, f1, time.perf_counter() - started
+    return precision, recall, f1, time.perf_counter() - started, (kept, headings)
 
 
 def _bead_key(bead: tuple[tuple[int, ...], tuple[int, ...]]) -> tuple[int, int]:
@@ -189,6 +195,9 @@ def describe_errors(doc: Doc, predicted: Gold) -> list[str]:
     lines += [f"    predicted {show(b)}" for b in sorted(predicted - doc.gold, key=_bead_key)]
     lines += [f"    gold      {show(b)}" for b in sorted(doc.gold - predicted, key=_bead_key)]
     return lines
+
+
+HEADINGS_KEPT = [0, 0]  # over every draw of the run, for the summary
 
 
 def accuracy(seed: int, show_errors: bool = False) -> dict[tuple[str, str, str], float]:
@@ -211,8 +220,8 @@ def accuracy(seed: int, show_errors: bool = False) -> dict[tuple[str, str, str],
     errors: dict[str, list[str]] = {}
     f1s: dict[tuple[str, str, str], float] = {}
     print(f"seed {seed}:")
-    print("| set | split | docs | gold beads | system | P | R | F1 | align s |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| set | split | docs | gold beads | system | P | R | F1 | subheadings 1-0 | align s |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for set_name, docs in sets.items():
         for split, part in (("tune", docs[0::2]), ("held-out", docs[1::2])):
             gold_beads = sum(len(d.gold) for d in part)
@@ -220,9 +229,12 @@ def accuracy(seed: int, show_errors: bool = False) -> dict[tuple[str, str, str],
                 if not use_mt and name == "ours, no MT bridge" and set_name.startswith("NTREX"):
                     continue  # NTREX has no MT: identical to "ours"
                 wrong = errors.setdefault(f"{set_name}, {split}", []) if name == "ours" else None
-                p, r, f, secs = score(aligner, part, use_mt, wrong)
+                p, r, f, secs, (kept, headings) = score(aligner, part, use_mt, wrong)
                 f1s[set_name, split, name] = f
-                print(f"| {set_name} | {split} | {len(part)} | {gold_beads} | {name} | {p:.4f} | {r:.4f} | {f:.4f} | {secs:.1f} |")
+                if name == "ours":
+                    HEADINGS_KEPT[0] += kept
+                    HEADINGS_KEPT[1] += headings
+                print(f"| {set_name} | {split} | {len(part)} | {gold_beads} | {name} | {p:.4f} | {r:.4f} | {f:.4f} | {kept}/{headings} | {secs:.1f} |")
             sys.stdout.flush()
     if show_errors:
         for where, lines in errors.items():
@@ -241,7 +253,7 @@ def seed_summary(runs: list[dict[tuple[str, str, str], float]], seeds: list[int]
     for key in runs[0]:
         values = [run[key] for run in runs]
         print(f"| {key[0]} | {key[1]} | {key[2]} | {sum(values) / len(values):.4f} | {min(values):.4f} | {max(values):.4f} |")
-    print()
+    print(f"\nadded subheadings (no English counterpart) that ours kept as 1-0 beads, all draws: {HEADINGS_KEPT[0]}/{HEADINGS_KEPT[1]}\n")
 
 
 def scale(sizes: list[int], seed: int) -> None:
