@@ -157,7 +157,8 @@ class UniversalSentenceEncoder:
         if not texts:
             return np.zeros((0, 512), dtype=np.float32)
         # empty strings make the encoder divide by zero; a space embeds as "nothing"
-        out = self._model.encode([normalise_for_embedding(t) if t.strip() else " " for t in texts])
+        seen = [normalise_for_embedding(t) for t in texts]
+        out = self._model.encode([t if t.strip() else " " for t in seen])
         out = np.asarray(out, dtype=np.float32)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.maximum(norms, 1e-12)
