@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from translate.alignment import GaleChurchAligner
-from translate.alignment.aligner import SearchSettings, SentenceAligner
+from translate.alignment.aligner import SearchSettings, SentenceAligner, Weights
 from translate.alignment.dp import DPStats
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -40,6 +40,17 @@ def test_arabic_merge_gives_one_to_two(aligner):
     merged = AR[:9] + [AR[9] + " " + AR[10]] + AR[11:]
     expected = one_to_one(9) + [((9,), (9, 10))] + [((i,), (i + 1,)) for i in range(10, len(AR) - 1)]
     assert shapes(aligner.align(merged, EN)) == expected
+
+
+def test_short_sentence_of_a_merge_found_in_its_clause(embedder):
+    # nytimes.184860: "It Is Very Bad." barely moves the embedding of the Arabic it was joined to,
+    # but matches the Arabic's first clause ("إنه أمر مؤسف جدًا.")
+    ar = (FIXTURES / "ntrex" / "nytimes.184860.ar.txt").read_text(encoding="utf-8").splitlines()
+    en = (FIXTURES / "ntrex" / "nytimes.184860.en.txt").read_text(encoding="utf-8").splitlines()
+    merged = ar[:1] + [ar[1] + " " + ar[2]] + ar[3:]
+    assert ((1,), (1, 2)) in shapes(SentenceAligner(embedder).align(merged, en))
+    without_clauses = shapes(SentenceAligner(embedder, Weights(clause=0)).align(merged, en))
+    assert ((), (1,)) in without_clauses  # left on its own by the merge checks alone
 
 
 def test_several_merges_and_drops_together(aligner):
