@@ -206,7 +206,7 @@ def accuracy(seed: int, show_errors: bool = False) -> dict[tuple[str, str, str],
     systems = [
         ("ours", SentenceAligner(embedder), True),
         ("ours, no MT bridge", SentenceAligner(embedder), False),
-        ("plain embedding DP", SentenceAligner(embedder, Weights(anchor=0, length=0, mt=0)), False),
+        ("plain embedding DP", SentenceAligner(embedder, Weights(anchor=0, length=0, mt=0, gain=0, support=0, clause=0)), False),
         ("Gale–Church", GaleChurchAligner(), False),
     ]
     sets = {"NTREX-128": ntrex_docs(seed), "FLORES-101 devtest (+MT)": flores_docs(seed)}
