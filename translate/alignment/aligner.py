@@ -264,7 +264,8 @@ class _BeadCost:
         tgt_texts = [t for size in range(1, max_b + 1) for t in _span_texts(target, size)]
         # the first and the last clause of every sentence: what the short sentence of a merge
         # on the other side matches ("It Is Very Bad." in "إنه أمر مؤسف جدًا. قال …")
-        src_clauses, tgt_clauses = [_end_clauses(t) for t in source], [_end_clauses(t) for t in target]
+        ends = _end_clauses if aligner.weights.clause else (lambda _: None)
+        src_clauses, tgt_clauses = [ends(t) for t in source], [ends(t) for t in target]
         clause_texts = [c for pair in src_clauses + tgt_clauses if pair for c in pair]
         vectors = embedder.embed(src_texts + tgt_texts + clause_texts)
         src_vecs, tgt_vecs = vectors[: len(src_texts)], vectors[len(src_texts) : len(src_texts) + len(tgt_texts)]
