@@ -53,7 +53,7 @@ def test_single_quotes_count_as_quotes_but_apostrophes_do_not():
 
 
 def test_embedding_input_drops_diacritics_and_splits_words_that_lost_their_space():
-    # NTREX-128 lines, as published: "North Korea..." and "He is free" with spaces lost
+    # spaces lost as in NTREX-128's "North Korea pledged…" line; short vowels and shadda dropped
     assert normalise_for_embedding("تعهدتكورياالشماليةفي") == "تعهدتكوريا الشمالية في"
     assert normalise_for_embedding("وأضافت: هو حُرّ") == "وأضافت: هو حر"
     assert normalise_for_embedding("مستشفىالمدينة") == "مستشفى المدينة"
