@@ -64,20 +64,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--glossary", metavar="FILE.tsv", help="terminology to check: arabic<TAB>english[<TAB>dnt] per line")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors (no progress bar)")
     _add_export_options(p)
+    _add_ray_options(p)
 
     p = sub.add_parser("segment", help="split a text into sentences, one per line, a blank line between paragraphs")
     p.add_argument("input", metavar="INPUT", help="a UTF-8 text file; - reads stdin")
     p.add_argument("--lang", default="ar", choices=("ar", "en"), help="language of the text (default: ar)")
 
-    p = sub.add_parser("align", help="align an Arabic article with an existing English translation")
-    p.add_argument("source", metavar="SOURCE", help="the Arabic text")
-    p.add_argument("target", metavar="TARGET", help="its English translation")
+    p = sub.add_parser("align", help="align an Arabic article with an existing English translation (or two folders of them)")
+    p.add_argument("source", metavar="SOURCE", help="the Arabic text, or a folder of Arabic articles (.txt, .html, .docx)")
+    p.add_argument("target", metavar="TARGET", help="its English translation, or the folder of their English versions (paired by relative path and name)")
     p.add_argument("-o", "--output-dir", default=".", metavar="OUTDIR", help="where to write the outputs (default: .)")
     p.add_argument("--presegmented", action="store_true", help="every input line is one segment; blank lines separate paragraphs")
     p.add_argument("--to", default="tmx,html,tsv", metavar="FORMATS", help=f"comma-separated outputs from {','.join(ALIGN_FORMATS)} (default: tmx,html,tsv)")
     p.add_argument("--mt", metavar="MT", help="a machine translation of SOURCE to bridge the languages: the NAME.tmx (or NAME.en.txt) that 'tarjama translate' wrote for it")
+    p.add_argument("--merged-tmx", metavar="FILE", help="folders only: also write every pair's units into this one TMX")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     _add_export_options(p)
+    _add_ray_options(p)
 
     p = sub.add_parser("validate", help="check TMX or XLIFF files and name each problem with its line number")
     p.add_argument("files", nargs="+", metavar="FILE", help="a .tmx or .xlf/.xliff file, ours or any tool's")
@@ -111,6 +114,21 @@ def _add_export_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--src-lang", default=None, metavar="CODE", help="source language code written to TMX, XLIFF and HTML, e.g. ar-SA; must match your CAT project (default: ar)")
     p.add_argument("--tgt-lang", default=None, metavar="CODE", help="target language code, e.g. en-US (default: en)")
     p.add_argument("--tmx-dedupe", action="store_true", help="write identical source/target pairs to the TMX once")
+
+
+def _add_ray_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--ray", nargs="?", const="", default=None, metavar="ADDRESS", help="run on a Ray cluster: ray://HOST:10001, HOST:6379 or auto (default: $RAY_ADDRESS, else a local Ray); needs pip install 'tarjama[ray]'")
+    p.add_argument("--workers", type=_positive_int, default=2, metavar="N", help="with --ray: N workers, each with one GPU where the cluster has GPUs (default: 2)")
+
+
+def _cluster_options(args: argparse.Namespace):  # -> translate.cluster.runner.ClusterOptions
+    """Ray is imported here, first, so that a missing extra is one line before any file is read."""
+    from translate.cluster.connection import require_ray
+
+    require_ray()
+    from translate.cluster.runner import ClusterOptions
+
+    return ClusterOptions(address=args.ray or None, workers=args.workers)
 
 
 def _export_settings(args: argparse.Namespace) -> dict:
@@ -183,6 +201,8 @@ def cmd_translate(args: argparse.Namespace) -> int:
     settings = _export_settings(args)
     _show_warnings(args)
     check_languages(args.src_lang, args.tgt_lang, "ar", "en")
+    if args.ray is not None:
+        return _translate_on_ray(args, formats, settings)
     inputs = collect_inputs(args.inputs)
     # Every input is read and checked before the model is loaded: a bad file fails in a second.
     documents = [load_document(item.path, "ar", name=Path(item.stem).name) for item in inputs]
@@ -209,6 +229,39 @@ def cmd_translate(args: argparse.Namespace) -> int:
         rows = _translate_all(args, translator, list(zip(inputs, documents)), glossary, formats, settings)
     if len(rows) > 1:
         _say(args, _table(rows))
+    return 0
+
+
+def _translate_on_ray(args: argparse.Namespace, formats: list[str], settings: dict) -> int:
+    """The same job with the decoding on a Ray cluster: the memory, the inputs and the outputs stay here."""
+    from translate.cluster.settings import EngineSettings
+
+    options = _cluster_options(args)
+    if STDIN in args.inputs:
+        raise TarjamaError("--ray reads files and folders, not stdin (-)")
+    from translate.cluster.runner import translate_corpus
+    from translate.export import write_outputs
+    from translate.inputs import collect_inputs
+    from translate.qa import summary
+    from translate.translation.memory import TranslationMemory
+
+    inputs = collect_inputs(args.inputs)
+    glossary = _glossary(args.glossary)
+    engine = EngineSettings(args.backend, args.device, args.compute_type, args.beam, args.batch_tokens, args.batch_size, args.no_repeat_ngram)
+    memory = None if args.no_tm else TranslationMemory(args.tm or default_tm_path())
+    outdir = Path(args.output_dir)
+
+    def write(alignment: Any, stem: str) -> list[Path]:
+        return write_outputs(alignment, outdir, stem, formats, **settings)
+
+    rows = []
+    for done in translate_corpus(inputs, args.model, engine, options, write, memory=memory, glossary=glossary, progress=not args.quiet):
+        rows.append((done.index, (done.path, done.segments, done.reused, done.segments - done.reused, done.flagged, done.seconds)))
+        reuse = f" ({done.reused} from the translation memory)" if done.reused else ""
+        _say(args, f"{done.path}: {done.segments} segments{reuse} → {', '.join(str(w) for w in done.written)}")
+        _say(args, f"{done.path}: {summary(done.alignment.beads) or 'no segment flagged'}")
+    if len(rows) > 1:
+        _say(args, _table([row for _, row in sorted(rows)]))
     return 0
 
 
@@ -327,6 +380,17 @@ def cmd_align(args: argparse.Namespace) -> int:
     formats = parse_formats(args.to, ALIGN_FORMATS)
     _show_warnings(args)
     check_languages(args.src_lang, args.tgt_lang, "ar", "en")
+    from translate.alignment.corpus import is_corpus
+
+    if is_corpus(args.source, args.target):
+        return _align_corpus(args, formats)
+    for path in (args.source, args.target):
+        if Path(path).is_dir():
+            raise TarjamaError(f"{path} is a folder: give two folders (a corpus) or two files (one pair)")
+    if args.merged_tmx:
+        raise TarjamaError("--merged-tmx is for two folders (a corpus); for one pair, the NAME.tmx is the TMX")
+    if args.ray is not None:
+        raise TarjamaError("--ray is for two folders (a corpus); one pair is aligned here")
     if args.source == STDIN and args.target == STDIN:
         raise TarjamaError("stdin (-) can be read only once")
     make = presegmented_document if args.presegmented else segment_document
@@ -350,6 +414,53 @@ def cmd_align(args: argparse.Namespace) -> int:
         f"{unmatched_src} Arabic and {unmatched_tgt} English without counterpart → {', '.join(str(w) for w in written)}",
     )
     return 0
+
+
+def _align_corpus(args: argparse.Namespace, formats: list[str]) -> int:
+    """Every pair of two folders, written as ``align SOURCE TARGET`` writes one, into mirrored folders."""
+    from translate.alignment.corpus import MergedTmx, align_local, pair_folders
+    from translate.export import write_outputs
+
+    if args.mt:
+        raise TarjamaError("--mt is for one pair; with two folders, align each pair with its MT separately")
+    options = _cluster_options(args) if args.ray is not None else None
+    pairing = pair_folders(args.source, args.target)
+    for path in pairing.unpaired_source:
+        _say_warning(args, f"{path}: no English counterpart in {args.target}; not aligned")
+    for path in pairing.unpaired_target:
+        _say_warning(args, f"{path}: no Arabic counterpart in {args.source}; not aligned")
+    if not pairing.pairs:
+        raise TarjamaError(f"no file of {args.source} has a counterpart in {args.target} (paired by relative path and name)")
+    merged = MergedTmx(Path(args.merged_tmx), args.src_lang, args.tgt_lang, args.tmx_dedupe) if args.merged_tmx else None
+    outdir = Path(args.output_dir)
+    try:
+        if options is None:
+            results = ((i, pair, alignment) for i, (pair, alignment) in enumerate(align_local(pairing.pairs, args.presegmented)))
+        else:
+            from translate.cluster.runner import align_corpus
+
+            results = align_corpus(pairing.pairs, options, presegmented=args.presegmented)
+        beads = 0
+        for index, pair, alignment in results:
+            written = write_outputs(alignment, outdir, pair.stem, formats, **_export_settings(args))
+            if merged is not None:
+                merged.add(index, pair.stem, alignment)
+            beads += len(alignment.beads)
+            _say(args, f"{pair.source} ↔ {pair.target}: {len(alignment.beads)} beads → {', '.join(str(w) for w in written)}")
+        if merged is not None:
+            _say(args, f"{len(pairing.pairs)} pairs, {beads} beads → {merged.finish()}")
+    finally:
+        if merged is not None:
+            merged.discard()
+    unpaired = len(pairing.unpaired_source) + len(pairing.unpaired_target)
+    _say(args, f"{len(pairing.pairs)} pairs aligned" + (f"; {unpaired} file(s) without a counterpart (listed above)" if unpaired else ""))
+    return 0
+
+
+def _say_warning(args: argparse.Namespace, message: str) -> None:
+    import logging
+
+    logging.getLogger("translate.alignment.corpus").warning("%s", message)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

@@ -1,0 +1,397 @@
+"""The driver of a Ray job: the memory, the inputs and the output folder stay here; only decoding goes out.
+
+For each document, in a bounded window, every segment is looked up in the
+translation memory before any work is sent; only the unique segments nobody
+knows yet are queued, and batches of them go to the workers, at most a few per
+worker at a time (backpressure: a slow cluster stops the reading, it does not
+fill the driver's memory).  Each batch that comes back is stored in the memory
+at once, so a killed driver resumes from it like a local run, and a document
+whose segments are all known is assembled by the library's own
+:func:`translate.pipeline.translate_document` and written atomically there and
+then.  The files are therefore those of a local run with the same settings.
+
+Why Ray Core actors and not Ray Data: the unit that completes is a document,
+whose segments are spread over batches shared with other documents (a segment
+repeated across the archive is translated once); the driver must see each
+batch's result as it arrives to store it and to finish documents.  An actor
+pool with our own bounded submission gives exactly that in a page of code;
+Ray Data's streaming ``map_batches`` would hide the per-batch completion
+behind its own buffering, and its result order would have to be undone.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections import Counter, deque
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from translate.cluster.connection import NAMESPACE, connect
+from translate.cluster.settings import EngineSettings
+from translate.cluster.workers import AlignmentWorker, TranslationWorker, WorkerInfo
+from translate.errors import TarjamaError
+from translate.model import Alignment, Document, Origin
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 4
+"""A batch whose worker dies is sent again, up to this many times in all (Ray restarts the worker meanwhile)."""
+IN_FLIGHT_PER_WORKER = 2
+"""Two batches queued per worker: one decoding, one waiting, so a worker never idles on the round trip."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterOptions:
+    """Where and how wide: the address (None: ``$RAY_ADDRESS``, else a local Ray) and the number of workers."""
+
+    address: str | None = None
+    workers: int = 2
+    gpus_per_worker: float | None = None
+    """None: one GPU per worker where the cluster has GPUs (and the device is not cpu), else none."""
+    batch_segments: int | None = None
+    """Unique segments per batch sent to a worker; None: the engine's chunk (8 × batch size)."""
+    window: int | None = None
+    """Documents held on the driver at once; None: 16 per worker."""
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentDone:
+    """One document written: what the per-document lines and the summary table show."""
+
+    index: int
+    path: str
+    segments: int
+    reused: int
+    flagged: int
+    seconds: float
+    written: tuple[Path, ...]
+    alignment: Alignment = field(repr=False, compare=False)
+
+
+# -- the worker pool --------------------------------------------------------------
+
+
+class _Pool:
+    """Named actors and a bounded submission queue that survives a worker being killed.
+
+    Each actor may restart (Ray runs ``__init__`` again in a new process), and
+    Ray retries a method whose actor died; should a call still fail with a dead
+    actor, the driver sends the same payload again to another worker.  Payloads
+    are idempotent (segments in, translations out), so a redone batch can
+    neither lose nor duplicate anything.
+    """
+
+    def __init__(self, ray: Any, cls: type, args: tuple, count: int, role: str, gpus: float) -> None:
+        self.ray = ray
+        self.role = role
+        remote = ray.remote(cls).options(
+            num_cpus=1,
+            num_gpus=gpus,
+            max_restarts=MAX_ATTEMPTS,
+            max_task_retries=MAX_ATTEMPTS,
+            namespace=NAMESPACE,
+            lifetime=None,
+        )
+        job = uuid.uuid4().hex[:8]
+        self.actors = [remote.options(name=f"{role}-{job}-{n}").remote(*args) for n in range(count)]
+        self.load: Counter[int] = Counter()
+        self.pending: dict[Any, tuple[int, str, tuple, int]] = {}  # ref -> (actor index, method, args, attempt)
+        self._tags: dict[Any, object] = {}
+
+    def describe(self, timeout: float) -> list[WorkerInfo]:
+        refs = [actor.describe.remote() for actor in self.actors]
+        ready, waiting = self.ray.wait(refs, num_returns=len(refs), timeout=timeout)
+        if waiting:
+            raise TarjamaError(
+                f"{len(waiting)} of {len(refs)} Ray workers did not start within {timeout:.0f} s "
+                "(does the cluster have a free CPU per worker? see 'ray status')"
+            )
+        return [self.ray.get(ref) for ref in refs]
+
+    @property
+    def in_flight(self) -> int:
+        return len(self.pending)
+
+    def submit(self, method: str, args: tuple, tag: object, attempt: int = 1) -> None:
+        index = min(range(len(self.actors)), key=lambda i: self.load[i])
+        ref = getattr(self.actors[index], method).remote(*args)
+        self.load[index] += 1
+        self.pending[ref] = (index, method, args, attempt)
+        self._tags[ref] = tag
+
+    def next_done(self) -> tuple[object, Any]:
+        """Wait for any call; a call whose worker died is resubmitted, transparently to the caller."""
+        from ray.exceptions import RayActorError, RayTaskError
+
+        while True:
+            [ref], _ = self.ray.wait(list(self.pending), num_returns=1)
+            index, method, args, attempt = self.pending.pop(ref)
+            tag = self._tags.pop(ref)
+            self.load[index] -= 1
+            try:
+                return tag, self.ray.get(ref)
+            except RayActorError as exc:
+                if attempt >= MAX_ATTEMPTS:
+                    raise TarjamaError(f"a Ray {self.role} worker died {attempt} times on the same batch: {_first_line(exc)}") from exc
+                log.warning("a Ray %s worker died (%s); its batch is sent again", self.role, _first_line(exc))
+                self.submit(method, args, tag, attempt + 1)
+            except RayTaskError as exc:
+                cause = getattr(exc, "cause", None)
+                if isinstance(cause, TarjamaError):
+                    raise cause from exc
+                raise TarjamaError(f"a Ray {self.role} worker failed: {_first_line(cause or exc)}") from exc
+
+    def close(self) -> None:
+        for actor in self.actors:
+            try:
+                self.ray.kill(actor)
+            except Exception:  # noqa: BLE001,S110 - an actor already gone is what we want
+                pass
+
+
+def _new_pool(ray: Any, cls: type, args: tuple, options: ClusterOptions, role: str, device: str = "auto") -> _Pool:
+    if options.workers < 1:
+        raise TarjamaError("--workers must be at least 1")
+    gpus = options.gpus_per_worker
+    if gpus is None:
+        gpus = 1.0 if device != "cpu" and ray.cluster_resources().get("GPU", 0) >= 1 else 0.0
+    return _Pool(ray, cls, args, options.workers, role, gpus)
+
+
+def _check_workers(infos: list[WorkerInfo], what: str) -> WorkerInfo:
+    from translate import __version__
+
+    for info in infos:
+        if info.error:
+            raise TarjamaError(f"a Ray worker on {info.host} cannot load the {what}: {_first_line(info.error)}")
+        if info.tool_version != __version__:
+            raise TarjamaError(
+                f"the Ray worker on {info.host} runs tarjama {info.tool_version}, this machine {__version__}; install the same version on every node"
+            )
+    first = infos[0]
+    for info in infos[1:]:
+        if (info.decoding, info.memory_key, info.aligner) != (first.decoding, first.memory_key, first.aligner):
+            raise TarjamaError(
+                f"the Ray workers on {first.host} and {info.host} would not give the same outputs "
+                f"({first.decoding or first.aligner} vs {info.decoding or info.aligner}); give them the same hardware or set --device"
+            )
+    return first
+
+
+# -- translation ------------------------------------------------------------------
+
+
+class _Known:
+    """The provenance of the workers' translator, and the translations one document needs, for translate_document."""
+
+    def __init__(self, info: WorkerInfo, translations: dict[str, Any]) -> None:
+        self.model_id = info.model_id or ""
+        self.revision = info.revision
+        self.decoding = info.decoding or ""
+        self._translations = translations
+
+    def translate_segments(self, sentences: Sequence[str]) -> list[Any]:
+        from translate.translation.engine import Translation
+        from translate.translation.memory import normalise
+
+        empty = Translation("", Origin.MT)
+        return [self._translations[key] if key else empty for key in map(normalise, sentences)]
+
+
+@dataclass(slots=True)
+class _Pending:
+    index: int
+    path: str
+    stem: str
+    document: Document
+    keys: tuple[str, ...]
+    missing: set[str]
+    reused: int
+    started: float
+
+
+def translate_corpus(
+    inputs: Sequence[Any],
+    model: str,
+    settings: EngineSettings,
+    options: ClusterOptions,
+    write: Callable[[Alignment, str], list[Path]],
+    *,
+    memory: Any = None,
+    glossary: Any = None,
+    progress: bool = False,
+    load: Callable[[Any], Document] | None = None,
+) -> Iterator[DocumentDone]:
+    """Translate ``inputs`` (:class:`translate.inputs.InputFile`) on the cluster, yielding each document once written.
+
+    ``write(alignment, stem)`` writes one document's outputs (the CLI's
+    ``write_outputs`` with its formats and export options).
+    """
+    from translate.pipeline import translate_document
+    from translate.translation.engine import Translation, _progress
+    from translate.translation.memory import normalise
+
+    load = load or _load_input
+    # Every input is read and checked before anything is sent, as a local run does; only the counts are kept.
+    total = sum(len(load(item).segments) for item in inputs)
+    ray = connect(options.address)
+    started = time.monotonic()
+    pool = _new_pool(ray, TranslationWorker, (model, settings), options, "translate", settings.device)
+    try:
+        info = _check_workers(pool.describe(timeout=600), f"model {model}")
+        log.info("%d Ray workers ready in %.1f s", len(pool.actors), time.monotonic() - started)
+        key = info.memory_key
+        batch = options.batch_segments or max(settings.batch_size, 1) * 8
+        window = options.window or 16 * options.workers
+        max_in_flight = IN_FLIGHT_PER_WORKER * options.workers
+
+        known: dict[str, Translation] = {}  # translations some pending document still needs
+        needed: Counter[str] = Counter()  # how many pending documents need each key
+        waiting: dict[str, list[_Pending]] = {}  # key queued or in flight -> documents waiting for it
+        queue: deque[str] = deque()
+        pending: dict[int, _Pending] = {}
+        source = iter(enumerate(inputs))
+        exhausted = False
+
+        def admit(index: int, item: Any) -> _Pending:
+            document = load(item)
+            keys = tuple(normalise(s.text) for s in document.segments)
+            unique = [k for k in dict.fromkeys(keys) if k]
+            unseen = [k for k in unique if k not in known and k not in waiting]
+            found = memory.lookup(unseen, key) if memory is not None and unseen else {}
+            reused_keys = set()
+            for k, match in found.items():
+                origin = Origin.TM if match.human else Origin.MT
+                known[k] = Translation(match.target, origin, () if match.human else tuple(match.flags), from_memory=True)
+                reused_keys.add(k)
+            if memory is not None:  # locally these would come from the memory, stored by an earlier document
+                reused_keys.update(k for k in unique if k in waiting or (k in known and k not in found))
+            doc = _Pending(index, item.path, item.stem, document, keys, set(), 0, time.monotonic())
+            doc.reused = sum(1 for k in keys if k in reused_keys)
+            for k in unique:
+                needed[k] += 1
+                if k in known:
+                    continue
+                doc.missing.add(k)
+                if k not in waiting:
+                    waiting[k] = []
+                    queue.append(k)
+                waiting[k].append(doc)
+            pending[index] = doc
+            return doc
+
+        def finish(doc: _Pending) -> DocumentDone:
+            del pending[doc.index]
+            unique = [k for k in dict.fromkeys(doc.keys) if k]
+            alignment = translate_document(doc.document, _Known(info, known), glossary=glossary)
+            written = write(alignment, doc.stem)
+            for k in unique:
+                needed[k] -= 1
+                if needed[k] <= 0:
+                    del needed[k]
+                    known.pop(k, None)
+            flagged = sum(1 for b in alignment.beads if b.flags)
+            segments = len(doc.document.segments)
+            return DocumentDone(doc.index, doc.path, segments, doc.reused, flagged, time.monotonic() - doc.started, tuple(written), alignment)
+
+        with _progress(total, progress) as bar:
+            while True:
+                # Read while the window has room and the queue is short: that is the backpressure.
+                while not exhausted and len(pending) < window and len(queue) < batch * max_in_flight:
+                    nxt = next(source, None)
+                    if nxt is None:
+                        exhausted = True
+                        break
+                    doc = admit(*nxt)
+                    if not doc.missing:
+                        done = finish(doc)
+                        if bar is not None:
+                            bar.update(done.segments)
+                        yield done
+                # A short batch goes out only when no more reading can fill it.
+                while queue and pool.in_flight < max_in_flight and (len(queue) >= batch or exhausted or len(pending) >= window):
+                    keys = tuple(queue.popleft() for _ in range(min(batch, len(queue))))
+                    pool.submit("translate", (keys,), keys)
+                if not pool.in_flight:
+                    if exhausted and not queue:
+                        break
+                    continue
+                keys, translations = pool.next_done()
+                fresh = []
+                ready: list[_Pending] = []
+                for k, translation in zip(keys, translations):  # type: ignore[call-overload]
+                    known[k] = translation
+                    fresh.append((k, translation.text, translation.flags))
+                    for doc in waiting.pop(k, ()):
+                        doc.missing.discard(k)
+                        if not doc.missing:
+                            ready.append(doc)
+                if memory is not None:
+                    memory.store_mt(key, fresh)
+                for doc in sorted(ready, key=lambda d: d.index):
+                    done = finish(doc)
+                    if bar is not None:
+                        bar.update(done.segments)
+                    yield done
+        if pending or waiting:
+            raise RuntimeError(f"{len(pending)} documents left unfinished")  # cannot happen; a loud failure if it does
+    finally:
+        pool.close()
+
+
+def _load_input(item: Any) -> Document:
+    from translate.inputs import load_document
+
+    return load_document(item.path, "ar", name=Path(item.stem).name)
+
+
+# -- corpus alignment -------------------------------------------------------------
+
+
+def align_corpus(
+    pairs: Sequence[Any], options: ClusterOptions, *, presegmented: bool = False
+) -> Iterator[tuple[int, Any, Alignment]]:
+    """Align each pair (:class:`translate.alignment.corpus.CorpusPair`) on the cluster; yields (index, pair, alignment) as each finishes.
+
+    The driver reads the files and the workers embed and run the DP; at most a
+    few pairs per worker are in flight, so the driver holds a bounded number of
+    documents whatever the size of the archive.
+    """
+    from translate.alignment.corpus import load_pair
+
+    for pair in pairs:  # every input read and checked before the cluster is asked for anything
+        load_pair(pair, presegmented)
+    ray = connect(options.address)
+    pool = _new_pool(ray, AlignmentWorker, (), options, "align", "cpu")
+    try:
+        _check_workers(pool.describe(timeout=600), "aligner")
+        max_in_flight = IN_FLIGHT_PER_WORKER * options.workers
+        source = iter(enumerate(pairs))
+        exhausted = False
+        while True:
+            while not exhausted and pool.in_flight < max_in_flight:
+                nxt = next(source, None)
+                if nxt is None:
+                    exhausted = True
+                    break
+                index, pair = nxt
+                documents = load_pair(pair, presegmented)
+                pool.submit("align", (*documents, presegmented), (index, pair))
+            if not pool.in_flight:
+                break
+            (index, pair), alignment = pool.next_done()  # type: ignore[misc]
+            yield index, pair, alignment
+    finally:
+        pool.close()
+
+
+def _first_line(exc: object) -> str:
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return lines[0] if lines else type(exc).__name__
+
+
+__all__ = ["ClusterOptions", "DocumentDone", "align_corpus", "translate_corpus"]
