@@ -32,6 +32,14 @@ def require_ray() -> ModuleType:
     return ray
 
 
+def preflight(address: str | None) -> None:
+    """Refuse an address where nothing listens in seconds, before the inputs are read."""
+    require_ray()
+    address = address or os.environ.get("RAY_ADDRESS") or None
+    if address not in (None, "auto"):
+        _reachable(address)
+
+
 def connect(address: str | None) -> ModuleType:
     """Join the cluster at ``address`` (else ``$RAY_ADDRESS``, else start a local Ray on this machine)."""
     ray = require_ray()

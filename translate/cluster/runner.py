@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from translate.cluster.connection import NAMESPACE, connect
+from translate.cluster.connection import NAMESPACE, connect, preflight
 from translate.cluster.settings import EngineSettings
 from translate.cluster.workers import AlignmentWorker, TranslationWorker, WorkerInfo
 from translate.errors import TarjamaError
@@ -88,16 +88,19 @@ class _Pool:
     def __init__(self, ray: Any, cls: type, args: tuple, count: int, role: str, gpus: float) -> None:
         self.ray = ray
         self.role = role
-        remote = ray.remote(cls).options(
-            num_cpus=1,
-            num_gpus=gpus,
-            max_restarts=MAX_ATTEMPTS,
-            max_task_retries=MAX_ATTEMPTS,
-            namespace=NAMESPACE,
-            lifetime=None,
-        )
+        remote = ray.remote(cls)
         job = uuid.uuid4().hex[:8]
-        self.actors = [remote.options(name=f"{role}-{job}-{n}").remote(*args) for n in range(count)]
+        self.actors = [
+            remote.options(
+                name=f"{role}-{job}-{n}",
+                namespace=NAMESPACE,
+                num_cpus=1,
+                num_gpus=gpus,
+                max_restarts=MAX_ATTEMPTS,
+                max_task_retries=MAX_ATTEMPTS,
+            ).remote(*args)
+            for n in range(count)
+        ]
         self.load: Counter[int] = Counter()
         self.pending: dict[Any, tuple[int, str, tuple, int]] = {}  # ref -> (actor index, method, args, attempt)
         self._tags: dict[Any, object] = {}
@@ -211,7 +214,6 @@ class _Pending:
     keys: tuple[str, ...]
     missing: set[str]
     reused: int
-    started: float
 
 
 def translate_corpus(
@@ -236,6 +238,7 @@ def translate_corpus(
     from translate.translation.memory import normalise
 
     load = load or _load_input
+    preflight(options.address)
     # Every input is read and checked before anything is sent, as a local run does; only the counts are kept.
     total = sum(len(load(item).segments) for item in inputs)
     ray = connect(options.address)
@@ -256,6 +259,7 @@ def translate_corpus(
         pending: dict[int, _Pending] = {}
         source = iter(enumerate(inputs))
         exhausted = False
+        clock = [time.monotonic()]
 
         def admit(index: int, item: Any) -> _Pending:
             document = load(item)
@@ -270,7 +274,7 @@ def translate_corpus(
                 reused_keys.add(k)
             if memory is not None:  # locally these would come from the memory, stored by an earlier document
                 reused_keys.update(k for k in unique if k in waiting or (k in known and k not in found))
-            doc = _Pending(index, item.path, item.stem, document, keys, set(), 0, time.monotonic())
+            doc = _Pending(index, item.path, item.stem, document, keys, set(), 0)
             doc.reused = sum(1 for k in keys if k in reused_keys)
             for k in unique:
                 needed[k] += 1
@@ -296,7 +300,11 @@ def translate_corpus(
                     known.pop(k, None)
             flagged = sum(1 for b in alignment.beads if b.flags)
             segments = len(doc.document.segments)
-            return DocumentDone(doc.index, doc.path, segments, doc.reused, flagged, time.monotonic() - doc.started, tuple(written), alignment)
+            # Documents overlap on a cluster; a document's seconds are those since the previous one was
+            # written, so that the summary's total is the job's wall time, as it is locally.
+            now = time.monotonic()
+            seconds, clock[0] = now - clock[0], now
+            return DocumentDone(doc.index, doc.path, segments, doc.reused, flagged, seconds, tuple(written), alignment)
 
         with _progress(total, progress) as bar:
             while True:
@@ -363,6 +371,7 @@ def align_corpus(
     """
     from translate.alignment.corpus import load_pair
 
+    preflight(options.address)
     for pair in pairs:  # every input read and checked before the cluster is asked for anything
         load_pair(pair, presegmented)
     ray = connect(options.address)
