@@ -2,23 +2,25 @@
 
 The cluster is ``ray start --head`` in a separate process (conftest.py); the
 jobs are the CLI in subprocesses, connected by address, exactly as a user runs
-them.  The test process joins the cluster too, only to find a worker by its
-name and ask it for its process id, which it then kills with SIGKILL.
+them.  A second client process finds a worker of the job by its name, asks it
+for its process id and kills it with SIGKILL.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import os
-import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 import pytest
 
-pytest.importorskip("ray", reason="Ray is an optional extra: pip install 'tarjama[ray]'")
+# Not imported here: Ray reads its settings when imported, and the cluster's clients are subprocesses.
+if importlib.util.find_spec("ray") is None:
+    pytest.skip("Ray is an optional extra: pip install 'tarjama[ray]'", allow_module_level=True)
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
@@ -38,46 +40,49 @@ def start(args: list[str], env: dict[str, str]) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "translate", *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+KILL_ONE_WORKER = """
+import json, os, signal, sys, time
+from pathlib import Path
+import ray
+
+address, prefix, out = sys.argv[1], sys.argv[2], Path(sys.argv[3])
+ray.init(address=address, namespace="tarjama", log_to_driver=False)
+deadline = time.monotonic() + 300
+while time.monotonic() < deadline:
+    names = [a["name"] for a in ray.util.list_named_actors(all_namespaces=True) if a["namespace"] == "tarjama"]
+    mine = sorted(n for n in names if n.startswith(prefix))
+    if mine:
+        # pid() waits behind the batch the worker is working on: when it answers, the worker is mid-job.
+        pid = ray.get(ray.get_actor(mine[0], namespace="tarjama").pid.remote(), timeout=300)
+        outputs = sum(1 for p in out.rglob("*") if p.is_file()) if out.exists() else 0
+        os.kill(pid, signal.SIGKILL)
+        print(json.dumps({"pid": pid, "outputs_then": outputs}))
+        break
+    time.sleep(0.2)
+ray.shutdown()
+"""
+
+
 class Killer:
-    """Joins the cluster, waits for one of the job's workers (by name) to answer ``pid()``, and SIGKILLs it."""
+    """A second Ray client (its own process) that finds one of the job's workers by name, asks it its pid and SIGKILLs it."""
 
     def __init__(self, cluster, prefix: str, out: Path) -> None:
-        self.cluster, self.prefix, self.out = cluster, prefix, out
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", KILL_ONE_WORKER, cluster.address, prefix, str(out)],
+            env=cluster.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
         self.killed: int | None = None
         self.outputs_then: int | None = None
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.stderr = ""
 
     def __enter__(self) -> Killer:
-        self.thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.thread.join(timeout=60)
-
-    def _run(self) -> None:
-        import ray
-
-        try:
-            for key in ("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "RAY_AUTH_MODE", "RAY_AUTH_TOKEN"):
-                os.environ[key] = self.cluster.env[key]
-            ray.init(address=self.cluster.address, namespace="tarjama", log_to_driver=False)
-            deadline = time.monotonic() + 300
-            while time.monotonic() < deadline:
-                names = [a["name"] for a in ray.util.list_named_actors(all_namespaces=True) if a["namespace"] == "tarjama"]
-                mine = sorted(n for n in names if n.startswith(self.prefix))
-                if mine:
-                    # pid() waits behind the batch the worker is decoding: when it answers, the worker is mid-job.
-                    pid = ray.get(ray.get_actor(mine[0], namespace="tarjama").pid.remote(), timeout=300)
-                    self.outputs_then = sum(1 for p in self.out.rglob("*") if p.is_file()) if self.out.exists() else 0
-                    os.kill(pid, signal.SIGKILL)
-                    self.killed = pid
-                    return
-                time.sleep(0.2)
-        except BaseException as exc:  # noqa: BLE001 - reported by the test
-            self.error = exc
-        finally:
-            ray.shutdown()
+        stdout, self.stderr = self.process.communicate(timeout=300)
+        if stdout.strip():
+            report = json.loads(stdout.strip().splitlines()[-1])
+            self.killed, self.outputs_then = report["pid"], report["outputs_then"]
 
 
 @pytest.fixture(scope="module")
@@ -106,8 +111,7 @@ def test_translate_on_ray_writes_the_local_files_even_when_a_worker_is_killed(ra
     with Killer(ray_cluster, "translate-", out) as killer:
         job = start(["translate", *common, *ray, "-o", str(out), "--tm", str(tmp_path / "killed.sqlite")], env)
         _, stderr = job.communicate(timeout=600)
-    assert killer.error is None, killer.error
-    assert killer.killed is not None and killer.outputs_then < len(expected), "no worker was killed mid-job; the test proves nothing"
+    assert killer.killed is not None and killer.outputs_then < len(expected), f"no worker was killed mid-job; the test proves nothing: {killer.stderr}"
     with pytest.raises(ProcessLookupError):
         os.kill(killer.killed, 0)
     assert job.returncode == 0, stderr
@@ -153,8 +157,7 @@ def test_align_corpus_on_ray_writes_the_local_files_even_when_a_worker_is_killed
     with Killer(ray_cluster, "align-", out) as killer:
         job = start(["align", str(ar), str(en), "-o", str(out), "--merged-tmx", str(tmp_path / "ray.tmx"), "-q", *ray], env)
         _, stderr = job.communicate(timeout=600)
-    assert killer.error is None, killer.error
-    assert killer.killed is not None and killer.outputs_then < len(expected), "no worker was killed mid-job; the test proves nothing"
+    assert killer.killed is not None and killer.outputs_then < len(expected), f"no worker was killed mid-job; the test proves nothing: {killer.stderr}"
     assert job.returncode == 0, stderr
     assert snapshot(out) == expected
     assert snapshot_file(tmp_path / "ray.tmx") == merged

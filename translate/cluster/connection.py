@@ -12,6 +12,7 @@ import logging
 import os
 import secrets
 import socket
+import sys
 from types import ModuleType
 
 from translate.errors import TarjamaError
@@ -24,12 +25,16 @@ CONNECT_TIMEOUT_S = 5.0
 log = logging.getLogger(__name__)
 
 
-def require_ray() -> ModuleType:
+def require_ray() -> None:
+    """Refuse ``--ray`` without the extra before any work, without importing Ray (its import reads settings, below)."""
+    import importlib.util
+
     try:
-        import ray
-    except ImportError:
-        raise TarjamaError(f"--ray needs Ray, an optional extra: {INSTALL_HINT}") from None
-    return ray
+        found = importlib.util.find_spec("ray") is not None
+    except (ImportError, ValueError):  # ValueError: a blocked module (sys.modules["ray"] = None)
+        found = False
+    if not found:
+        raise TarjamaError(f"--ray needs Ray, an optional extra: {INSTALL_HINT}")
 
 
 def preflight(address: str | None) -> None:
@@ -42,14 +47,21 @@ def preflight(address: str | None) -> None:
 
 def connect(address: str | None) -> ModuleType:
     """Join the cluster at ``address`` (else ``$RAY_ADDRESS``, else start a local Ray on this machine)."""
-    ray = require_ray()
+    require_ray()
     address = address or os.environ.get("RAY_ADDRESS") or None
-    if ray.is_initialized():
-        return ray
     if address is None:
         _local_defaults()
     elif address != "auto":
+        host, _ = _host_port(address)
+        if _loopback(host):
+            _stay_on_loopback()
         _reachable(address)
+    try:
+        import ray
+    except ImportError as exc:  # installed but broken
+        raise TarjamaError(f"--ray: Ray does not import ({_first_line(exc)}); reinstall it: {INSTALL_HINT}") from exc
+    if ray.is_initialized():
+        return ray
     try:
         ray.init(
             address=address,
@@ -69,9 +81,26 @@ def connect(address: str | None) -> ModuleType:
     return ray
 
 
+def _loopback(host: str) -> bool:
+    return host == "localhost" or host.startswith("127.") or host == "::1"
+
+
+def _stay_on_loopback() -> None:
+    """On Linux Ray replaces 127.0.0.1 by the machine's outward address unless this is off.
+
+    Ray reads the variable when it is imported, so it is set before the import;
+    where Ray was imported already (a program that uses it itself) its constant
+    is set to the same effect.
+    """
+    os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"
+    constants = sys.modules.get("ray._private.ray_constants")
+    if constants is not None:
+        constants.ENABLE_RAY_CLUSTER = False
+
+
 def _local_defaults() -> None:
     """A Ray that tarjama starts itself listens on loopback only and asks for a token, like a test cluster."""
-    os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
+    _stay_on_loopback()
     if not os.environ.get("RAY_AUTH_MODE"):
         os.environ["RAY_AUTH_MODE"] = "token"
         os.environ.setdefault("RAY_AUTH_TOKEN", secrets.token_hex(32))

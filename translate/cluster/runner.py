@@ -188,6 +188,32 @@ def _check_workers(infos: list[WorkerInfo], what: str) -> WorkerInfo:
 # -- translation ------------------------------------------------------------------
 
 
+class TranslationWorkers:
+    """The job's Ray workers, each with the model loaded, and what they report about it (the outputs' provenance)."""
+
+    def __init__(self, model: str, settings: EngineSettings, options: ClusterOptions) -> None:
+        preflight(options.address)
+        ray = connect(options.address)
+        started = time.monotonic()
+        self.pool = _new_pool(ray, TranslationWorker, (model, settings), options, "translate", settings.device)
+        try:
+            self.info = _check_workers(self.pool.describe(timeout=600), f"model {model}")
+        except BaseException:
+            self.pool.close()
+            raise
+        self.startup_s = time.monotonic() - started
+        log.info("%d Ray workers ready in %.1f s", len(self.pool.actors), self.startup_s)
+
+    def close(self) -> None:
+        self.pool.close()
+
+    def __enter__(self) -> TranslationWorkers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 class _Known:
     """The provenance of the workers' translator, and the translations one document needs, for translate_document."""
 
@@ -227,30 +253,34 @@ def translate_corpus(
     glossary: Any = None,
     progress: bool = False,
     load: Callable[[Any], Document] | None = None,
+    workers: TranslationWorkers | None = None,
 ) -> Iterator[DocumentDone]:
     """Translate ``inputs`` (:class:`translate.inputs.InputFile`) on the cluster, yielding each document once written.
 
     ``write(alignment, stem)`` writes one document's outputs (the CLI's
-    ``write_outputs`` with its formats and export options).
+    ``write_outputs`` with its formats and export options).  ``workers``, when
+    given, are reused (a benchmark separates their start-up; a long-lived
+    caller keeps them); else they are started here and stopped at the end.
     """
     from translate.pipeline import translate_document
     from translate.translation.engine import Translation, _progress
     from translate.translation.memory import normalise
 
     load = load or _load_input
-    preflight(options.address)
+    if workers is None:
+        preflight(options.address)
     # Every input is read and checked before anything is sent, as a local run does; only the counts are kept.
     total = sum(len(load(item).segments) for item in inputs)
-    ray = connect(options.address)
-    started = time.monotonic()
-    pool = _new_pool(ray, TranslationWorker, (model, settings), options, "translate", settings.device)
+    owned = workers is None
+    workers = workers or TranslationWorkers(model, settings, options)
+    info = workers.info
+    pool = workers.pool
     try:
-        info = _check_workers(pool.describe(timeout=600), f"model {model}")
-        log.info("%d Ray workers ready in %.1f s", len(pool.actors), time.monotonic() - started)
         key = info.memory_key
+        count = len(pool.actors)
         batch = options.batch_segments or max(settings.batch_size, 1) * 8
-        window = options.window or 16 * options.workers
-        max_in_flight = IN_FLIGHT_PER_WORKER * options.workers
+        window = options.window or 16 * count
+        max_in_flight = IN_FLIGHT_PER_WORKER * count
 
         known: dict[str, Translation] = {}  # translations some pending document still needs
         needed: Counter[str] = Counter()  # how many pending documents need each key
@@ -348,7 +378,8 @@ def translate_corpus(
         if pending or waiting:
             raise RuntimeError(f"{len(pending)} documents left unfinished")  # cannot happen; a loud failure if it does
     finally:
-        pool.close()
+        if owned:
+            workers.close()
 
 
 def _load_input(item: Any) -> Document:
@@ -403,4 +434,4 @@ def _first_line(exc: object) -> str:
     return lines[0] if lines else type(exc).__name__
 
 
-__all__ = ["ClusterOptions", "DocumentDone", "align_corpus", "translate_corpus"]
+__all__ = ["ClusterOptions", "DocumentDone", "TranslationWorkers", "align_corpus", "translate_corpus"]
