@@ -118,7 +118,12 @@ def _add_export_options(p: argparse.ArgumentParser) -> None:
 
 def _add_ray_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--ray", nargs="?", const="", default=None, metavar="ADDRESS", help="run on a Ray cluster: ray://HOST:10001, HOST:6379 or auto (default: $RAY_ADDRESS, else a local Ray); needs pip install 'tarjama[ray]'")
-    p.add_argument("--workers", type=_positive_int, default=2, metavar="N", help="with --ray: N workers, each with one GPU where the cluster has GPUs (default: 2)")
+    p.add_argument("--workers", type=_positive_int, default=None, metavar="N", help="with --ray: N workers, each with one GPU where the cluster has GPUs (default: 2)")
+
+
+def _check_workers_option(args: argparse.Namespace) -> None:
+    if args.workers is not None and args.ray is None:
+        raise TarjamaError("--workers is the number of Ray workers; it needs --ray")
 
 
 def _cluster_options(args: argparse.Namespace):  # -> translate.cluster.runner.ClusterOptions
@@ -128,7 +133,7 @@ def _cluster_options(args: argparse.Namespace):  # -> translate.cluster.runner.C
     require_ray()
     from translate.cluster.runner import ClusterOptions
 
-    return ClusterOptions(address=args.ray or None, workers=args.workers)
+    return ClusterOptions(address=args.ray or None, workers=args.workers or 2)
 
 
 def _export_settings(args: argparse.Namespace) -> dict:
@@ -201,6 +206,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
     settings = _export_settings(args)
     _show_warnings(args)
     check_languages(args.src_lang, args.tgt_lang, "ar", "en")
+    _check_workers_option(args)
     if args.ray is not None:
         return _translate_on_ray(args, formats, settings)
     inputs = collect_inputs(args.inputs)
@@ -382,6 +388,7 @@ def cmd_align(args: argparse.Namespace) -> int:
     check_languages(args.src_lang, args.tgt_lang, "ar", "en")
     from translate.alignment.corpus import is_corpus
 
+    _check_workers_option(args)
     if is_corpus(args.source, args.target):
         return _align_corpus(args, formats)
     for path in (args.source, args.target):

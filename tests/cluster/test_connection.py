@@ -82,3 +82,31 @@ def test_a_bad_address_is_one_line_without_a_long_wait(tmp_path):
         assert len(lines) == 1 and lines[0].startswith("tarjama: error: ") and address.rstrip(":") in lines[0], lines
         assert time.monotonic() - started < 30
     assert not (tmp_path / "out").exists()
+
+
+def test_workers_without_ray_is_refused(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "translate", "translate", str(FIXTURES / "article.ar.txt"), "-o", str(tmp_path), "--workers", "4"],
+        capture_output=True, text=True, timeout=120, cwd=ROOT,
+    )
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == ["tarjama: error: --workers is the number of Ray workers; it needs --ray"]
+
+
+@pytest.mark.parametrize(
+    ("address", "expected"),
+    [("127.0.0.1:6379", ("127.0.0.1", 6379)), ("ray://head.example:10001", ("head.example", 10001)), ("ray://head", ("head", 10001)), ("[::1]:6379", ("::1", 6379))],
+)
+def test_addresses_are_read_as_ray_reads_them(address, expected):
+    from translate.cluster.connection import _host_port
+
+    assert _host_port(address) == expected
+
+
+@pytest.mark.parametrize("address", ["head", "head:port", ":6379"])
+def test_an_address_without_a_port_is_one_line(address):
+    from translate.cluster.connection import _host_port
+    from translate.errors import TarjamaError
+
+    with pytest.raises(TarjamaError, match="bad Ray address"):
+        _host_port(address)
