@@ -12,8 +12,8 @@ every segment is decoded.
 Printed per run: documents/s and output tokens/s once started, and apart from
 them the start-up (a local model load; for Ray: the local Ray itself, then the
 workers loading the model) and the per-batch overhead (an empty batch's round
-trip to a worker, and the Ray run's extra wall time per batch against the
-local run's pace).  Every Ray run's files are compared with the local run's,
+trip to a worker, and the Ray run's extra wall time per call, one call per
+document, against the local run's pace divided by the workers).  Every Ray run's files are compared with the local run's,
 timestamps aside.  The local Ray is started by this script (loopback, a token)
 and ends with it.
 
@@ -27,6 +27,7 @@ import argparse
 import importlib.util
 import os
 import re
+import shutil
 import statistics
 import sys
 import tempfile
@@ -80,7 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     bench_translate = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench_translate)  # type: ignore[union-attr]
     model = str(bench_translate.build_model("fast", workdir))
-    documents = build_corpus(workdir / "corpus", args.documents)
+    corpus = workdir / f"corpus-{args.documents}"
+    documents = build_corpus(corpus, args.documents)
 
     from translate.cluster.settings import EngineSettings
     from translate.export import write_outputs
@@ -89,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
 
     compute = "int8" if args.device == "cpu" else "int8_float16"
     settings = EngineSettings(backend="ctranslate2", device=args.device, compute_type=compute, fixed_length=args.length)
-    inputs = collect_inputs([str(workdir / "corpus")])
+    inputs = collect_inputs([str(corpus)])
     segments = sum(len(load_document(i.path, "ar").segments) for i in inputs)
     rows = []
 
@@ -98,13 +100,14 @@ def main(argv: list[str] | None = None) -> int:
     translator = settings.load(model)
     load_s = time.perf_counter() - started
     out = workdir / "out-local"
+    shutil.rmtree(out, ignore_errors=True)
     started = time.perf_counter()
     for item in inputs:
         document = load_document(item.path, "ar", name=Path(item.stem).name)
         write_outputs(translate_document(document, translator), out, item.stem, FORMATS)
     local_s = time.perf_counter() - started
     expected = snapshot(out)
-    batches_local = -(-segments // (settings.batch_size * 8))
+    calls = sum(1 for i in inputs if load_document(i.path, "ar").segments)  # one call per document
     rows.append(("local", 1, f"{load_s:.1f} (model)", local_s, "–", "–", "yes"))
     del translator
 
@@ -124,14 +127,14 @@ def main(argv: list[str] | None = None) -> int:
                 ray.get(actor.translate.remote([]))
                 trips.append(time.perf_counter() - t)
             out = workdir / f"out-ray-{count}"
+            shutil.rmtree(out, ignore_errors=True)
             started = time.perf_counter()
             for _ in translate_corpus(inputs, model, settings, options, lambda a, stem, out=out: write_outputs(a, out, stem, FORMATS), workers=workers):
                 pass
             wall = time.perf_counter() - started
             same = "yes" if snapshot(out) == expected else "NO"
-            batches = -(-segments // (settings.batch_size * 8))
-            # Against the local pace scaled to this many workers: what each batch cost beyond decoding.
-            extra = (wall - local_s / count) / batches
+            # Against the local pace scaled to this many workers: what each call (one document) cost beyond decoding.
+            extra = (wall - local_s / count) / calls
             rows.append((
                 f"ray {count} worker{'s' if count > 1 else ''}", count, f"{ray_start_s:.1f} (ray) + {workers.startup_s:.1f} (workers)",
                 wall, f"{statistics.median(trips) * 1000:.1f} ms", f"{extra * 1000:+.0f} ms", same,
@@ -142,8 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     tokens = segments * args.length
     print(f"{documents} documents, {segments} segments, {tokens} output tokens ({args.length} per segment); "
           f"fast-preset shapes, random weights, ctranslate2 {compute} on {args.device}; {os.cpu_count()} cores; "
-          f"load average {os.getloadavg()[0]:.1f}; {batches_local} batches of ≤{settings.batch_size * 8} segments")
-    header = ("run", "start-up s", "wall s", "docs/s", "tokens/s", "× local", "empty batch", "overhead/batch", "same files")
+          f"load average {os.getloadavg()[0]:.1f}; {calls} calls to the workers (one per document)")
+    header = ("run", "start-up s", "wall s", "docs/s", "tokens/s", "× local", "empty call", "overhead/call", "same files")
     table = [header]
     for name, _, startup, wall, trip, extra, same in rows:
         table.append((name, startup, f"{wall:.1f}", f"{documents / wall:.2f}", f"{tokens / wall:.0f}", f"{local_s / wall:.2f}", trip, extra, same))

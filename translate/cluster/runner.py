@@ -1,22 +1,29 @@
 """The driver of a Ray job: the memory, the inputs and the output folder stay here; only decoding goes out.
 
 For each document, in a bounded window, every segment is looked up in the
-translation memory before any work is sent; only the unique segments nobody
-knows yet are queued, and batches of them go to the workers, at most a few per
-worker at a time (backpressure: a slow cluster stops the reading, it does not
-fill the driver's memory).  Each batch that comes back is stored in the memory
-at once, so a killed driver resumes from it like a local run, and a document
-whose segments are all known is assembled by the library's own
+translation memory before any work is sent; a document's segments that nobody
+knows yet go to a worker as one call, at most two calls per worker at a time
+(backpressure: a slow cluster stops the reading, it does not fill the
+driver's memory).  A segment another document already sent is not sent
+again: it is awaited, as locally the later document would find it in the
+memory.  Each call that comes back is stored in the memory at once, so a
+killed driver resumes from it like a local run, and a document whose segments
+are all known is assembled by the library's own
 :func:`translate.pipeline.translate_document` and written atomically there and
-then.  The files are therefore those of a local run with the same settings.
+then.
+
+Why one call per document, not batches packed across documents: the worker's
+engine then sees the very list a local run decodes for that document, and
+chunks, sorts and batches it the same way.  A backend's arithmetic may depend
+on what shares a batch (CTranslate2 int8 on CPU changed one token in 787
+segments when batches mixed documents: padding changes float summation
+order), so only the same batches guarantee the same files.
 
 Why Ray Core actors and not Ray Data: the unit that completes is a document,
-whose segments are spread over batches shared with other documents (a segment
-repeated across the archive is translated once); the driver must see each
-batch's result as it arrives to store it and to finish documents.  An actor
-pool with our own bounded submission gives exactly that in a page of code;
-Ray Data's streaming ``map_batches`` would hide the per-batch completion
-behind its own buffering, and its result order would have to be undone.
+and the driver must see each call's result as it arrives, to store it and
+finish documents; an actor pool with our own bounded submission gives exactly
+that in a page of code, where Ray Data's streaming ``map_batches`` would put
+its own batching and buffering in between.
 """
 
 from __future__ import annotations
@@ -52,8 +59,6 @@ class ClusterOptions:
     workers: int = 2
     gpus_per_worker: float | None = None
     """None: one GPU per worker where the cluster has GPUs (and the device is not cpu), else none."""
-    batch_segments: int | None = None
-    """Unique segments per batch sent to a worker; None: the engine's chunk (8 × batch size)."""
     window: int | None = None
     """Documents held on the driver at once; None: 16 per worker."""
 
@@ -231,14 +236,16 @@ class _Known:
         return [self._translations[key] if key else empty for key in map(normalise, sentences)]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class _Pending:
     index: int
     path: str
     stem: str
     document: Document
     keys: tuple[str, ...]
+    todo: tuple[str, ...]
     missing: set[str]
+    translations: dict[str, Any]
     reused: int
 
 
@@ -278,14 +285,15 @@ def translate_corpus(
     try:
         key = info.memory_key
         count = len(pool.actors)
-        batch = options.batch_segments or max(settings.batch_size, 1) * 8
         window = options.window or 16 * count
         max_in_flight = IN_FLIGHT_PER_WORKER * count
 
-        known: dict[str, Translation] = {}  # translations some pending document still needs
-        needed: Counter[str] = Counter()  # how many pending documents need each key
-        waiting: dict[str, list[_Pending]] = {}  # key queued or in flight -> documents waiting for it
-        queue: deque[str] = deque()
+        # With a memory, a segment is sent once per job, as locally a later document finds it in the memory;
+        # these are the translations pending documents share, with how many of them need each.
+        known: dict[str, Translation] = {}
+        needed: Counter[str] = Counter()
+        waiting: dict[str, list[_Pending]] = {}  # sent (or about to be) -> documents that wait for it
+        queue: deque[_Pending] = deque()  # documents whose own unknown segments are still to be sent
         pending: dict[int, _Pending] = {}
         source = iter(enumerate(inputs))
         exhausted = False
@@ -295,39 +303,47 @@ def translate_corpus(
             document = load(item)
             keys = tuple(normalise(s.text) for s in document.segments)
             unique = [k for k in dict.fromkeys(keys) if k]
-            unseen = [k for k in unique if k not in known and k not in waiting]
-            found = memory.lookup(unseen, key) if memory is not None and unseen else {}
-            reused_keys = set()
-            for k, match in found.items():
-                origin = Origin.TM if match.human else Origin.MT
-                known[k] = Translation(match.target, origin, () if match.human else tuple(match.flags), from_memory=True)
-                reused_keys.add(k)
-            if memory is not None:  # locally these would come from the memory, stored by an earlier document
-                reused_keys.update(k for k in unique if k in waiting or (k in known and k not in found))
-            doc = _Pending(index, item.path, item.stem, document, keys, set(), 0)
-            doc.reused = sum(1 for k in keys if k in reused_keys)
-            for k in unique:
-                needed[k] += 1
-                if k in known:
-                    continue
-                doc.missing.add(k)
-                if k not in waiting:
-                    waiting[k] = []
-                    queue.append(k)
-                waiting[k].append(doc)
+            doc = _Pending(index, item.path, item.stem, document, keys, (), set(), {}, 0)
+            reused: set[str] = set()
+            if memory is not None:
+                unseen = [k for k in unique if k not in known and k not in waiting]
+                for k, match in (memory.lookup(unseen, key) if unseen else {}).items():
+                    known[k] = Translation(match.target, Origin.TM if match.human else Origin.MT, () if match.human else tuple(match.flags), from_memory=True)
+                for k in unique:
+                    needed[k] += 1
+                    if k in known:
+                        doc.translations[k] = known[k]
+                        reused.add(k)
+                    elif k in waiting:  # another document sent it: locally this one would find it in the memory
+                        waiting[k].append(doc)
+                        doc.missing.add(k)
+                        reused.add(k)
+                todo = [k for k in unique if k not in doc.translations and k not in doc.missing]
+                for k in todo:
+                    waiting[k] = [doc]
+            else:
+                todo = unique
+            # The document's own unknown segments go out as one call, the list a local run decodes for it:
+            # the worker's engine then chunks and batches them exactly as a local run does.
+            doc.todo = tuple(todo)
+            doc.missing.update(todo)
+            doc.reused = sum(1 for k in keys if k in reused)
             pending[index] = doc
+            if todo:
+                queue.append(doc)
             return doc
 
         def finish(doc: _Pending) -> DocumentDone:
             del pending[doc.index]
-            unique = [k for k in dict.fromkeys(doc.keys) if k]
-            alignment = translate_document(doc.document, _Known(info, known), glossary=glossary)
+            alignment = translate_document(doc.document, _Known(info, doc.translations), glossary=glossary)
             written = write(alignment, doc.stem)
-            for k in unique:
-                needed[k] -= 1
-                if needed[k] <= 0:
-                    del needed[k]
-                    known.pop(k, None)
+            if memory is not None:
+                for k in dict.fromkeys(doc.keys):
+                    if k and k in needed:
+                        needed[k] -= 1
+                        if needed[k] <= 0:
+                            del needed[k]
+                            known.pop(k, None)
             flagged = sum(1 for b in alignment.beads if b.flags)
             segments = len(doc.document.segments)
             # Documents overlap on a cluster; a document's seconds are those since the previous one was
@@ -338,8 +354,8 @@ def translate_corpus(
 
         with _progress(total, progress) as bar:
             while True:
-                # Read while the window has room and the queue is short: that is the backpressure.
-                while not exhausted and len(pending) < window and len(queue) < batch * max_in_flight:
+                # Read while the window has room and few calls wait to be sent: that is the backpressure.
+                while not exhausted and len(pending) < window and len(queue) < max_in_flight:
                     nxt = next(source, None)
                     if nxt is None:
                         exhausted = True
@@ -350,26 +366,28 @@ def translate_corpus(
                         if bar is not None:
                             bar.update(done.segments)
                         yield done
-                # A short batch goes out only when no more reading can fill it.
-                while queue and pool.in_flight < max_in_flight and (len(queue) >= batch or exhausted or len(pending) >= window):
-                    keys = tuple(queue.popleft() for _ in range(min(batch, len(queue))))
-                    pool.submit("translate", (keys,), keys)
+                while queue and pool.in_flight < max_in_flight:
+                    doc = queue.popleft()
+                    pool.submit("translate", (doc.todo,), doc)
                 if not pool.in_flight:
                     if exhausted and not queue:
                         break
                     continue
-                keys, translations = pool.next_done()
-                fresh = []
-                ready: list[_Pending] = []
-                for k, translation in zip(keys, translations):  # type: ignore[call-overload]
-                    known[k] = translation
-                    fresh.append((k, translation.text, translation.flags))
-                    for doc in waiting.pop(k, ()):
-                        doc.missing.discard(k)
-                        if not doc.missing:
-                            ready.append(doc)
+                sender, translations = pool.next_done()
+                assert isinstance(sender, _Pending)
+                fresh = list(zip(sender.todo, translations))  # type: ignore[call-overload]
                 if memory is not None:
-                    memory.store_mt(key, fresh)
+                    memory.store_mt(key, [(k, t.text, t.flags) for k, t in fresh])
+                ready: list[_Pending] = []
+                for k, translation in fresh:
+                    receivers = waiting.pop(k, []) if memory is not None else [sender]
+                    if memory is not None and k in needed:
+                        known[k] = translation
+                    for doc in receivers:
+                        doc.translations[k] = translation
+                        doc.missing.discard(k)
+                        if not doc.missing and doc not in ready:
+                            ready.append(doc)
                 for doc in sorted(ready, key=lambda d: d.index):
                     done = finish(doc)
                     if bar is not None:
