@@ -218,13 +218,36 @@ def test_many_processes_creating_one_new_memory_all_succeed(tmp_path):
             assert tm.counts() == {"human": 0, "mt": 0}
 
 
+def test_processes_that_all_found_no_schema_yet_all_open_the_memory(tmp_path):
+    """The race itself, lined up: every opener has read "no schema row" before any of them writes.
+
+    Another process holds the write lock (readers may read) while four openers
+    start; tables without the schema row are what a creator leaves between its
+    two steps. Before creation was one transaction, three of four failed with
+    ``UNIQUE constraint failed: meta.key``.
+    """
+    path = tmp_path / "tm.sqlite"
+    TranslationMemory(path).close()
+    with sqlite3.connect(path) as db:
+        db.execute("DELETE FROM meta")
+    code = "import sys; from translate.translation.memory import TranslationMemory as T; T(sys.argv[1]).close(); print('opened')"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    with locked(path, 60, begin="IMMEDIATE"):
+        openers = [subprocess.Popen([sys.executable, "-c", code, str(path)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+        time.sleep(NOTICE_AFTER / 2 + 2)  # each has started and read the memory, none could write
+    results = [opener.communicate(timeout=120) for opener in openers]
+    assert [out.strip() for out, _ in results] == ["opened"] * 4, [err.strip().splitlines()[-1:] for _, err in results]
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT key, value FROM meta").fetchall() == [("schema", "1")]
+
+
 @contextlib.contextmanager
-def locked(path: Path, seconds: float):
+def locked(path: Path, seconds: float, begin: str = "EXCLUSIVE"):
     """Another process holding the memory's exclusive lock for ``seconds`` (as a big import's commit does)."""
     script = textwrap.dedent(f"""
         import sqlite3, sys, time
         db = sqlite3.connect({str(path)!r}, isolation_level=None)
-        db.execute("BEGIN EXCLUSIVE")
+        db.execute("BEGIN {begin}")
         print("locked", flush=True)
         time.sleep({seconds})
         db.execute("ROLLBACK")

@@ -167,7 +167,8 @@ class TranslationMemory:
         """
         assert self._db is not None
         if self._db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'meta'").fetchone()[0]:
-            return  # an existing memory: opening it takes no write lock
+            if self._db.execute("SELECT count(*) FROM meta WHERE key = 'schema'").fetchone()[0]:
+                return  # an existing memory: opening it takes no write lock
         with self._transaction():
             for statement in _SCHEMA:
                 self._db.execute(statement)
