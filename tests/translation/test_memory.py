@@ -1,9 +1,26 @@
 """The SQLite translation memory: exact matches, keys, human over machine, one-line errors."""
 
+import contextlib
+import logging
+import multiprocessing
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
 import pytest
 
 from translate.errors import TarjamaError
-from translate.translation.memory import NOTICE_AFTER, ModelKey, TranslationMemory, normalise
+from translate.translation.memory import (
+    NOTICE_AFTER,
+    ModelKey,
+    TranslationMemory,
+    normalise,
+)
 
 KEY = ModelKey("Helsinki-NLP/opus-mt-ar-en", "abc123", "backend=ctranslate2:int8|beam=4")
 
@@ -63,17 +80,6 @@ def test_a_file_that_is_no_database_is_one_line(tmp_path):
 
 # -- storage: read-only, concurrent creation, locks, full disk, damage (issue 12, items 5-7) ---------------
 
-import contextlib  # noqa: E402
-import logging  # noqa: E402
-import multiprocessing  # noqa: E402
-import os  # noqa: E402
-import shutil  # noqa: E402
-import sqlite3  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import textwrap  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLE = ROOT / "tests" / "fixtures" / "article.ar.txt"
@@ -81,7 +87,7 @@ ARTICLE = ROOT / "tests" / "fixtures" / "article.ar.txt"
 
 def tarjama(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "translate", *args], capture_output=True, text=True, cwd=ROOT, env=env, timeout=600)
+    return subprocess.run([sys.executable, "-m", "translate", *args], capture_output=True, text=True, cwd=ROOT, env=env, timeout=600, check=False)
 
 
 def _mount(*args: str) -> None:
@@ -289,9 +295,8 @@ def test_a_lock_released_in_time_is_waited_for(tmp_path, caplog):
 def test_opening_a_locked_new_memory_waits_too(tmp_path):
     path = tmp_path / "tm.sqlite"
     sqlite3.connect(path).close()  # an empty file another process is just creating
-    with locked(path, 2):
-        with TranslationMemory(path, lock_wait=60) as tm:
-            assert tm.counts() == {"human": 0, "mt": 0}
+    with locked(path, 2), TranslationMemory(path, lock_wait=60) as tm:
+        assert tm.counts() == {"human": 0, "mt": 0}
 
 
 def test_a_big_import_does_not_hold_the_lock_throughout(tmp_path, monkeypatch):
@@ -349,10 +354,10 @@ def _damaged(tmp_path: Path, first_page: int) -> Path:
 
 def test_damaged_pages_are_one_line_saying_what_to_do(tmp_path):
     path = _damaged(tmp_path, first_page=5)
-    with pytest.raises(TarjamaError, match=f"translation memory {path} is damaged.*move the damaged file away.*--no-tm"):
-        with TranslationMemory(path) as tm:
-            tm.lookup([f"جملة رقم {i}" for i in range(2000)], KEY)
-            tm.store_mt(KEY, [(f"جملة رقم {i}", "again", ()) for i in range(2000)])
+    match = f"translation memory {path} is damaged.*move the damaged file away.*--no-tm"
+    with pytest.raises(TarjamaError, match=match), TranslationMemory(path) as tm:
+        tm.lookup([f"جملة رقم {i}" for i in range(2000)], KEY)
+        tm.store_mt(KEY, [(f"جملة رقم {i}", "again", ()) for i in range(2000)])
 
 
 def test_a_damaged_first_page_is_one_line_at_open(tmp_path):

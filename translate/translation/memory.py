@@ -166,9 +166,9 @@ class TranslationMemory:
         IGNORE``), so none fails on the schema row another just wrote.
         """
         assert self._db is not None
-        if self._db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'meta'").fetchone()[0]:
-            if self._db.execute("SELECT count(*) FROM meta WHERE key = 'schema'").fetchone()[0]:
-                return  # an existing memory: opening it takes no write lock
+        has_meta = self._db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'meta'").fetchone()[0]
+        if has_meta and self._db.execute("SELECT count(*) FROM meta WHERE key = 'schema'").fetchone()[0]:
+            return  # an existing memory: opening it takes no write lock
         with self._transaction():
             for statement in _SCHEMA:
                 self._db.execute(statement)
@@ -255,7 +255,7 @@ class TranslationMemory:
         rows = [(normalise(s), t.strip(), origin, now) for s, t in entries if normalise(s) and t.strip()]
         for start in range(0, len(rows), IMPORT_CHUNK):
             chunk = rows[start : start + IMPORT_CHUNK]
-            self._use(lambda: self._write("INSERT OR REPLACE INTO human VALUES (?, ?, ?, ?)", chunk))
+            self._use(lambda chunk=chunk: self._write("INSERT OR REPLACE INTO human VALUES (?, ?, ?, ?)", chunk))
         return len(rows)
 
     def counts(self) -> dict[str, int]:
