@@ -294,6 +294,7 @@ def cmd_tm(args: argparse.Namespace) -> int:
     from translate.translation.memory import TranslationMemory
     from translate.translation.tmx_import import read_tmx
 
+    _show_warnings(args)  # the memory says when it waits for another process's lock
     # ar-SA and ar_SA match ar: units match on the primary language subtag.
     source_lang, target_lang = (primary(lang.replace("_", "-")) for lang in (args.source_lang, args.target_lang))
     units = [(path, read_tmx(path, source_lang, target_lang)) for path in args.files]
