@@ -335,11 +335,11 @@ def cmd_align(args: argparse.Namespace) -> int:
     target = make(read_text(args.target), "en", name=output_stem(args.target))
     mt = None
     if args.mt:
-        from translate.alignment.machine import machine_translation
+        from translate.alignment.machine import read_machine_translation
 
         if args.mt == STDIN and STDIN in (args.source, args.target):
             raise TarjamaError("stdin (-) can be read only once")
-        mt = machine_translation(read_text(args.mt), args.mt, source)
+        mt = read_machine_translation(args.mt, source)
     alignment = align_translation(source, target, presegmented=args.presegmented, mt=mt, mt_label=Path(args.mt).name if args.mt else "")
     written = write_outputs(alignment, Path(args.output_dir), stem, formats, **_export_settings(args))
     unmatched_src = sum(1 for b in alignment.beads if not b.target)
