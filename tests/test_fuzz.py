@@ -139,12 +139,13 @@ def test_hostile_xml_is_read_or_refused_alike_by_every_reader(tmp_path_factory, 
     What ``validate`` finds without error, ``tm import`` and ``align --mt`` read;
     what they refuse, ``validate`` reports as an error with the same reason.
     """
+    from xml.sax.saxutils import escape
+
     from translate.alignment.machine import machine_translation
     from translate.errors import TarjamaError
     from translate.translation.tmx_import import read_tmx
     from translate.validation import validate_bytes
     from translate.xmlread import XmlError
-    from xml.sax.saxutils import escape
 
     safe = escape("".join(c for c in text if c in "\t\n\r" or (" " <= c <= "\ud7ff") or ("\ue000" <= c <= "\ufffd")))
     inline = f"<{tag}>" * depth + safe + ("&e;" if use_entity else "") + f"</{tag}>" * depth
