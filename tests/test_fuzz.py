@@ -105,3 +105,73 @@ def test_latin_only_and_empty_paragraphs():
     alignment = _pipeline("Breaking news\n\n\n   \nThe U.S. economy grew 3.5% in 2024. Analysts were surprised.\n")
     assert [p.kind.value for p in alignment.source.paragraphs] == ["heading", "body"]
     assert isinstance(alignment.source.paragraphs[0], Paragraph)
+
+
+# --- hostile XML: every reader under the one policy (translate/xmlread.py) ---------------------------
+
+_HOSTILE_DOCTYPES = st.sampled_from(
+    [
+        "",
+        '<!DOCTYPE tmx [<!ENTITY e "Acme &amp; Co">]>',
+        '<!DOCTYPE tmx [<!ENTITY e SYSTEM "file:///etc/passwd">]>',
+        '<!DOCTYPE tmx [<!ENTITY e PUBLIC "-//x//y" "http://example.invalid/e">]>',
+        '<!DOCTYPE tmx [<!ENTITY % p SYSTEM "file:///etc/passwd"> %p;]>',
+        '<!DOCTYPE tmx [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;"><!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;">]>',
+        '<!DOCTYPE tmx [<!ENTITY e "&e;">]>',
+        '<!DOCTYPE tmx SYSTEM "http://example.invalid/tmx14.dtd">',
+    ]
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(
+    doctype=_HOSTILE_DOCTYPES,
+    depth=st.one_of(st.integers(0, 300), st.sampled_from([1000, 20_000])),
+    tag=st.sampled_from(["hi", "bpt", "ph", "sub", "x"]),
+    use_entity=st.booleans(),
+    codec=st.sampled_from(["utf-8", "utf-16", "utf-8-sig"]),
+    declared=st.sampled_from(["UTF-8", "UTF-16", None]),
+    text=TEXT,
+)
+def test_hostile_xml_is_read_or_refused_alike_by_every_reader(tmp_path_factory, doctype, depth, tag, use_entity, codec, declared, text):
+    """Deep nesting, entity declarations, encodings at odds with the declaration: never a crash, and one verdict.
+
+    What ``validate`` finds without error, ``tm import`` and ``align --mt`` read;
+    what they refuse, ``validate`` reports as an error with the same reason.
+    """
+    from xml.sax.saxutils import escape
+
+    from translate.alignment.machine import machine_translation
+    from translate.errors import TarjamaError
+    from translate.translation.tmx_import import read_tmx
+    from translate.validation import validate_bytes
+    from translate.xmlread import XmlError
+
+    safe = escape("".join(c for c in text if c in "\t\n\r" or (" " <= c <= "\ud7ff") or ("\ue000" <= c <= "\ufffd")))
+    inline = f"<{tag}>" * depth + safe + ("&e;" if use_entity else "") + f"</{tag}>" * depth
+    head = '<?xml version="1.0"?>' if declared is None else f'<?xml version="1.0" encoding="{declared}"?>'
+    document = (
+        f"{head}\n{doctype}\n<tmx version=\"1.4\"><header creationtool=\"x\" creationtoolversion=\"1\" segtype=\"sentence\" o-tmf=\"x\" adminlang=\"en\" srclang=\"ar\" datatype=\"plaintext\"/>"
+        f"<body><tu><tuv xml:lang=\"ar\"><seg>مرحبا</seg></tuv><tuv xml:lang=\"en\"><seg>Hello {inline}</seg></tuv></tu></body></tmx>"
+    )
+    data = document.encode(codec)
+    report = validate_bytes(data, "x.tmx")  # never raises: a report
+    path = tmp_path_factory.mktemp("hostile") / "x.tmx"
+    path.write_bytes(data)
+    source = segment_document("مرحبا", "ar", name="s")
+    try:
+        pairs = read_tmx(path).pairs
+    except XmlError as refused:
+        assert report.errors and refused.reason in [p.message for p in report.problems]
+        try:
+            machine_translation(data, "x.tmx", source)
+        except XmlError as also:
+            assert also.reason == refused.reason
+        else:
+            raise AssertionError("align --mt read what tm import refused")
+        return
+    except TarjamaError as other:  # a refusal outside the XML policy would have to be named here
+        raise AssertionError(f"tm import refused with a non-policy error: {other}") from None
+    policy = ("not well-formed", "declares the external", "the file is", "the XML declaration", "elements nested", "entity expansion")
+    assert not any(p.message.startswith(policy) for p in report.problems), report.lines()
+    assert len(pairs) == 1 and machine_translation(data, "x.tmx", source) == [pairs[0][1]]

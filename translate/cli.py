@@ -63,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-tm", action="store_true", help="neither read nor write the translation memory")
     p.add_argument("--glossary", metavar="FILE.tsv", help="terminology to check: arabic<TAB>english[<TAB>dnt] per line")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors (no progress bar)")
+    _add_language_check_option(p)
     _add_export_options(p)
 
     p = sub.add_parser("segment", help="split a text into sentences, one per line, a blank line between paragraphs")
@@ -77,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", default="tmx,html,tsv", metavar="FORMATS", help=f"comma-separated outputs from {','.join(ALIGN_FORMATS)} (default: tmx,html,tsv)")
     p.add_argument("--mt", metavar="MT", help="a machine translation of SOURCE to bridge the languages: the NAME.tmx (or NAME.en.txt) that 'tarjama translate' wrote for it")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    _add_language_check_option(p)
     _add_export_options(p)
 
     p = sub.add_parser("validate", help="check TMX or XLIFF files and name each problem with its line number")
@@ -90,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output-dir", default=None, metavar="OUTDIR", help="also write the checked pairs (see --to)")
     p.add_argument("--to", default="tsv,html", metavar="FORMATS", help=f"outputs with -o, from {','.join(TRANSLATE_FORMATS)} (default: tsv,html)")
     p.add_argument("-q", "--quiet", action="store_true", help="print no summary line")
+    _add_language_check_option(p)
 
     p = sub.add_parser("tm", help="manage the translation memory")
     tm_sub = p.add_subparsers(dest="tm_command", metavar="ACTION", required=True, parser_class=_Parser)
@@ -111,6 +114,24 @@ def _add_export_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--src-lang", default=None, metavar="CODE", help="source language code written to TMX, XLIFF and HTML, e.g. ar-SA; must match your CAT project (default: ar)")
     p.add_argument("--tgt-lang", default=None, metavar="CODE", help="target language code, e.g. en-US (default: en)")
     p.add_argument("--tmx-dedupe", action="store_true", help="write identical source/target pairs to the TMX once")
+
+
+def _add_language_check_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--no-language-check",
+        action="store_true",
+        help="accept a file whose letters are mostly not in the expected script (Arabic source, English target); by default it is refused, as a file given in the wrong place",
+    )
+
+
+def _check_scripts(args: argparse.Namespace, *sides: tuple[str, str, str, str]) -> None:
+    """Each (text, lang, label, role): refused when clearly in the wrong script, before any model loads."""
+    if args.no_language_check:
+        return
+    from translate.script import check_script
+
+    for text, lang, label, role in sides:
+        check_script(text, lang, label, role)
 
 
 def _export_settings(args: argparse.Namespace) -> dict:
@@ -186,6 +207,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
     inputs = collect_inputs(args.inputs)
     # Every input is read and checked before the model is loaded: a bad file fails in a second.
     documents = [load_document(item.path, "ar", name=Path(item.stem).name) for item in inputs]
+    _check_scripts(args, *((d.text, "ar", item.path, "the Arabic source") for item, d in zip(inputs, documents)))
     glossary = _glossary(args.glossary)
 
     from translate.translation import load_translator
@@ -271,6 +293,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         formats = parse_formats(args.to, TRANSLATE_FORMATS)
     source_lines = read_text(args.source).splitlines()
     target_lines = read_text(args.target).splitlines()
+    _check_scripts(args, ("\n".join(source_lines), "ar", args.source, "the Arabic source"), ("\n".join(target_lines), "en", args.target, "the English translation"))
     if len(source_lines) != len(target_lines):
         raise TarjamaError(f"{args.source} has {len(source_lines)} lines but {args.target} has {len(target_lines)}; they must be line-aligned")
     glossary = _glossary(args.glossary)
@@ -334,13 +357,14 @@ def cmd_align(args: argparse.Namespace) -> int:
     stem = output_stem(args.source)
     source = make(read_text(args.source), "ar", name=stem)
     target = make(read_text(args.target), "en", name=output_stem(args.target))
+    _check_scripts(args, (source.text, "ar", args.source, "the Arabic source"), (target.text, "en", args.target, "the English translation"))
     mt = None
     if args.mt:
-        from translate.alignment.machine import machine_translation
+        from translate.alignment.machine import read_machine_translation
 
         if args.mt == STDIN and STDIN in (args.source, args.target):
             raise TarjamaError("stdin (-) can be read only once")
-        mt = machine_translation(read_text(args.mt), args.mt, source)
+        mt = read_machine_translation(args.mt, source)
     alignment = align_translation(source, target, presegmented=args.presegmented, mt=mt, mt_label=Path(args.mt).name if args.mt else "")
     written = write_outputs(alignment, Path(args.output_dir), stem, formats, **_export_settings(args))
     unmatched_src = sum(1 for b in alignment.beads if not b.target)

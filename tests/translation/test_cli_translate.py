@@ -121,7 +121,7 @@ def test_tm_import_of_a_broken_file_is_one_line(tmp_path):
     bad = tmp_path / "bad.tmx"
     bad.write_text("<tmx><body>", encoding="utf-8")
     proc = tarjama("tm", "import", str(bad), "--tm", str(tmp_path / "tm.sqlite"))
-    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "not a well-formed TMX" in proc.stderr
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and f"{bad}:1: not well-formed XML" in proc.stderr
 
 
 def test_tm_import_does_not_import_torch(tmp_path):

@@ -122,7 +122,7 @@ class Translator:
 
     @property
     def memory_key(self) -> ModelKey:
-        return ModelKey(self.model_id, self.revision, self.settings)
+        return ModelKey(self.source.identity, self.revision, self.settings)  # what the model is, not its path
 
     def budget(self, source_tokens: int) -> int:
         """The most tokens a translation of ``source_tokens`` tokens may have.

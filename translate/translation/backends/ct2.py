@@ -109,8 +109,9 @@ def pick_compute_type(device: str, compute_type: str) -> str:
 
 def converted_model(source: ModelSource, compute_type: str, *, quiet: bool = False) -> Path:
     """The cached CTranslate2 conversion of ``source``, converting it once if needed."""
-    key = hashlib.sha256(f"{source.model_id}\0{source.revision}\0{compute_type}".encode()).hexdigest()[:16]
-    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(source.model_id).name or "model")[:60]
+    # Named by what the model is (its identity), not by how its path was spelled: one conversion per model.
+    key = hashlib.sha256(f"{source.identity}\0{source.revision}\0{compute_type}".encode()).hexdigest()[:16]
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(source.identity).name.replace(":", "-") or "model")[:60]
     target = converted_models_dir() / f"{slug}-{compute_type}-{key}"
     if (target / MODEL_FILE).is_file():
         return target
