@@ -17,7 +17,7 @@ from html import escape
 from translate import TOOL_NAME, __version__
 from translate.export.base import Exporter, xml_safe
 from translate.model import Alignment, Bead, Document, ParagraphKind
-from translate.qa import FLAGS
+from translate.flags import FLAGS
 
 _RTL = {"ar", "he", "fa", "ur"}
 _LANGUAGE_NAMES = {"ar": "Arabic", "en": "English", "fa": "Persian", "he": "Hebrew", "ur": "Urdu"}
@@ -202,7 +202,10 @@ class _Page:
         provenance = "".join(
             f"<dt>{self.esc(key)}</dt><dd>{self.esc(value)}</dd>" for key, value in self.alignment.provenance.items()
         )
-        flags = "".join(f"<dt>{escape(name)}</dt><dd>{escape(meaning, quote=False)}</dd>" for name, meaning in FLAGS.items())
+        flags = "".join(
+            f'<dt id="flag-{escape(info.name)}">{escape(info.name)}</dt><dd>{escape(info.label, quote=False)}: {escape(info.description, quote=False)}</dd>'
+            for info in FLAGS.values()
+        )
         return (
             "<footer>\n"
             f"<h2>Legend</h2>\n<dl>{legend}</dl>\n"

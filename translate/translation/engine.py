@@ -28,6 +28,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from translate.flags import LENGTH_CAP, REPETITION_GUARD, SPLIT
 from translate.model import Origin
 from translate.translation import splitting
 from translate.translation.backends import open_backend
@@ -39,10 +40,10 @@ DEFAULT_BATCH_TOKENS = 2048
 DEFAULT_BATCH_SIZE = 16
 DEFAULT_NO_REPEAT_NGRAM = 3
 
-# Bead flags a translation may carry (shown in TMX x-flags and on the review page).
-FLAG_SPLIT = "split"  # too long for the model: translated in pieces and rejoined
-FLAG_REPETITION = "repetition-guard"  # the first output degenerated; decoded again without repeated n-grams
-FLAG_LENGTH_CAP = "length-cap"  # the output reached the length cap and may be incomplete
+# Bead flags a translation may carry (shown in TMX x-flags and on the review page); described in translate.flags.
+FLAG_SPLIT = SPLIT.name
+FLAG_REPETITION = REPETITION_GUARD.name
+FLAG_LENGTH_CAP = LENGTH_CAP.name
 
 
 @dataclass(frozen=True, slots=True)
