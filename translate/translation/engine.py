@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import logging
 import math
 import sys
 from collections import Counter
@@ -85,6 +86,7 @@ class Translator:
         self.source = resolve_source(model)
         self.model_id = self.source.model_id
         self.revision = self.source.revision
+        self.model_note = self.source.note
         self.tokenizer = load_tokenizer(self.source)
         self.backend = open_backend(backend, self.source, self.tokenizer, device=device, compute_type=compute_type, quiet=quiet)
         self.device = self.backend.device
@@ -101,6 +103,8 @@ class Translator:
         self.chunk_size = max(batch_size, 1) * 8
         self._batch_bar: Any = None
         self.progress = progress and not quiet
+        if self.model_note and not quiet:  # once the model has loaded: a run that fails to load says only why
+            logging.getLogger(__name__).warning("%s: %s", self.model_id, self.model_note)
 
     # -- settings -----------------------------------------------------------------
 

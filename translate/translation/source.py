@@ -21,6 +21,10 @@ from translate.translation.presets import resolve_model
 
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
 REQUIRED_FILES = ("config.json", "source.spm", "target.spm", "vocab.json")
+# scripts/make_tiny_model.py marks its random-weight model in config.json, so that the
+# outputs made with it can say so where a user looks, not only in the README.
+DEMO_KEY = "tarjama_demo"
+DEMO_NOTE = "demo model with random weights: the English is nonsense by design"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +44,11 @@ class ModelSource:
     @property
     def default_beam(self) -> int:
         return int(self.generation.get("num_beams") or self.config.get("num_beams") or 1)
+
+    @property
+    def note(self) -> str | None:
+        """What every output must tell its reader about the model (the demo model's nonsense English)."""
+        return DEMO_NOTE if self.config.get(DEMO_KEY) is True else None
 
     @property
     def max_length(self) -> int:
