@@ -156,9 +156,29 @@ def test_missing_model_gives_one_line_and_exit_2(model, tmp_path, monkeypatch):
     assert not (tmp_path / "out").exists()
 
 
+def test_no_arguments_shows_the_help_on_stderr_and_exits_2():
+    proc = tarjama()
+    assert proc.returncode == 2 and proc.stdout == b""
+    err = proc.stderr.decode()
+    assert err.startswith("usage: tarjama") and "COMMAND" in err
+    for command in ("translate", "segment", "align", "check", "tm", "evaluate", "validate"):
+        assert f"    {command} " in err, command
+
+
+def test_unknown_model_name_lists_the_presets(tmp_path, monkeypatch):
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")
+    for model in ("foo", "someone/no-such-model", "./no/such/dir"):
+        proc = tarjama("translate", str(ARTICLE), "--model", model, "-o", str(tmp_path / "out"))
+        err = proc.stderr.decode().strip()
+        assert proc.returncode == 2 and len(err.splitlines()) == 1 and err.startswith("tarjama: error: "), err
+        assert "quality = Helsinki-NLP/opus-mt-tc-big-ar-en" in err and "fast = Helsinki-NLP/opus-mt-ar-en" in err, err
+    assert not (tmp_path / "out").exists()
+
+
 @pytest.mark.parametrize(
     "args",
-    [[], ["translate"], ["translate", str(ARTICLE), "--to", "pdf"], ["segment", str(ARTICLE), "--lang", "fr"], ["frobnicate"]],
+    [["translate"], ["translate", str(ARTICLE), "--to", "pdf"], ["segment", str(ARTICLE), "--lang", "fr"], ["frobnicate"]],
 )
 def test_bad_usage_gives_one_line_and_exit_2(args):
     proc = tarjama(*args)

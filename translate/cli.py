@@ -395,7 +395,15 @@ COMMANDS = {
 def main(argv: Sequence[str] | None = None) -> int:
     debug = os.environ.get("TARJAMA_DEBUG") not in (None, "", "0")
     try:
-        args = build_parser().parse_args(argv)
+        parser = build_parser()
+        arguments = sys.argv[1:] if argv is None else list(argv)
+        if not arguments:
+            # A bare `tarjama` is someone finding their way: show the whole help, not one error line.
+            # On stderr with exit 2 (usage), so that a script whose command went missing neither
+            # succeeds nor feeds the help into the next program as if it were output.
+            sys.stderr.write(parser.format_help())
+            return EXIT_USAGE
+        args = parser.parse_args(arguments)
         return COMMANDS[args.command](args)
     except TarjamaError as exc:
         if debug:

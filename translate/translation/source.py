@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from translate.errors import TarjamaError
-from translate.translation.presets import resolve_model
+from translate.translation.presets import PRESETS, resolve_model
 
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
 REQUIRED_FILES = ("config.json", "source.spm", "target.spm", "vocab.json")
@@ -64,12 +64,19 @@ def resolve_source(model: str | None) -> ModelSource:
         _check_directory(model_id, path)
         revision = _weights_digest(path)
     elif _looks_like_path(model_id):
-        raise TarjamaError(f"model directory {model_id!r} does not exist; pass --model DIR with a MarianMT model directory")
+        raise TarjamaError(f"model directory {model_id!r} does not exist; pass --model DIR with a MarianMT model directory, or {presets_hint()}")
+    elif "/" not in model_id:  # every MarianMT hub id is owner/name: a bare word is a mistyped preset or folder
+        raise TarjamaError(f"unknown model {model_id!r}: not a preset, a model directory or a hub id (owner/name); {presets_hint()}")
     else:
         path, revision = _hub_snapshot(model_id)
     config = _read_json(path / "config.json")
     generation = _read_json(path / "generation_config.json") if (path / "generation_config.json").is_file() else {}
     return ModelSource(model_id, path, revision, config, generation)
+
+
+def presets_hint() -> str:
+    """The presets, for every error that says a model was not found: the user may have mistyped one."""
+    return "presets: " + ", ".join(f"{p.name} = {p.hub_id}" for p in PRESETS.values())
 
 
 def load_tokenizer(source: ModelSource) -> Any:
@@ -112,7 +119,7 @@ def _hub_snapshot(model_id: str) -> tuple[Path, str]:
         raise
     except Exception as exc:  # noqa: BLE001 - any hub failure becomes one actionable line
         raise TarjamaError(
-            f"cannot load model {model_id!r}: {_first_line(exc)[:200]}; to work offline, pass --model DIR with a downloaded MarianMT model directory"
+            f"cannot load model {model_id!r}: {_first_line(exc)[:200]}; to work offline, pass --model DIR with a downloaded MarianMT model directory; {presets_hint()}"
         ) from None
     return path, path.name  # the snapshot folder is named by the commit hash
 
@@ -128,7 +135,7 @@ def _require_hub(model_id: str) -> None:
     except OSError:
         raise TarjamaError(
             f"model {model_id!r} is neither a local directory nor in the download cache, and the model hub "
-            f"({host}) cannot be reached; download it on a connected machine and pass --model DIR"
+            f"({host}) cannot be reached; download it on a connected machine and pass --model DIR; {presets_hint()}"
         ) from None
 
 
