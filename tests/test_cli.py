@@ -320,3 +320,63 @@ def test_post_editing_workflow_aligns_with_our_mt_as_bridge(tmp_path, tiny_model
     # a missing MT file is a one-line error
     proc = tarjama("align", str(ar), str(final), "--mt", str(tmp_path / "nope.tmx"))
     assert proc.returncode == 2 and proc.stderr.count(b"\n") == 1
+
+
+def _page(tmp_path: Path, name: str, lang: str, heading: str, paragraphs: list[str]) -> Path:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    path = tmp_path / name
+    path.write_text(
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>t</title><script>var x = "<p>no</p>";</script>'
+        f"<style>p{{color:red}}</style></head><body><nav><a href='/'>home</a></nav><article><h1>{heading}</h1>{body}</article></body></html>",
+        encoding="utf-8",
+    )
+    return path
+
+
+AR_PARAGRAPHS = ["أعلنت الوزارة يوم السبت أن العمل اكتمل. وقال المتحدث إن النتائج جيدة.", "قال الأستاذ إن 86% من السكان غادروا المنطقة."]
+EN_PARAGRAPHS = ["The ministry announced on Saturday that the work was complete. The spokesman said the results were good.", "The professor said 86% of the population had left the area."]
+
+
+def test_segment_reads_a_web_page_as_translate_does(tmp_path):
+    from translate.inputs import load_document
+
+    page = _page(tmp_path, "page.html", "ar", "عنوان الخبر", AR_PARAGRAPHS)
+    proc = tarjama("segment", str(page))
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout.decode()
+    assert "<" not in out and "color" not in out and "home" not in out, out
+    expected = "\n".join("\n".join(s.text for s in p.segments) + "\n" for p in load_document(str(page), "ar").paragraphs)
+    assert out == expected and out.startswith("عنوان الخبر\n\nأعلنت الوزارة يوم السبت أن العمل اكتمل.\nوقال المتحدث")
+
+
+def test_segment_reads_a_word_document(tmp_path):
+    docx = pytest.importorskip("docx")
+    made = docx.Document()
+    made.add_heading("عنوان الخبر", level=1)
+    for paragraph in AR_PARAGRAPHS:
+        made.add_paragraph(paragraph)
+    path = tmp_path / "article.docx"
+    made.save(str(path))
+    proc = tarjama("segment", str(path))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.decode().splitlines()[:3] == ["عنوان الخبر", "", "أعلنت الوزارة يوم السبت أن العمل اكتمل."]
+
+
+def test_align_reads_web_pages_as_translate_does(tmp_path):
+    source = _page(tmp_path, "ar.html", "ar", "عنوان الخبر", AR_PARAGRAPHS)
+    target = _page(tmp_path, "en.html", "en", "The headline", EN_PARAGRAPHS)
+    proc = tarjama("align", str(source), str(target), "-o", str(tmp_path / "out"), "--to", "tsv")
+    assert proc.returncode == 0, proc.stderr
+    rows = (tmp_path / "out" / "ar.tsv").read_text(encoding="utf-8").splitlines()
+    assert "<" not in "".join(rows) and len(rows) == 4, rows
+    assert rows[0] == "عنوان الخبر\tThe headline"
+
+
+@pytest.mark.parametrize("command", [["check"], ["evaluate"], ["align", "--presegmented"]])
+def test_line_aligned_commands_refuse_a_web_page_in_one_line(command, tmp_path):
+    page = _page(tmp_path, "page.html", "ar", "عنوان", AR_PARAGRAPHS)
+    text = tmp_path / "lines.txt"
+    text.write_text("one\ntwo\n", encoding="utf-8")
+    proc = tarjama(*command, str(page), str(text), *(["-o", str(tmp_path / "out")] if command[0] == "align" else []))
+    err = proc.stderr.decode().strip()
+    assert proc.returncode == 2 and len(err.splitlines()) == 1 and "is a web page" in err and "one segment per line" in err, err

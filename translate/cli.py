@@ -66,12 +66,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_export_options(p)
 
     p = sub.add_parser("segment", help="split a text into sentences, one per line, a blank line between paragraphs")
-    p.add_argument("input", metavar="INPUT", help="a UTF-8 text file; - reads stdin")
+    p.add_argument("input", metavar="INPUT", help="a UTF-8 text file, a web page (.html) or a Word document (.docx); - reads stdin")
     p.add_argument("--lang", default="ar", choices=("ar", "en"), help="language of the text (default: ar)")
 
     p = sub.add_parser("align", help="align an Arabic article with an existing English translation")
-    p.add_argument("source", metavar="SOURCE", help="the Arabic text")
-    p.add_argument("target", metavar="TARGET", help="its English translation")
+    p.add_argument("source", metavar="SOURCE", help="the Arabic article: text (.txt), web page (.html) or Word document (.docx)")
+    p.add_argument("target", metavar="TARGET", help="its English translation, in any of those formats")
     p.add_argument("-o", "--output-dir", default=".", metavar="OUTDIR", help="where to write the outputs (default: .)")
     p.add_argument("--presegmented", action="store_true", help="every input line is one segment; blank lines separate paragraphs")
     p.add_argument("--to", default="tmx,html,tsv", metavar="FORMATS", help=f"comma-separated outputs from {','.join(ALIGN_FORMATS)} (default: tmx,html,tsv)")
@@ -269,8 +269,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         from translate.export import parse_formats
 
         formats = parse_formats(args.to, TRANSLATE_FORMATS)
-    source_lines = read_text(args.source).splitlines()
-    target_lines = read_text(args.target).splitlines()
+    from translate.inputs import read_lines
+
+    source_lines = read_lines(args.source, "check")
+    target_lines = read_lines(args.target, "check")
     if len(source_lines) != len(target_lines):
         raise TarjamaError(f"{args.source} has {len(source_lines)} lines but {args.target} has {len(target_lines)}; they must be line-aligned")
     glossary = _glossary(args.glossary)
@@ -306,9 +308,9 @@ def cmd_tm(args: argparse.Namespace) -> int:
 
 
 def cmd_segment(args: argparse.Namespace) -> int:
-    from translate.segmentation import segment_document
+    from translate.inputs import load_document
 
-    document = segment_document(read_text(args.input), args.lang)
+    document = load_document(args.input, args.lang)  # a web page or Word document: its article, as translate reads it
     out = sys.stdout
     for index, paragraph in enumerate(document.paragraphs):
         if index:
@@ -321,18 +323,22 @@ def cmd_segment(args: argparse.Namespace) -> int:
 def cmd_align(args: argparse.Namespace) -> int:
     from translate.export import parse_formats, write_outputs
     from translate.export.base import check_languages
+    from translate.inputs import load_document, read_lines
     from translate.pipeline import align_translation
-    from translate.segmentation import presegmented_document, segment_document
+    from translate.segmentation import presegmented_document
 
     formats = parse_formats(args.to, ALIGN_FORMATS)
     _show_warnings(args)
     check_languages(args.src_lang, args.tgt_lang, "ar", "en")
     if args.source == STDIN and args.target == STDIN:
         raise TarjamaError("stdin (-) can be read only once")
-    make = presegmented_document if args.presegmented else segment_document
     stem = output_stem(args.source)
-    source = make(read_text(args.source), "ar", name=stem)
-    target = make(read_text(args.target), "en", name=output_stem(args.target))
+    if args.presegmented:
+        source = presegmented_document("\n".join(read_lines(args.source, "--presegmented")), "ar", name=stem)
+        target = presegmented_document("\n".join(read_lines(args.target, "--presegmented")), "en", name=output_stem(args.target))
+    else:  # every input format read as translate reads it
+        source = load_document(args.source, "ar", name=stem)
+        target = load_document(args.target, "en", name=output_stem(args.target))
     mt = None
     if args.mt:
         from translate.alignment.machine import machine_translation
@@ -370,8 +376,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
     if args.hypothesis == STDIN and args.reference == STDIN:
         raise TarjamaError("stdin (-) can be read only once")
-    hypotheses = read_text(args.hypothesis).splitlines()
-    references = read_text(args.reference).splitlines()
+    from translate.inputs import read_lines
+
+    hypotheses = read_lines(args.hypothesis, "evaluate")
+    references = read_lines(args.reference, "evaluate")
     scores = evaluate(hypotheses, references)
     if args.json:
         print(json.dumps([{"metric": s.metric, "score": s.score, "signature": s.signature} for s in scores], indent=2))
