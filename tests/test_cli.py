@@ -380,3 +380,14 @@ def test_line_aligned_commands_refuse_a_web_page_in_one_line(command, tmp_path):
     proc = tarjama(*command, str(page), str(text), *(["-o", str(tmp_path / "out")] if command[0] == "align" else []))
     err = proc.stderr.decode().strip()
     assert proc.returncode == 2 and len(err.splitlines()) == 1 and "is a web page" in err and "one segment per line" in err, err
+
+
+def test_batch_table_tells_human_matches_from_stored_machine_translations():
+    from translate.cli import _table
+
+    table = _table([("a.txt", 10, 3, 5, 2, 1, 1.25), ("sub/b.html", 4, 0, 0, 4, 4, 2.0)])
+    lines = table.splitlines()
+    assert lines[0].split() == ["file", "segments", "human", "TM", "stored", "MT", "new", "MT", "flagged", "seconds"]
+    assert lines[2].split() == ["a.txt", "10", "3", "5", "2", "1", "1.2"]
+    assert lines[-1].split() == ["total", "14", "3", "5", "6", "5", "3.2"]
+    assert len({len(line) for line in lines}) == 1, "columns line up"

@@ -214,11 +214,12 @@ def cmd_translate(args: argparse.Namespace) -> int:
 
 def _translate_all(
     args: argparse.Namespace, translator: Any, work: list[tuple[Any, Any]], glossary: Any, formats: list[str], settings: dict
-) -> list[tuple[str, int, int, int, int, float]]:
+) -> list[tuple[str, int, int, int, int, int, float]]:
     """Each document is written as soon as it is translated: a later failure loses nothing done."""
     import time
 
     from translate.export import write_outputs
+    from translate.model import Origin
     from translate.pipeline import translate_document
     from translate.qa import summary
 
@@ -229,21 +230,23 @@ def _translate_all(
         alignment = translate_document(document, translator, glossary=glossary)
         written = write_outputs(alignment, outdir, item.stem, formats, **settings)
         segments, reused = len(document.segments), translator.reused - reused_before
+        # A human match (origin tm) always comes from the memory; the rest of the reuse is stored MT.
+        human = sum(len(b.source) for b in alignment.beads if b.origin is Origin.TM)
         flagged = sum(1 for b in alignment.beads if b.flags)
-        rows.append((item.path, segments, reused, segments - reused, flagged, time.monotonic() - started))
-        reuse = f" ({reused} from the translation memory)" if reused else ""
+        rows.append((item.path, segments, human, reused - human, segments - reused, flagged, time.monotonic() - started))
+        reuse = f" ({reused} from the translation memory: {human} human, {reused - human} machine)" if reused else ""
         _say(args, f"{item.path}: {segments} segments{reuse} → {', '.join(str(w) for w in written)}")
         _say(args, f"{item.path}: {summary(alignment.beads) or 'no segment flagged'}")
     return rows
 
 
-def _table(rows: list[tuple[str, int, int, int, int, float]]) -> str:
-    """The end-of-batch summary: what came from memory, what was translated, what to review."""
-    header = ("file", "segments", "from TM", "from MT", "flagged", "seconds")
-    total = ("total", *(sum(r[i] for r in rows) for i in range(1, 5)), sum(r[5] for r in rows))
-    cells = [header] + [(r[0], *(str(v) for v in r[1:5]), f"{r[5]:.1f}") for r in [*rows, total]]
-    width = max(len(c[0]) for c in cells)
-    lines = [f"{c[0]:<{width}}  " + "  ".join(f"{v:>8}" for v in c[1:]) for c in cells]
+def _table(rows: list[tuple[str, int, int, int, int, int, float]]) -> str:
+    """The end-of-batch summary: human matches, stored and new machine translation, what to review."""
+    header = ("file", "segments", "human TM", "stored MT", "new MT", "flagged", "seconds")
+    total = ("total", *(sum(r[i] for r in rows) for i in range(1, 6)), sum(r[6] for r in rows))
+    cells = [header] + [(r[0], *(str(v) for v in r[1:6]), f"{r[6]:.1f}") for r in [*rows, total]]
+    widths = [max(len(c[i]) for c in cells) for i in range(len(header))]
+    lines = [f"{c[0]:<{widths[0]}}  " + "  ".join(f"{v:>{w}}" for v, w in zip(c[1:], widths[1:])) for c in cells]
     lines.insert(1, "-" * len(lines[0]))
     lines.insert(len(lines) - 1, "-" * len(lines[0]))
     return "\n".join(lines)

@@ -87,6 +87,9 @@ def test_imported_human_translation_wins_over_mt(first_run, tiny_model):
         else:
             assert unit["origin"] == "mt"
     assert sum(u["ar"] == title for u in third) > 1
+    # The run summary tells the human matches from the stored machine translations.
+    human = sum(u["ar"] == title for u in third)
+    assert f"({len(third)} from the translation memory: {human} human, {len(third) - human} machine)" in proc.stderr, proc.stderr
 
 
 def test_no_tm_translates_afresh_and_quiet_prints_nothing(first_run, tiny_model):
