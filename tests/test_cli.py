@@ -370,6 +370,8 @@ def test_align_reads_web_pages_as_translate_does(tmp_path):
     rows = (tmp_path / "out" / "ar.tsv").read_text(encoding="utf-8").splitlines()
     assert "<" not in "".join(rows) and len(rows) == 4, rows
     assert rows[0] == "عنوان الخبر\tThe headline"
+    # The align TSV is a plain pair file, as CAT tools import it: two columns, no score (that is in the TMX x-score).
+    assert all(row.count("\t") == 1 for row in rows), rows
 
 
 @pytest.mark.parametrize("command", [["check"], ["evaluate"], ["align", "--presegmented"]])
@@ -391,3 +393,14 @@ def test_batch_table_tells_human_matches_from_stored_machine_translations():
     assert lines[2].split() == ["a.txt", "10", "3", "5", "2", "1", "1.2"]
     assert lines[-1].split() == ["total", "14", "3", "5", "6", "5", "3.2"]
     assert len({len(line) for line in lines}) == 1, "columns line up"
+
+
+def test_the_documented_evaluate_example_runs_from_a_fresh_clone():
+    """The docs' evaluate example uses the fixtures shipped with the repository, not ../shared."""
+    flores = ROOT / "tests" / "fixtures" / "flores"
+    proc = tarjama("evaluate", str(flores / "encephalitis.mt.en.txt"), str(flores / "encephalitis.en.txt"))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.decode().splitlines() == [
+        "BLEU = 38.99  (nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0)",
+        "chrF2 = 68.45  (nrefs:1|case:mixed|eff:yes|nc:6|nw:0|space:no|version:2.6.0)",
+    ]
