@@ -125,6 +125,9 @@ def build(outdir: Path, vocab_size: int = 2000, d_model: int = 64, layers: int =
         tie_word_embeddings=True,
         # Larger than Marian's 0.02 so that different inputs give visibly different outputs.
         init_std=0.3,
+        # Read by tarjama (translate.translation.source.DEMO_KEY): every output made with this
+        # model says that its English is nonsense by design, and the CLI warns once per run.
+        tarjama_demo=True,
     )
     torch.manual_seed(seed)
     model = MarianMTModel(config)
@@ -178,6 +181,12 @@ def main(argv: list[str] | None = None) -> int:
     out = build(args.outdir, args.vocab_size, args.d_model, args.layers, args.seed)
     size = sum(f.stat().st_size for f in out.iterdir()) / 1e6
     print(f"tiny model written to {out} ({size:.1f} MB); use it with: tarjama translate FILE --model {out}", file=sys.stderr)
+    print(
+        "note: this is a demo model with random weights: the English is nonsense by design. It shows what tarjama does "
+        "(files, alignment, flags, memory); for real translations use --model quality or fast (downloaded once) or a "
+        "MarianMT model directory.",
+        file=sys.stderr,
+    )
     return 0
 
 

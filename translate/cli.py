@@ -67,12 +67,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_export_options(p)
 
     p = sub.add_parser("segment", help="split a text into sentences, one per line, a blank line between paragraphs")
-    p.add_argument("input", metavar="INPUT", help="a UTF-8 text file; - reads stdin")
+    p.add_argument("input", metavar="INPUT", help="a UTF-8 text file, a web page (.html) or a Word document (.docx); - reads stdin")
     p.add_argument("--lang", default="ar", choices=("ar", "en"), help="language of the text (default: ar)")
 
     p = sub.add_parser("align", help="align an Arabic article with an existing English translation")
-    p.add_argument("source", metavar="SOURCE", help="the Arabic text")
-    p.add_argument("target", metavar="TARGET", help="its English translation")
+    p.add_argument("source", metavar="SOURCE", help="the Arabic article: text (.txt), web page (.html) or Word document (.docx)")
+    p.add_argument("target", metavar="TARGET", help="its English translation, in any of those formats")
     p.add_argument("-o", "--output-dir", default=".", metavar="OUTDIR", help="where to write the outputs (default: .)")
     p.add_argument("--presegmented", action="store_true", help="every input line is one segment; blank lines separate paragraphs")
     p.add_argument("--to", default="tmx,html,tsv", metavar="FORMATS", help=f"comma-separated outputs from {','.join(ALIGN_FORMATS)} (default: tmx,html,tsv)")
@@ -236,11 +236,12 @@ def cmd_translate(args: argparse.Namespace) -> int:
 
 def _translate_all(
     args: argparse.Namespace, translator: Any, work: list[tuple[Any, Any]], glossary: Any, formats: list[str], settings: dict
-) -> list[tuple[str, int, int, int, int, float]]:
+) -> list[tuple[str, int, int, int, int, int, float]]:
     """Each document is written as soon as it is translated: a later failure loses nothing done."""
     import time
 
     from translate.export import write_outputs
+    from translate.model import Origin
     from translate.pipeline import translate_document
     from translate.qa import summary
 
@@ -251,21 +252,23 @@ def _translate_all(
         alignment = translate_document(document, translator, glossary=glossary)
         written = write_outputs(alignment, outdir, item.stem, formats, **settings)
         segments, reused = len(document.segments), translator.reused - reused_before
+        # A human match (origin tm) always comes from the memory; the rest of the reuse is stored MT.
+        human = sum(len(b.source) for b in alignment.beads if b.origin is Origin.TM)
         flagged = sum(1 for b in alignment.beads if b.flags)
-        rows.append((item.path, segments, reused, segments - reused, flagged, time.monotonic() - started))
-        reuse = f" ({reused} from the translation memory)" if reused else ""
+        rows.append((item.path, segments, human, reused - human, segments - reused, flagged, time.monotonic() - started))
+        reuse = f" ({reused} from the translation memory: {human} human, {reused - human} machine)" if reused else ""
         _say(args, f"{item.path}: {segments} segments{reuse} → {', '.join(str(w) for w in written)}")
         _say(args, f"{item.path}: {summary(alignment.beads) or 'no segment flagged'}")
     return rows
 
 
-def _table(rows: list[tuple[str, int, int, int, int, float]]) -> str:
-    """The end-of-batch summary: what came from memory, what was translated, what to review."""
-    header = ("file", "segments", "from TM", "from MT", "flagged", "seconds")
-    total = ("total", *(sum(r[i] for r in rows) for i in range(1, 5)), sum(r[5] for r in rows))
-    cells = [header] + [(r[0], *(str(v) for v in r[1:5]), f"{r[5]:.1f}") for r in [*rows, total]]
-    width = max(len(c[0]) for c in cells)
-    lines = [f"{c[0]:<{width}}  " + "  ".join(f"{v:>8}" for v in c[1:]) for c in cells]
+def _table(rows: list[tuple[str, int, int, int, int, int, float]]) -> str:
+    """The end-of-batch summary: human matches, stored and new machine translation, what to review."""
+    header = ("file", "segments", "human TM", "stored MT", "new MT", "flagged", "seconds")
+    total = ("total", *(sum(r[i] for r in rows) for i in range(1, 6)), sum(r[6] for r in rows))
+    cells = [header] + [(r[0], *(str(v) for v in r[1:6]), f"{r[6]:.1f}") for r in [*rows, total]]
+    widths = [max(len(c[i]) for c in cells) for i in range(len(header))]
+    lines = [f"{c[0]:<{widths[0]}}  " + "  ".join(f"{v:>{w}}" for v, w in zip(c[1:], widths[1:])) for c in cells]
     lines.insert(1, "-" * len(lines[0]))
     lines.insert(len(lines) - 1, "-" * len(lines[0]))
     return "\n".join(lines)
@@ -291,8 +294,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         from translate.export import parse_formats
 
         formats = parse_formats(args.to, TRANSLATE_FORMATS)
-    source_lines = read_text(args.source).splitlines()
-    target_lines = read_text(args.target).splitlines()
+    from translate.inputs import read_lines
+
+    source_lines = read_lines(args.source, "check")
+    target_lines = read_lines(args.target, "check")
     _check_scripts(args, ("\n".join(source_lines), "ar", args.source, "the Arabic source"), ("\n".join(target_lines), "en", args.target, "the English translation"))
     if len(source_lines) != len(target_lines):
         raise TarjamaError(f"{args.source} has {len(source_lines)} lines but {args.target} has {len(target_lines)}; they must be line-aligned")
@@ -330,9 +335,9 @@ def cmd_tm(args: argparse.Namespace) -> int:
 
 
 def cmd_segment(args: argparse.Namespace) -> int:
-    from translate.segmentation import segment_document
+    from translate.inputs import load_document
 
-    document = segment_document(read_text(args.input), args.lang)
+    document = load_document(args.input, args.lang)  # a web page or Word document: its article, as translate reads it
     out = sys.stdout
     for index, paragraph in enumerate(document.paragraphs):
         if index:
@@ -345,18 +350,22 @@ def cmd_segment(args: argparse.Namespace) -> int:
 def cmd_align(args: argparse.Namespace) -> int:
     from translate.export import parse_formats, write_outputs
     from translate.export.base import check_languages
+    from translate.inputs import load_document, read_lines
     from translate.pipeline import align_translation
-    from translate.segmentation import presegmented_document, segment_document
+    from translate.segmentation import presegmented_document
 
     formats = parse_formats(args.to, ALIGN_FORMATS)
     _show_warnings(args)
     check_languages(args.src_lang, args.tgt_lang, "ar", "en")
     if args.source == STDIN and args.target == STDIN:
         raise TarjamaError("stdin (-) can be read only once")
-    make = presegmented_document if args.presegmented else segment_document
     stem = output_stem(args.source)
-    source = make(read_text(args.source), "ar", name=stem)
-    target = make(read_text(args.target), "en", name=output_stem(args.target))
+    if args.presegmented:
+        source = presegmented_document("\n".join(read_lines(args.source, "--presegmented")), "ar", name=stem)
+        target = presegmented_document("\n".join(read_lines(args.target, "--presegmented")), "en", name=output_stem(args.target))
+    else:  # every input format read as translate reads it
+        source = load_document(args.source, "ar", name=stem)
+        target = load_document(args.target, "en", name=output_stem(args.target))
     _check_scripts(args, (source.text, "ar", args.source, "the Arabic source"), (target.text, "en", args.target, "the English translation"))
     mt = None
     if args.mt:
@@ -395,8 +404,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
     if args.hypothesis == STDIN and args.reference == STDIN:
         raise TarjamaError("stdin (-) can be read only once")
-    hypotheses = read_text(args.hypothesis).splitlines()
-    references = read_text(args.reference).splitlines()
+    from translate.inputs import read_lines
+
+    hypotheses = read_lines(args.hypothesis, "evaluate")
+    references = read_lines(args.reference, "evaluate")
     scores = evaluate(hypotheses, references)
     if args.json:
         print(json.dumps([{"metric": s.metric, "score": s.score, "signature": s.signature} for s in scores], indent=2))
@@ -420,7 +431,15 @@ COMMANDS = {
 def main(argv: Sequence[str] | None = None) -> int:
     debug = os.environ.get("TARJAMA_DEBUG") not in (None, "", "0")
     try:
-        args = build_parser().parse_args(argv)
+        parser = build_parser()
+        arguments = sys.argv[1:] if argv is None else list(argv)
+        if not arguments:
+            # A bare `tarjama` is someone finding their way: show the whole help, not one error line.
+            # On stderr with exit 2 (usage), so that a script whose command went missing neither
+            # succeeds nor feeds the help into the next program as if it were output.
+            sys.stderr.write(parser.format_help())
+            return EXIT_USAGE
+        args = parser.parse_args(arguments)
         return COMMANDS[args.command](args)
     except TarjamaError as exc:
         if debug:

@@ -138,6 +138,7 @@ class Provenance:
     aligner: str
     model_id: str | None = None
     model_revision: str | None = None
+    model_note: str | None = None  # what a reader must know of the model ("demo model with random weights: …")
     decoding: str | None = None
     qa: str | None = None
     created: datetime = field(default_factory=lambda: datetime.now(timezone.utc).replace(microsecond=0))
@@ -148,6 +149,7 @@ class Provenance:
             ("tool-version", self.tool_version),
             ("model", self.model_id),
             ("model-revision", self.model_revision),
+            ("model-note", self.model_note),
             ("decoding", self.decoding),
             ("segmenter", self.segmenter),
             ("aligner", self.aligner),

@@ -56,6 +56,7 @@ def translate_document(
         aligner=PAIRING_SIGNATURE,
         model_id=translator.model_id,
         model_revision=translator.revision,
+        model_note=getattr(translator, "model_note", None),
         decoding=translator.decoding,
     )
     beads = tuple(

@@ -155,6 +155,20 @@ def test_footer_has_provenance_and_legend(sample: Alignment) -> None:
     assert "Legend" in footer_text and "no counterpart" in footer_text
 
 
+def test_every_registered_flag_is_explained_in_the_legend(sample: Alignment) -> None:
+    """The demo model puts repetition-guard and length-cap on rows: the legend must say what they mean."""
+    from translate.flags import FLAGS
+
+    html = render(sample)
+    footer = Page(html[html.index("<h2>Flags</h2>") : html.index("<h2>Provenance</h2>")])
+    text = " ".join(" ".join(footer.text).split())
+    terms = {attrs.get("id") for attrs in footer.tags("dt")}
+    for info in FLAGS.values():
+        assert f"flag-{info.name}" in terms, info.name
+        assert " ".join(info.description.split()) in text, info.name
+    assert {"flag-repetition-guard", "flag-length-cap", "flag-split"} <= terms
+
+
 @pytest.mark.parametrize(
     ("lang", "direction"),
     [("ar", "rtl"), ("ar-EG", "rtl"), ("he", "rtl"), ("fa", "rtl"), ("ur", "rtl"), ("en", "ltr"), ("fr", "ltr")],

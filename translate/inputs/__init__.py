@@ -18,9 +18,10 @@ from translate.model import Document
 from translate.segmentation import segment_document
 from translate.textio import STDIN, read_bytes, read_text
 
-__all__ = ["SUFFIXES", "InputFile", "collect_inputs", "load_document"]
+__all__ = ["DOCUMENT_SUFFIXES", "SUFFIXES", "InputFile", "collect_inputs", "load_document", "read_lines"]
 
 SUFFIXES = (".txt", ".html", ".htm", ".docx")
+DOCUMENT_SUFFIXES = (".html", ".htm", ".docx")  # formats whose text is not their bytes: read through an extractor
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,20 @@ def load_document(path: str, lang: str = "ar", name: str = "") -> Document:
 
         return document_from_paragraphs(docx_paragraphs(_read_bytes(path), path), lang, name)
     return segment_document(read_text(path), lang, name)
+
+
+def read_lines(path: str, what: str) -> list[str]:
+    """The lines of a line-aligned text file; a web page or Word document is refused, never read as markup.
+
+    Line-aligned inputs (``check``, ``evaluate``, ``align --presegmented``) pair
+    line n with line n; a page's paragraphs have no such lines, and reading
+    its bytes as text would compare markup.
+    """
+    suffix = Path(path).suffix.lower() if path != STDIN else ""
+    if suffix in DOCUMENT_SUFFIXES:
+        kind = "a Word document" if suffix == ".docx" else "a web page"
+        raise TarjamaError(f"{path} is {kind}, but {what} needs plain text with one segment per line (save it as .txt, or run 'tarjama segment {path}')")
+    return read_text(path).splitlines()
 
 
 def _read_bytes(path: str) -> bytes:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 
+from translate.flags import ARABIC_SCRIPT, EMPTY, LENGTH, NUMBERS, REPETITION, UNTRANSLATED
 from translate.qa import numbers as _numbers
 
 ARABIC_LETTER = re.compile("[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc]")
@@ -33,9 +34,9 @@ NGRAM_REPEATS = 3
 
 def empty_or_untranslated(source: str, target: str) -> list[str]:
     if not target.strip():
-        return ["empty"] if source.strip() else []
+        return [EMPTY.name] if source.strip() else []
     if ARABIC_LETTER.search(source) and " ".join(target.split()) == " ".join(source.split()):
-        return ["untranslated"]
+        return [UNTRANSLATED.name]
     return []
 
 
@@ -45,7 +46,7 @@ def arabic_script(source: str, target: str) -> list[str]:
     if not letters or " ".join(target.split()) == " ".join(source.split()):
         return []
     words = re.findall(r"\S*[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]\S*", target)
-    return [f"arabic-script: {' '.join(words[:3])}" if words else "arabic-script"]
+    return [ARABIC_SCRIPT.with_detail(" ".join(words[:3]))]
 
 
 def number_mismatch(source: str, target: str) -> list[str]:
@@ -57,7 +58,7 @@ def number_mismatch(source: str, target: str) -> list[str]:
         detail.append("missing " + " ".join(missing))
     if extra:
         detail.append("extra " + " ".join(extra))
-    return [f"numbers: {'; '.join(detail)}"]
+    return [NUMBERS.with_detail("; ".join(detail))]
 
 
 def length_z(source: str, target: str) -> float:
@@ -72,17 +73,17 @@ def length_outlier(source: str, target: str) -> list[str]:
     z = length_z(source, target)
     if abs(z) <= LENGTH_Z_LIMIT:
         return []
-    return [f"length: {'too long' if z > 0 else 'too short'} (z={z:+.1f})"]
+    return [LENGTH.with_detail(f"{'too long' if z > 0 else 'too short'} (z={z:+.1f})")]
 
 
 def repetition(source: str, target: str) -> list[str]:
     run = _CHAR_RUN.search(target)
     if run and any(c.isalpha() for c in run.group(1)):
-        return [f"repetition: {run.group(1)}×{len(run.group()) // len(run.group(1))}"]
+        return [REPETITION.with_detail(f"{run.group(1)}×{len(run.group()) // len(run.group(1))}")]
     gram = _repeated_ngram([t.lower() for t in _TOKEN.findall(target)])
     # A repetition the source has too ("جدا جدا جدا") is the author's, not the model's.
     if gram and not _repeated_ngram(_TOKEN.findall(source)):
-        return [f"repetition: {' '.join(gram)}×{NGRAM_REPEATS}+"]
+        return [REPETITION.with_detail(f"{' '.join(gram)}×{NGRAM_REPEATS}+")]
     return []
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import logging
 import math
 import sys
 from collections import Counter
@@ -28,6 +29,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from translate.flags import LENGTH_CAP, REPETITION_GUARD, SPLIT
 from translate.model import Origin
 from translate.translation import splitting
 from translate.translation.backends import open_backend
@@ -39,10 +41,10 @@ DEFAULT_BATCH_TOKENS = 2048
 DEFAULT_BATCH_SIZE = 16
 DEFAULT_NO_REPEAT_NGRAM = 3
 
-# Bead flags a translation may carry (shown in TMX x-flags and on the review page).
-FLAG_SPLIT = "split"  # too long for the model: translated in pieces and rejoined
-FLAG_REPETITION = "repetition-guard"  # the first output degenerated; decoded again without repeated n-grams
-FLAG_LENGTH_CAP = "length-cap"  # the output reached the length cap and may be incomplete
+# Bead flags a translation may carry (shown in TMX x-flags and on the review page); described in translate.flags.
+FLAG_SPLIT = SPLIT.name
+FLAG_REPETITION = REPETITION_GUARD.name
+FLAG_LENGTH_CAP = LENGTH_CAP.name
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +86,7 @@ class Translator:
         self.source = resolve_source(model)
         self.model_id = self.source.model_id
         self.revision = self.source.revision
+        self.model_note = self.source.note
         self.tokenizer = load_tokenizer(self.source)
         self.backend = open_backend(backend, self.source, self.tokenizer, device=device, compute_type=compute_type, quiet=quiet)
         self.device = self.backend.device
@@ -100,6 +103,8 @@ class Translator:
         self.chunk_size = max(batch_size, 1) * 8
         self._batch_bar: Any = None
         self.progress = progress and not quiet
+        if self.model_note and not quiet:  # once the model has loaded: a run that fails to load says only why
+            logging.getLogger(__name__).warning("%s: %s", self.model_id, self.model_note)
 
     # -- settings -----------------------------------------------------------------
 

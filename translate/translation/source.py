@@ -17,12 +17,16 @@ from typing import Any
 from urllib.parse import urlparse
 
 from translate.errors import TarjamaError
-from translate.translation.presets import resolve_model
+from translate.translation.presets import PRESETS, resolve_model
 
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
 REQUIRED_FILES = ("config.json", "source.spm", "target.spm", "vocab.json")
 IDENTITY_FILES = (*REQUIRED_FILES, "generation_config.json", "tokenizer_config.json")
 """With the weights, every file whose content changes a translation: what a local model *is*."""
+# scripts/make_tiny_model.py marks its random-weight model in config.json, so that the
+# outputs made with it can say so where a user looks, not only in the README.
+DEMO_KEY = "tarjama_demo"
+DEMO_NOTE = "demo model with random weights: the English is nonsense by design"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +56,11 @@ class ModelSource:
         return int(self.generation.get("num_beams") or self.config.get("num_beams") or 1)
 
     @property
+    def note(self) -> str | None:
+        """What every output must tell its reader about the model (the demo model's nonsense English)."""
+        return DEMO_NOTE if self.config.get(DEMO_KEY) is True else None
+
+    @property
     def max_length(self) -> int:
         length = self.generation.get("max_length") or self.config.get("max_length") or self.max_positions
         return min(int(length), self.max_positions)
@@ -66,13 +75,20 @@ def resolve_source(model: str | None) -> ModelSource:
         revision = _content_digest(path)
         identity = f"local:{revision}"
     elif _looks_like_path(model_id):
-        raise TarjamaError(f"model directory {model_id!r} does not exist; pass --model DIR with a MarianMT model directory")
+        raise TarjamaError(f"model directory {model_id!r} does not exist; pass --model DIR with a MarianMT model directory, or {presets_hint()}")
+    elif "/" not in model_id:  # every MarianMT hub id is owner/name: a bare word is a mistyped preset or folder
+        raise TarjamaError(f"unknown model {model_id!r}: not a preset, a model directory or a hub id (owner/name); {presets_hint()}")
     else:
         path, revision = _hub_snapshot(model_id)
         identity = model_id
     config = _read_json(path / "config.json")
     generation = _read_json(path / "generation_config.json") if (path / "generation_config.json").is_file() else {}
     return ModelSource(model_id, path, revision, config, generation, identity)
+
+
+def presets_hint() -> str:
+    """The presets, for every error that says a model was not found: the user may have mistyped one."""
+    return "presets: " + ", ".join(f"{p.name} = {p.hub_id}" for p in PRESETS.values())
 
 
 def load_tokenizer(source: ModelSource) -> Any:
@@ -115,7 +131,7 @@ def _hub_snapshot(model_id: str) -> tuple[Path, str]:
         raise
     except Exception as exc:  # noqa: BLE001 - any hub failure becomes one actionable line
         raise TarjamaError(
-            f"cannot load model {model_id!r}: {_first_line(exc)[:200]}; to work offline, pass --model DIR with a downloaded MarianMT model directory"
+            f"cannot load model {model_id!r}: {_first_line(exc)[:200]}; to work offline, pass --model DIR with a downloaded MarianMT model directory; {presets_hint()}"
         ) from None
     return path, path.name  # the snapshot folder is named by the commit hash
 
@@ -131,7 +147,7 @@ def _require_hub(model_id: str) -> None:
     except OSError:
         raise TarjamaError(
             f"model {model_id!r} is neither a local directory nor in the download cache, and the model hub "
-            f"({host}) cannot be reached; download it on a connected machine and pass --model DIR"
+            f"({host}) cannot be reached; download it on a connected machine and pass --model DIR; {presets_hint()}"
         ) from None
 
 

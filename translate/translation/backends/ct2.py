@@ -148,34 +148,44 @@ def _convert(source: ModelSource, out: Path, compute_type: str) -> None:
 
 
 class _Ticker:
-    """A one-line progress display with the elapsed time, for a step that cannot report its own progress."""
+    """A one-line progress display with the elapsed time, for a step that cannot report its own progress.
 
-    def __init__(self, message: str, quiet: bool) -> None:
+    On a terminal the line is rewritten in place (``\r``) every half second.  A
+    log file or pipe cannot rewrite, so there the message is written once and
+    the same line is completed when the step ends: writing it again with its
+    outcome is what printed the message twice.
+    """
+
+    def __init__(self, message: str, quiet: bool, stream: Any = None) -> None:
         self.message = message
         self.quiet = quiet
-        self._stream = sys.stderr
+        self._stream = stream if stream is not None else sys.stderr
+        self._interactive = bool(getattr(self._stream, "isatty", lambda: False)())
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._started = 0.0
 
     def __enter__(self) -> _Ticker:
         self._started = time.monotonic()
-        if not self.quiet:
+        if self.quiet:
+            return self
+        if self._interactive:
             self._thread.start()
+        else:
+            print(f"tarjama: {self.message} … ", end="", file=self._stream, flush=True)
         return self
 
     def _run(self) -> None:
-        interactive = self._stream.isatty()
-        if not interactive:
-            print(f"tarjama: {self.message} …", file=self._stream, flush=True)
         while not self._done.wait(0.5):
-            if interactive:
-                print(f"\rtarjama: {self.message} … {time.monotonic() - self._started:.0f} s", end="", file=self._stream, flush=True)
+            print(f"\rtarjama: {self.message} … {time.monotonic() - self._started:.0f} s", end="", file=self._stream, flush=True)
 
     def __exit__(self, kind: object, *rest: object) -> None:
         self._done.set()
-        if not self.quiet:
+        if self.quiet:
+            return
+        status = f"{'done' if kind is None else 'failed'} in {time.monotonic() - self._started:.1f} s"
+        if self._interactive:
             self._thread.join()
-            status = "done" if kind is None else "failed"
-            end = "\r" if self._stream.isatty() else ""
-            print(f"{end}tarjama: {self.message} … {status} in {time.monotonic() - self._started:.1f} s", file=self._stream, flush=True)
+            print(f"\rtarjama: {self.message} … {status}", file=self._stream, flush=True)
+        else:
+            print(status, file=self._stream, flush=True)
