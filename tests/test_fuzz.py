@@ -12,9 +12,11 @@ tested here: that every stage accepts anything and every output stays valid.
 from __future__ import annotations
 
 import io
+import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -175,3 +177,64 @@ def test_hostile_xml_is_read_or_refused_alike_by_every_reader(tmp_path_factory, 
     policy = ("not well-formed", "declares the external", "the file is", "the XML declaration", "elements nested", "entity expansion")
     assert not any(p.message.startswith(policy) for p in report.problems), report.lines()
     assert len(pairs) == 1 and machine_translation(data, "x.tmx", source) == [pairs[0][1]]
+
+
+# --- Hostile files: inline blobs, zip bombs, huge lines ------------------------------------------
+
+_PARAGRAPHS = [f"الفقرة رقم {n} من الخبر تتحدث عن الأحداث التي وقعت في المدينة أمس بالتفصيل." for n in range(1, 28)]
+_BLOB_KINDS = {
+    "data-uri": lambda size: f'<img src="data:image/jpeg;base64,{"QUJD" * (size // 4)}">',
+    "style": lambda size: "<style>" + "p{x:y}" * (size // 6) + "</style>",
+    "script": lambda size: "<script>var s='" + "z" * size + "';</script>",
+    "attribute": lambda size: f'<span title="{"t" * size}"></span>',
+    "comment": lambda size: "<!--" + "c" * size + "-->",
+}
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(sorted(_BLOB_KINDS)), st.integers(min_value=0, max_value=26), st.sampled_from([11_000_000, 300_000]))
+def test_inline_blobs_anywhere_in_a_page_lose_no_paragraph(tmp_path, kind, position, size):
+    from translate.inputs import load_document
+
+    body = [f"<p>{p}</p>" for p in _PARAGRAPHS]
+    body.insert(position, _BLOB_KINDS[kind](size))
+    path = tmp_path / "page.html"
+    path.write_text(f'<html lang="ar"><head><meta charset="utf-8"></head><body><article>{"".join(body)}</article></body></html>', encoding="utf-8")
+    document = load_document(str(path), "ar")
+    assert [" ".join(s.text for s in p.segments) for p in document.paragraphs] == _PARAGRAPHS
+
+
+@pytest.mark.parametrize("part", ["word/document.xml", "word/styles.xml", "word/media/image1.png"])
+def test_zip_bombs_in_any_part_are_refused_by_name(tmp_path, part):
+    docx = pytest.importorskip("docx")
+    from translate.errors import TarjamaError
+    from translate.inputs import load_document
+
+    made = docx.Document()
+    made.add_paragraph("نص قصير.")
+    buffer = io.BytesIO()
+    made.save(buffer)
+    path = tmp_path / "bomb.docx"
+    source = zipfile.ZipFile(buffer)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for entry in source.infolist():
+            if entry.filename != part:
+                out.writestr(entry, source.read(entry))
+        info = zipfile.ZipInfo(part)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        with out.open(info, "w") as stream:
+            for _ in range(80):
+                stream.write(b"\0" * 2**20)
+    with pytest.raises(TarjamaError, match=f"bomb.docx: {part} inflates to more than 64 MiB"):
+        load_document(str(path), "ar")
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.sampled_from(["ا", "كلمة ", "، ", ". ", "x", "\u064b", "  ", "؟ ", "1,000 "]), min_size=1, max_size=8), st.integers(min_value=9_000, max_value=60_000), st.integers(min_value=5, max_value=200))
+def test_huge_lines_split_into_pieces_that_fit_and_keep_every_character(units, length, limit):
+    from translate.translation.splitting import split_to_fit
+
+    text = ("".join(units) * (length // len("".join(units)) + 1))[:length].strip() or "ا"
+    pieces = split_to_fit(text, len, limit)
+    assert all(len(p) <= limit for p in pieces)
+    assert "".join("".join(pieces).split()) == "".join(text.split())

@@ -225,3 +225,39 @@ def test_one_progress_bar_counts_every_segment_of_a_batch(tiny_model, tmp_path, 
         ours.translate_segments(second)
     assert len(bars) == 1 and bars[0].total == len(first) + len(second)
     assert sum(bars[0].updates) == bars[0].total
+
+
+def test_pieces_of_a_long_segment_are_kept_in_the_memory_and_a_rerun_resumes(tiny_model, tmp_path):
+    """A huge segment is many pieces of work: an interrupted run keeps the pieces it finished."""
+    segment = " ".join(s.rstrip(".") for s in SENTENCES * 6)
+
+    def open_translator(memory):
+        return load_translator(str(tiny_model), device="cpu", beam=1, batch_size=1, max_source_tokens=24, no_repeat_ngram_size=0, memory=memory)
+
+    expected = open_translator(None).translate_segments([segment])[0]
+    pieces = split_to_fit(segment, open_translator(None)._count, 24)
+    assert len(pieces) > 16, "enough pieces for two chunks of eight"
+
+    memory = TranslationMemory(tmp_path / "tm.sqlite")
+    first = open_translator(memory)
+    calls = []
+    generate = first.backend.generate
+
+    def interrupted(batch, **options):
+        calls.append(len(batch))
+        if len(calls) > 10:  # the second chunk of eight pieces is under way
+            raise KeyboardInterrupt
+        return generate(batch, **options)
+
+    first.backend.generate = interrupted
+    with pytest.raises(KeyboardInterrupt):
+        first.translate_segments([segment])
+    assert memory.counts()["mt"] == 8, "the first chunk of pieces was kept"
+
+    second = open_translator(memory)
+    decoded = []
+    generate = second.backend.generate
+    second.backend.generate = lambda batch, **options: decoded.extend(batch) or generate(batch, **options)
+    (got,) = second.translate_segments([segment])
+    assert len(decoded) == len(set(pieces)) - 8, "only the pieces not yet done are decoded again"
+    assert got.text == expected.text and FLAG_SPLIT in got.flags

@@ -35,13 +35,15 @@ class InputFile:
 def load_document(path: str, lang: str = "ar", name: str = "") -> Document:
     suffix = Path(path).suffix.lower() if path != STDIN else ""
     if suffix in (".html", ".htm"):
-        from translate.inputs.html import html_paragraphs
+        from translate.inputs import html
 
-        return document_from_paragraphs(html_paragraphs(_read_bytes(path), path), lang, name)
+        data = _read_bytes(path, html.MAX_HTML_BYTES, "a web page")
+        return document_from_paragraphs(html.html_paragraphs(data, path), lang, name)
     if suffix == ".docx":
-        from translate.inputs.docx import docx_paragraphs
+        from translate.inputs import docx
 
-        return document_from_paragraphs(docx_paragraphs(_read_bytes(path), path), lang, name)
+        data = _read_bytes(path, docx.MAX_DOCX_BYTES, "a Word document")
+        return document_from_paragraphs(docx.docx_paragraphs(data, path), lang, name)
     return segment_document(read_text(path), lang, name)
 
 
@@ -59,8 +61,18 @@ def read_lines(path: str, what: str) -> list[str]:
     return read_text(path).splitlines()
 
 
-def _read_bytes(path: str) -> bytes:
+def _read_bytes(path: str, limit: int, what: str) -> bytes:
+    """The file's bytes, refused by size before they are read (and again if it grew meanwhile)."""
+    too_big = f"{path}: larger than {limit // 2**20} MiB, the limit for {what}"
+    try:
+        size = os.stat(path).st_size
+    except OSError:
+        size = 0  # read_bytes names what is wrong
+    if size > limit:
+        raise TarjamaError(too_big)
     data = read_bytes(path, "a web page or Word document")
+    if len(data) > limit:
+        raise TarjamaError(too_big)
     if not data.strip():
         raise TarjamaError(f"{path}: the file is empty (no text to work on)")
     return data

@@ -144,11 +144,17 @@ class Translator:
                 else:
                     results[key] = Translation(match.target, Origin.MT, tuple(match.flags), from_memory=True)
         todo = [k for k in unique if k not in results]
-        encoded: dict[str, list[int]] = dict(zip(todo, self.tokenizer(todo)["input_ids"])) if todo else {}
+        # A segment longer than a block is split without being tokenized whole: tokenizing a
+        # 20 MB line at once costs more than all its pieces and holds its ids for nothing.
+        short = [k for k in todo if len(k) <= splitting.BLOCK_CHARS]
+        encoded: dict[str, list[int]] = dict(zip(short, self.tokenizer(short)["input_ids"])) if short else {}
         pieces = {
-            k: [k] if len(encoded[k]) <= self.max_source_tokens else splitting.split_to_fit(k, self._count, self.max_source_tokens)
+            k: [k] if k in encoded and len(encoded[k]) <= self.max_source_tokens else splitting.split_to_fit(k, self._count, self.max_source_tokens)
             for k in todo
         }
+        # Pieces of a split segment go to the memory as they are done (each is translated exactly
+        # as it would be as a segment of its own), so an interrupted long segment resumes.
+        split_parts = {p for k in todo if len(pieces[k]) > 1 for p in pieces[k] if normalise(p) == p}
         done: dict[str, tuple[str, tuple[str, ...]]] = {}
         occurrences = Counter(keys)
         if progress is not None:
@@ -157,11 +163,11 @@ class Translator:
         # Longest first, in chunks that go to the memory as soon as they are done: a run that
         # is killed loses at most one chunk, and the rerun takes the rest from the memory.
         # Chunking cannot change an output, any more than batching can.
-        order = sorted(todo, key=lambda k: len(encoded[k]), reverse=True)
+        order = sorted(todo, key=lambda k: len(encoded[k]) if k in encoded else len(k), reverse=True)
         for start in range(0, len(order), self.chunk_size):
             chunk = order[start : start + self.chunk_size]
             wanted = list(dict.fromkeys(p for k in chunk for p in pieces[k] if p not in done))
-            done.update(self._translate_unique(wanted, encoded))
+            self._translate_pieces(wanted, encoded, split_parts, done)
             fresh = []
             for key in chunk:
                 parts = [done[p] for p in pieces[key]]
@@ -175,6 +181,29 @@ class Translator:
             if progress is not None:
                 progress(sum(occurrences[k] for k in chunk))
         return [results[k] for k in keys]
+
+    def _translate_pieces(
+        self,
+        wanted: list[str],
+        encoded: dict[str, list[int]],
+        split_parts: set[str],
+        done: dict[str, tuple[str, tuple[str, ...]]],
+    ) -> None:
+        """Translate ``wanted`` into ``done`` a chunk at a time; pieces of split segments go through the memory.
+
+        A machine translation of a piece is reused, never a human one: a human
+        match is for a whole segment, and a split segment stays machine output.
+        """
+        for start in range(0, len(wanted), self.chunk_size):
+            part = wanted[start : start + self.chunk_size]
+            if self.memory is not None and split_parts:
+                stored = self.memory.lookup([p for p in part if p in split_parts], self.memory_key)
+                reused = {p: (m.target, m.flags) for p, m in stored.items() if not m.human}
+                done.update(reused)
+            fresh = self._translate_unique([p for p in part if p not in done], encoded)
+            done.update(fresh)
+            if self.memory is not None:
+                self.memory.store_mt(self.memory_key, [(p, text, flags) for p, (text, flags) in fresh.items() if p in split_parts])
 
     def _count(self, text: str) -> int:
         return len(self.tokenizer(text)["input_ids"])
