@@ -20,6 +20,7 @@ from translate.export.tsv import TsvExporter
 from translate.export.xliff import XliffExporter
 from translate.export.xliff2 import Xliff2Exporter
 from translate.model import Alignment
+from translate.settings import ExportOptions
 
 __all__ = [
     "EXPORTERS",
@@ -123,27 +124,20 @@ def _list(items: Sequence[object], limit: int = 10, prefix: str = "#") -> str:
     return text + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
-def write_outputs(
-    alignment: Alignment,
-    outdir: Path,
-    stem: str,
-    formats: Iterable[str],
-    *,
-    source_lang: str | None = None,
-    target_lang: str | None = None,
-    tmx_dedupe: bool = False,
-) -> list[Path]:
+def write_outputs(alignment: Alignment, outdir: Path, stem: str, export: ExportOptions | Iterable[str]) -> list[Path]:
     """Write one file per format; every name (and language code) is checked before the first file is written.
 
-    ``source_lang``/``target_lang`` label the outputs with a CAT project's
-    exact codes (``ar-SA``, ``en-US``); warnings go to this module's logger,
-    which the CLI prints as ``tarjama: warning: …`` lines.
+    ``export`` carries the formats and the exact language codes of a CAT
+    project (``ar-SA``, ``en-US``); a plain list of format names writes the
+    documents' own codes.  Warnings go to this module's logger.
     """
-    formats = list(formats)
+    if not isinstance(export, ExportOptions):
+        export = ExportOptions(formats=tuple(export))
+    formats = list(export.formats)
     exporters = [get_exporter(name) for name in formats]
-    if tmx_dedupe:
+    if export.tmx_dedupe:
         exporters = [TmxExporter(dedupe=True) if e.name == "tmx" else e for e in exporters]
-    labelled = with_languages(alignment, source_lang, target_lang)
+    labelled = with_languages(alignment, export.source_lang, export.target_lang)
     for message in export_warnings(labelled, formats):
         log.warning("%s: %s", stem, message)
     return [exporter.write(labelled, outdir, stem) for exporter in exporters]
