@@ -114,14 +114,14 @@ def converted_model(source: ModelSource, compute_type: str, *, quiet: bool = Fal
     key = hashlib.sha256(f"{source.model_id}\0{source.revision}\0{compute_type}".encode()).hexdigest()[:16]
     slug = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(source.model_id).name or "model")[:60]
     target = converted_models_dir() / f"{slug}-{compute_type}-{key}"
+    # A conversion killed outright (SIGKILL, a power cut) leaves its folder; it is cleared once its process is gone.
+    clear_stale(target.parent)
     if (target / MODEL_FILE).is_file():
         return target
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise TarjamaError(f"cannot create the model cache {target.parent}: {exc.strerror or exc}") from None
-    # A conversion killed outright (SIGKILL, a power cut) leaves its folder; it is cleared once its process is gone.
-    clear_stale(target.parent)
     work = target.parent / temporary_name(".part")
     try:
         work.mkdir()
