@@ -24,6 +24,7 @@ from translate.textio import STDIN, read_text
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+"""Ctrl-C; SIGTERM exits 128 + 15 = 143, the shell's convention for a process ended by a signal."""
 
 TRANSLATE_FORMATS = ("txt", "tmx", "html", "tsv", "xliff", "xliff2", "docx")
 ALIGN_FORMATS = ("tmx", "html", "tsv", "xliff", "xliff2")
@@ -209,6 +210,8 @@ def cmd_translate(args: argparse.Namespace) -> int:
     documents = [load_document(item.path, "ar", name=Path(item.stem).name) for item in inputs]
     _check_scripts(args, *((d.text, "ar", item.path, "the Arabic source") for item, d in zip(inputs, documents)))
     glossary = _glossary(args.glossary)
+    sources = [item.path for item in inputs] + [p for p in (args.glossary, args.tm) if p]
+    _prepare_outputs(Path(args.output_dir), [item.stem for item in inputs], formats, args.tgt_lang or "en", sources)
 
     from translate.translation import load_translator
     from translate.translation.memory import TranslationMemory
@@ -228,7 +231,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
         quiet=args.quiet,
     )
     with translator.batch_progress(sum(len(d.segments) for d in documents)):
-        rows = _translate_all(args, translator, list(zip(inputs, documents)), glossary, formats, settings)
+        rows = _translate_all(args, translator, list(zip(inputs, documents)), glossary, formats, dict(settings, inputs=sources))
     if len(rows) > 1:
         _say(args, _table(rows))
     return 0
@@ -260,6 +263,18 @@ def _translate_all(
         _say(args, f"{item.path}: {segments} segments{reuse} → {', '.join(str(w) for w in written)}")
         _say(args, f"{item.path}: {summary(alignment.beads) or 'no segment flagged'}")
     return rows
+
+
+def _prepare_outputs(outdir: Path, stems: list[str], formats: list[str], target_lang: str, inputs: list[str]) -> None:
+    """Everything about the outputs that can fail is checked before a model is loaded: the folder is
+    writable, every name fits the file system, and no output would land on an input."""
+    from translate.export import planned_outputs
+    from translate.textio import check_output_names, prepare_output_dir, refuse_overwriting_inputs
+
+    outputs = [path for stem in stems for path in planned_outputs(outdir, stem, formats, target_lang)]
+    refuse_overwriting_inputs(outputs, inputs)
+    check_output_names(outputs)
+    prepare_output_dir(outdir)
 
 
 def _table(rows: list[tuple[str, int, int, int, int, int, float]]) -> str:
@@ -302,6 +317,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     if len(source_lines) != len(target_lines):
         raise TarjamaError(f"{args.source} has {len(source_lines)} lines but {args.target} has {len(target_lines)}; they must be line-aligned")
     glossary = _glossary(args.glossary)
+    sources = [p for p in (args.source, args.target, args.glossary) if p]
+    if formats:
+        _prepare_outputs(Path(args.output_dir), [output_stem(args.source)], formats, "en", sources)
     # One segment per line, empty lines included, so that bead n is line n.
     source = assemble_document("ar", [(ParagraphKind.BODY, [line.strip()]) for line in source_lines], output_stem(args.source))
     target = assemble_document("en", [(ParagraphKind.BODY, [line.strip()]) for line in target_lines], output_stem(args.target))
@@ -312,7 +330,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if formats:
         from translate.export import write_outputs
 
-        write_outputs(alignment, Path(args.output_dir), output_stem(args.source), formats)
+        write_outputs(alignment, Path(args.output_dir), output_stem(args.source), formats, inputs=sources)
     _say(args, summary(alignment.beads) or "no segment flagged")
     return 0
 
@@ -374,8 +392,10 @@ def cmd_align(args: argparse.Namespace) -> int:
         if args.mt == STDIN and STDIN in (args.source, args.target):
             raise TarjamaError("stdin (-) can be read only once")
         mt = read_machine_translation(args.mt, source)
+    sources = [p for p in (args.source, args.target, args.mt) if p]
+    _prepare_outputs(Path(args.output_dir), [stem], formats, args.tgt_lang or "en", sources)
     alignment = align_translation(source, target, presegmented=args.presegmented, mt=mt, mt_label=Path(args.mt).name if args.mt else "")
-    written = write_outputs(alignment, Path(args.output_dir), stem, formats, **_export_settings(args))
+    written = write_outputs(alignment, Path(args.output_dir), stem, formats, inputs=sources, **_export_settings(args))
     unmatched_src = sum(1 for b in alignment.beads if not b.target)
     unmatched_tgt = sum(1 for b in alignment.beads if not b.source)
     _say(
@@ -428,7 +448,34 @@ COMMANDS = {
 }
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (``kill``, systemd, a container runtime stopping) handled like Ctrl-C: the same unwinding
+    removes temporary files and half-converted models, and the user is told."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated(signum)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    import signal
+    import threading
+
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        return _main(argv)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     debug = os.environ.get("TARJAMA_DEBUG") not in (None, "", "0")
     try:
         parser = build_parser()
@@ -446,9 +493,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"{TOOL_NAME}: error: {_one_line(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        print(f"{TOOL_NAME}: interrupted; finished outputs were kept", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt as exc:
+        signum = exc.signum if isinstance(exc, Terminated) else None
+        how = "interrupted by SIGTERM" if signum is not None else "interrupted"
+        print(f"{TOOL_NAME}: {how}; finished outputs were kept, unfinished ones removed", file=sys.stderr)
+        return 128 + signum if signum is not None else EXIT_INTERRUPTED
     except BrokenPipeError:
         # `tarjama segment … | head` is normal use, not an error.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

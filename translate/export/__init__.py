@@ -19,7 +19,8 @@ from translate.export.tmx import TmxExporter
 from translate.export.tsv import TsvExporter
 from translate.export.xliff import XliffExporter
 from translate.export.xliff2 import Xliff2Exporter
-from translate.model import Alignment
+from translate.model import Alignment, Document, Provenance
+from translate.textio import refuse_overwriting_inputs
 
 __all__ = [
     "EXPORTERS",
@@ -27,6 +28,7 @@ __all__ = [
     "export_warnings",
     "get_exporter",
     "parse_formats",
+    "planned_outputs",
     "with_languages",
     "write_outputs",
     "xml_safe",
@@ -132,18 +134,31 @@ def write_outputs(
     source_lang: str | None = None,
     target_lang: str | None = None,
     tmx_dedupe: bool = False,
+    inputs: Sequence[str | Path] = (),
 ) -> list[Path]:
     """Write one file per format; every name (and language code) is checked before the first file is written.
 
     ``source_lang``/``target_lang`` label the outputs with a CAT project's
     exact codes (``ar-SA``, ``en-US``); warnings go to this module's logger,
-    which the CLI prints as ``tarjama: warning: …`` lines.
+    which the CLI prints as ``tarjama: warning: …`` lines.  No output is
+    written over one of ``inputs`` (the files the outputs were made from).
     """
     formats = list(formats)
     exporters = [get_exporter(name) for name in formats]
     if tmx_dedupe:
         exporters = [TmxExporter(dedupe=True) if e.name == "tmx" else e for e in exporters]
     labelled = with_languages(alignment, source_lang, target_lang)
+    refuse_overwriting_inputs([Path(outdir) / (stem + e.suffix(labelled)) for e in exporters], inputs)
     for message in export_warnings(labelled, formats):
         log.warning("%s: %s", stem, message)
     return [exporter.write(labelled, outdir, stem) for exporter in exporters]
+
+
+def planned_outputs(outdir: Path, stem: str, formats: Iterable[str], target_lang: str) -> list[Path]:
+    """The files ``write_outputs`` will write, known before anything is translated: the suffixes depend
+    only on the target language, so an empty alignment in that language names them."""
+    empty = Alignment(
+        source=Document("", "", ()), target=Document(target_lang, "", ()), beads=(),
+        provenance=Provenance(tool_version="", segmenter="", aligner=""),
+    )
+    return [Path(outdir) / (stem + get_exporter(name).suffix(empty)) for name in formats]
