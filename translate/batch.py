@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from translate.inputs import InputFile, collect_inputs, load_document
 from translate.model import Alignment, Document, Origin
 from translate.settings import ExportOptions
+from translate.textio import STDIN
 
 if TYPE_CHECKING:
     from translate.qa.glossary import Glossary
@@ -45,6 +46,10 @@ class TranslationJob:
     output_dir: Path
     export: ExportOptions
     glossary: Glossary | None = None
+    protected: tuple[str, ...] = ()
+    """Files besides the inputs that no output may replace (the glossary, the memory)."""
+    stdin: Document | None = None
+    """Standard input, which cannot be read twice, kept as read by :func:`plan`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,19 +86,26 @@ def plan(
     export: ExportOptions,
     *,
     glossary: Glossary | None = None,
+    protected: Sequence[str] = (),
     language_check: bool = True,
 ) -> TranslationJob:
-    """Collect the inputs (folders expanded) and read and check each one, before any model is loaded."""
+    """Collect the inputs (folders expanded), read and check each one, and check every output, before any model is loaded."""
+    from translate.export import prepare_outputs  # noqa: PLC0415
     from translate.script import check_script  # noqa: PLC0415
 
     inputs = tuple(collect_inputs(list(arguments)))
     segments = 0
+    stdin = None
     for item in inputs:
         document = read_input(item)
+        if item.path == STDIN:
+            stdin = document
         if language_check:
             check_script(document.text, "ar", item.path, "the Arabic source")
         segments += len(document.segments)
-    return TranslationJob(inputs, segments, Path(output_dir), export, glossary)
+    sources = [item.path for item in inputs] + list(protected)
+    prepare_outputs(Path(output_dir), [item.stem for item in inputs], export.formats, export.target_lang or "en", sources)
+    return TranslationJob(inputs, segments, Path(output_dir), export, glossary, tuple(protected), stdin)
 
 
 def translate_files(
@@ -101,7 +113,8 @@ def translate_files(
 ) -> Iterator[DocumentReport]:
     """Translate each input and write its files as soon as it is done; yields one report per document."""
     for item in job.inputs:
-        yield translate_file(item, read_input(item), translator, job, progress)
+        document = job.stdin if item.path == STDIN and job.stdin is not None else read_input(item)
+        yield translate_file(item, document, translator, job, progress)
 
 
 def translate_file(
@@ -112,14 +125,16 @@ def translate_file(
     started = time.monotonic()
     translations = translator.translate_segments([s.text for s in document.segments], progress)
     alignment = translated_document(document, translations, translation_provenance(document, translator), glossary=job.glossary)
-    written = write_alignment(alignment, job.output_dir, item.stem, job.export)
+    written = write_alignment(alignment, job.output_dir, item.stem, job.export, (item.path, *job.protected))
     return report(item.path, alignment, translations, written, time.monotonic() - started)
 
 
-def write_alignment(alignment: Alignment, output_dir: Path, stem: str, export: ExportOptions) -> tuple[Path, ...]:
+def write_alignment(
+    alignment: Alignment, output_dir: Path, stem: str, export: ExportOptions, inputs: Sequence[str] = ()
+) -> tuple[Path, ...]:
     from translate.export import write_outputs  # noqa: PLC0415
 
-    return tuple(write_outputs(alignment, output_dir, stem, export))
+    return tuple(write_outputs(alignment, output_dir, stem, export, inputs=inputs))
 
 
 def report(

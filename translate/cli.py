@@ -28,6 +28,7 @@ from translate.textio import STDIN
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+"""Ctrl-C; SIGTERM exits 128 + 15 = 143, the shell's convention for a process ended by a signal."""
 
 TRANSLATE_FORMATS = ("txt", "tmx", "html", "tsv", "xliff", "xliff2", "docx")
 ALIGN_FORMATS = ("tmx", "html", "tsv", "xliff", "xliff2")
@@ -237,7 +238,12 @@ def cmd_translate(args: argparse.Namespace) -> int:
     check_languages(args.src_lang, args.tgt_lang, "ar", "en")
     # Every input is read and checked before the model is loaded: a bad file fails in a second.
     job = batch.plan(
-        args.inputs, Path(args.output_dir), export, glossary=_glossary(args.glossary), language_check=not args.no_language_check
+        args.inputs,
+        Path(args.output_dir),
+        export,
+        glossary=_glossary(args.glossary),
+        protected=[p for p in (args.glossary, args.tm) if p],
+        language_check=not args.no_language_check,
     )
 
     from translate.translation import load_translator
@@ -299,6 +305,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     if len(source_lines) != len(target_lines):
         raise TarjamaError(f"{args.source} has {len(source_lines)} lines but {args.target} has {len(target_lines)}; they must be line-aligned")
     glossary = _glossary(args.glossary)
+    sources = [p for p in (args.source, args.target, args.glossary) if p]
+    if formats:
+        from translate.export import prepare_outputs
+
+
+        prepare_outputs(Path(args.output_dir), [output_stem(args.source)], formats, "en", sources)
     # One segment per line, empty lines included, so that bead n is line n.
     source = assemble_document("ar", [(ParagraphKind.BODY, [line.strip()]) for line in source_lines], output_stem(args.source))
     target = assemble_document("en", [(ParagraphKind.BODY, [line.strip()]) for line in target_lines], output_stem(args.target))
@@ -309,7 +321,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if formats:
         from translate.export import write_outputs
 
-        write_outputs(alignment, Path(args.output_dir), output_stem(args.source), _export_options(args, formats) if hasattr(args, 'src_lang') else formats)
+        write_outputs(alignment, Path(args.output_dir), output_stem(args.source), formats, inputs=sources)
     _say(args, summary(alignment.beads) or "no segment flagged")
     return 0
 
@@ -344,7 +356,7 @@ def cmd_segment(args: argparse.Namespace) -> int:
 
 
 def cmd_align(args: argparse.Namespace) -> int:
-    from translate.export import parse_formats, write_outputs
+    from translate.export import parse_formats, prepare_outputs, write_outputs
     from translate.export.base import check_languages
     from translate.inputs import load_document, read_lines
     from translate.pipeline import align_translation
@@ -369,8 +381,10 @@ def cmd_align(args: argparse.Namespace) -> int:
         if args.mt == STDIN and STDIN in (args.source, args.target):
             raise TarjamaError("stdin (-) can be read only once")
         mt = read_machine_translation(args.mt, source)
+    sources = [p for p in (args.source, args.target, args.mt) if p]
+    prepare_outputs(Path(args.output_dir), [stem], formats, args.tgt_lang or "en", sources)
     alignment = align_translation(source, target, presegmented=args.presegmented, mt=mt, mt_label=Path(args.mt).name if args.mt else "")
-    written = write_outputs(alignment, Path(args.output_dir), stem, _export_options(args, formats))
+    written = write_outputs(alignment, Path(args.output_dir), stem, _export_options(args, formats), inputs=sources)
     unmatched_src = sum(1 for b in alignment.beads if not b.target)
     unmatched_tgt = sum(1 for b in alignment.beads if not b.source)
     _say(
@@ -423,7 +437,34 @@ COMMANDS = {
 }
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (``kill``, systemd, a container runtime stopping) handled like Ctrl-C: the same unwinding
+    removes temporary files and half-converted models, and the user is told."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated(signum)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    import signal
+    import threading
+
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        return _main(argv)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     debug = os.environ.get("TARJAMA_DEBUG") not in (None, "", "0")
     try:
         parser = build_parser()
@@ -442,9 +483,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"{TOOL_NAME}: error: {_one_line(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        print(f"{TOOL_NAME}: interrupted; finished outputs were kept", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt as exc:
+        signum = exc.signum if isinstance(exc, Terminated) else None
+        how = "interrupted by SIGTERM" if signum is not None else "interrupted"
+        print(f"{TOOL_NAME}: {how}; finished outputs were kept, unfinished ones removed", file=sys.stderr)
+        return 128 + signum if signum is not None else EXIT_INTERRUPTED
     except BrokenPipeError:
         # `tarjama segment … | head` is normal use, not an error.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -49,3 +49,59 @@ def test_conversion_is_cached_per_compute_type_and_atomic(source, caplog):
     other = converted_model(source, "float32")
     assert other != first and (other / "model.bin").is_file()
     assert not [p for p in converted_models_dir().iterdir() if p.name.startswith(".")], "no temporary folder is left behind"
+
+
+def test_a_dead_conversions_folder_is_cleared_and_a_live_ones_kept(source):
+    """Issue 12 item 8: a conversion killed outright left its partial weights in the cache for good."""
+    import os
+    import subprocess
+    import sys
+
+    from translate.textio import temporary_name
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    folder = converted_models_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    mine = temporary_name(".part")
+    left = folder / mine.replace(f"-{os.getpid()}-", f"-{dead.pid}-")
+    live = folder / mine.replace(f"-{os.getpid()}-", f"-{os.getppid()}-")
+    for partial in (left, live):
+        (partial / "model").mkdir(parents=True)
+        (partial / "model" / "model.bin").write_bytes(b"\0" * 1024)
+    try:
+        converted_model(source, "int8")
+        assert not left.exists() and live.exists()
+    finally:
+        import shutil
+
+        shutil.rmtree(live, ignore_errors=True)
+
+
+def test_sigterm_during_the_conversion_removes_its_folder_and_exits_143(tiny_model, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    cache = tmp_path / "cache"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "translate", "translate", str(ROOT / "tests" / "fixtures" / "article.ar.txt"), "-o", str(tmp_path / "out"),
+         "--model", str(tiny_model), "--backend", "ctranslate2", "--compute-type", "int8", "--no-tm"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env={**os.environ, "TARJAMA_CACHE_DIR": str(cache)},
+    )
+    deadline = time.monotonic() + 300
+    seen = False
+    while time.monotonic() < deadline and process.poll() is None:
+        if (cache / "ct2").is_dir() and any(p.name.endswith(".part") for p in (cache / "ct2").iterdir()):
+            seen = True
+            time.sleep(0.5)  # well into the conversion
+            process.send_signal(signal.SIGTERM)
+            break
+        time.sleep(0.01)
+    _, err = process.communicate(timeout=300)
+    assert seen, "the conversion was not caught in progress; the test proves nothing"
+    assert process.returncode == 143, err
+    assert "interrupted by SIGTERM" in err.strip().splitlines()[-1], err
+    assert list((cache / "ct2").iterdir()) == [], "no partial conversion is left in the cache"

@@ -86,7 +86,7 @@ def collect_inputs(arguments: list[str]) -> list[InputFile]:
             found.append((STDIN, Path("stdin")))
         elif Path(argument).is_dir():
             root = Path(argument)
-            files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES and not _hidden(p, root))
+            files = _folder_files(root)
             if not files:
                 raise TarjamaError(f"{argument}: no input files ({', '.join(SUFFIXES)}) in this folder")
             found.extend((str(p), p.relative_to(root).with_suffix("")) for p in files)
@@ -103,8 +103,24 @@ def _stem(name: str) -> str:
     return stem or name
 
 
-def _hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(root).parts)
+def _folder_files(root: Path) -> list[Path]:
+    """The input files under ``root``, hidden ones left out; a subfolder that cannot be read stops the run
+    by name, as an unreadable file does, instead of leaving its files silently out of the batch."""
+
+    def refuse(exc: OSError) -> None:
+        raise TarjamaError(
+            f"{exc.filename or root}: cannot read this folder ({exc.strerror or exc}); "
+            "make it readable or move it out of the input folder"
+        ) from exc
+
+    files = []
+    for folder, subfolders, names in os.walk(root, onerror=refuse):
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+        for name in names:
+            path = Path(folder) / name
+            if not name.startswith(".") and path.suffix.lower() in SUFFIXES and path.is_file():
+                files.append(path)
+    return sorted(files)
 
 
 def _unique(stems: list[Path], paths: list[str]) -> list[str]:

@@ -4,7 +4,9 @@ The CTranslate2 model is converted from the transformers model on first use
 (``ctranslate2.converters.TransformersConverter``) and cached under the user's
 cache directory, keyed by model id, revision and compute type.  The conversion
 writes into a temporary folder that is renamed into place when complete, so an
-interrupted conversion never leaves a half model behind.  Running a converted
+interrupted conversion never leaves a half model behind: Ctrl-C and SIGTERM
+remove the folder, and one left by a killed process is cleared by the next
+conversion once that process is gone.  Running a converted
 model needs neither torch nor transformers' model code.
 """
 
@@ -16,7 +18,6 @@ import io
 import re
 import shutil
 import logging
-import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,6 +25,7 @@ from typing import Any
 
 from translate.cache import converted_models_dir
 from translate.errors import TarjamaError
+from translate.textio import clear_stale, temporary_name
 from translate.translation.backends.base import Backend, cpu_threads
 from translate.translation.source import ModelSource
 
@@ -113,13 +115,19 @@ def converted_model(source: ModelSource, compute_type: str) -> Path:
     key = hashlib.sha256(f"{source.identity}\0{source.revision}\0{compute_type}".encode()).hexdigest()[:16]
     slug = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(source.identity).name.replace(":", "-") or "model")[:60]
     target = converted_models_dir() / f"{slug}-{compute_type}-{key}"
+    # A conversion killed outright (SIGKILL, a power cut) leaves its folder; it is cleared once its process is gone.
+    clear_stale(target.parent)
     if (target / MODEL_FILE).is_file():
         return target
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise TarjamaError(f"cannot create the model cache {target.parent}: {exc.strerror or exc}") from None
-    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
+    work = target.parent / temporary_name(".part")
+    try:
+        work.mkdir()
+    except OSError as exc:
+        raise TarjamaError(f"cannot write to the model cache {target.parent}: {exc.strerror or exc}") from None
     try:
         # A step that cannot report its own progress: one line before, one after (with its time), so a
         # user knows why the first run waits and a log file shows each line once.
