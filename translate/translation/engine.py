@@ -29,7 +29,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from translate.flags import LENGTH_CAP, REPETITION_GUARD, SPLIT
+from translate.flags import LENGTH_CAP, REPETITION_GUARD, SPLIT, Flag
 from translate.model import Origin
 from translate.translation import splitting
 from translate.translation.backends import open_backend
@@ -42,9 +42,9 @@ DEFAULT_BATCH_SIZE = 16
 DEFAULT_NO_REPEAT_NGRAM = 3
 
 # Bead flags a translation may carry (shown in TMX x-flags and on the review page); described in translate.flags.
-FLAG_SPLIT = SPLIT.name
-FLAG_REPETITION = REPETITION_GUARD.name
-FLAG_LENGTH_CAP = LENGTH_CAP.name
+FLAG_SPLIT = SPLIT.flag()
+FLAG_REPETITION = REPETITION_GUARD.flag()
+FLAG_LENGTH_CAP = LENGTH_CAP.flag()
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +58,7 @@ class Translation:
 
     text: str
     origin: Origin
-    flags: tuple[str, ...] = ()
+    flags: tuple[Flag, ...] = ()
     from_memory: bool = False
 
 
@@ -173,7 +173,7 @@ class Translator:
             for k in todo
         }
         total = len({p for parts in pieces.values() for p in parts})
-        done: dict[str, tuple[str, tuple[str, ...]]] = {}
+        done: dict[str, tuple[str, tuple[Flag, ...]]] = {}
         # Inside batch_progress() one bar counts the whole batch's segments; else one counts this call's.
         shared = self._batch_bar
         occurrences = Counter(keys)
@@ -207,7 +207,7 @@ class Translator:
     def _count(self, text: str) -> int:
         return len(self.tokenizer(text)["input_ids"])
 
-    def _translate_unique(self, texts: list[str], known: dict[str, list[int]], bar: Any) -> dict[str, tuple[str, tuple[str, ...]]]:
+    def _translate_unique(self, texts: list[str], known: dict[str, list[int]], bar: Any) -> dict[str, tuple[str, tuple[Flag, ...]]]:
         if not texts:
             return {}
         missing = [t for t in texts if t not in known]
@@ -215,7 +215,7 @@ class Translator:
             known = {**known, **dict(zip(missing, self.tokenizer(missing)["input_ids"]))}
         encoded = [known[t] for t in texts]
         outputs = self._decode_all(encoded, 0, bar)
-        flags: dict[int, tuple[str, ...]] = {}
+        flags: dict[int, tuple[Flag, ...]] = {}
         if self.no_repeat_ngram_size and not self.fixed_length:
             again = [i for i, out in outputs.items() if self._capped(out, encoded[i]) or is_degenerate(out)]
             if again:
@@ -285,7 +285,7 @@ def _source_limit(positions: int, tokenizer: Any) -> int:
     return min(positions, int(declared)) if isinstance(declared, int) and 0 < declared < 100_000 else positions
 
 
-def _union(flags: Iterable[str]) -> tuple[str, ...]:
+def _union(flags: Iterable[Flag]) -> tuple[Flag, ...]:
     return tuple(dict.fromkeys(flags))
 
 
