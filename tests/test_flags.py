@@ -9,9 +9,9 @@ from dataclasses import FrozenInstanceError
 import pytest
 
 from translate import flags
+from translate.export import get_exporter
 from translate.flags import ENGINE_FLAGS, FLAGS, QA_FLAGS, Flag, FlagInfo, flag_list
 from translate.model import Alignment, Bead, Origin, ParagraphKind, Provenance, assemble_document
-from translate.export import get_exporter
 from translate.qa import check_pair, parse_glossary
 from translate.translation import engine
 

@@ -3,8 +3,8 @@ from pathlib import Path
 import pytest
 
 from translate.flags import Flag
-from translate.qa import check_pair, summary
 from translate.model import Bead
+from translate.qa import check_pair, summary
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "qa"
 

@@ -12,7 +12,6 @@ from decimal import Decimal, InvalidOperation
 
 from translate import arabic
 
-
 # A clock time, a digit run with decimal or thousands separators inside, then
 # what may follow it: an English ordinal or decade suffix ("15th", "1960s", "20s"
 # — which Arabic usually writes in words) or a scale word ("10 آلاف" = 10,000).
