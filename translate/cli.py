@@ -317,7 +317,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     alignment = check_translation(source, target, glossary)
     for number, bead in enumerate(alignment.beads, start=1):
         if bead.flags:
-            print(f"{number}\t{'; '.join(bead.flags)}")
+            print(f"{number}\t{'; '.join(map(str, bead.flags))}")
     if formats:
         from translate.export import write_outputs
 

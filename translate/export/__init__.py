@@ -89,7 +89,7 @@ def export_warnings(alignment: Alignment, formats: Iterable[str]) -> list[str]:
     if formats & _XML_FORMATS:
         numbers, removed = [], []
         for number, bead in enumerate(alignment.beads, start=1):
-            bad = not_xml(alignment.source_text(bead)) + not_xml(alignment.target_text(bead)) + not_xml(" ".join(bead.flags))
+            bad = not_xml(alignment.source_text(bead)) + not_xml(alignment.target_text(bead)) + not_xml(" ".join(map(str, bead.flags)))
             if bad:
                 numbers.append(number)
                 removed += bad

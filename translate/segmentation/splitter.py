@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from translate import arabic
 from translate.errors import TarjamaError
 from translate.model import Document, Paragraph, ParagraphKind, Segment
 from translate.segmentation import rules
@@ -17,9 +18,8 @@ from translate.segmentation import rules
 SEGMENTER_NAME = "tarjama-rules"
 SEGMENTER_VERSION = "2"
 
-_ARABIC_LETTER = "\u0621-\u063a\u0641-\u064a\u0671-\u06d3\u06fa-\u06fc"
 _CANDIDATE = re.compile(
-    f"(?P<term>[{re.escape(rules.TERMINATORS)}]+)(?:(?P<close>[{re.escape(rules.CLOSERS)}]*)(?=\\s)|(?=[{_ARABIC_LETTER}]))"
+    f"(?P<term>[{re.escape(rules.TERMINATORS)}]+)(?:(?P<close>[{re.escape(rules.CLOSERS)}]*)(?=\\s)|(?=[{arabic.CORE_LETTER_RANGES}]))"
 )
 """Every possible boundary: final punctuation (and closing quotes) followed by whitespace,
 or a terminator glued between a word and an Arabic letter (a lost space)."""

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from translate.flags import LENGTH_CAP, REPETITION_GUARD, SPLIT
+from translate.flags import LENGTH_CAP, REPETITION_GUARD, SPLIT, Flag
 from translate.model import Origin
 from translate.settings import DecodingSettings, DecodingSignature
 from translate.translation import splitting
@@ -41,9 +41,9 @@ Progress = Callable[[int], None]
 log = logging.getLogger(__name__)
 
 # Bead flags a translation may carry (shown in TMX x-flags and on the review page); described in translate.flags.
-FLAG_SPLIT = SPLIT.name
-FLAG_REPETITION = REPETITION_GUARD.name
-FLAG_LENGTH_CAP = LENGTH_CAP.name
+FLAG_SPLIT = SPLIT.flag()
+FLAG_REPETITION = REPETITION_GUARD.flag()
+FLAG_LENGTH_CAP = LENGTH_CAP.flag()
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +57,7 @@ class Translation:
 
     text: str
     origin: Origin
-    flags: tuple[str, ...] = ()
+    flags: tuple[Flag, ...] = ()
     from_memory: bool = False
 
 
@@ -155,7 +155,7 @@ class Translator:
         # Pieces of a split segment go to the memory as they are done (each is translated exactly
         # as it would be as a segment of its own), so an interrupted long segment resumes.
         split_parts = {p for k in todo if len(pieces[k]) > 1 for p in pieces[k] if normalise(p) == p}
-        done: dict[str, tuple[str, tuple[str, ...]]] = {}
+        done: dict[str, tuple[str, tuple[Flag, ...]]] = {}
         occurrences = Counter(keys)
         if progress is not None:
             pending = set(todo)
@@ -187,7 +187,7 @@ class Translator:
         wanted: list[str],
         encoded: dict[str, list[int]],
         split_parts: set[str],
-        done: dict[str, tuple[str, tuple[str, ...]]],
+        done: dict[str, tuple[str, tuple[Flag, ...]]],
     ) -> None:
         """Translate ``wanted`` into ``done`` a chunk at a time; pieces of split segments go through the memory.
 
@@ -208,7 +208,7 @@ class Translator:
     def _count(self, text: str) -> int:
         return len(self.tokenizer(text)["input_ids"])
 
-    def _translate_unique(self, texts: list[str], known: dict[str, list[int]]) -> dict[str, tuple[str, tuple[str, ...]]]:
+    def _translate_unique(self, texts: list[str], known: dict[str, list[int]]) -> dict[str, tuple[str, tuple[Flag, ...]]]:
         if not texts:
             return {}
         missing = [t for t in texts if t not in known]
@@ -216,7 +216,7 @@ class Translator:
             known = {**known, **dict(zip(missing, self.tokenizer(missing)["input_ids"]))}
         encoded = [known[t] for t in texts]
         outputs = self._decode_all(encoded, 0)
-        flags: dict[int, tuple[str, ...]] = {}
+        flags: dict[int, tuple[Flag, ...]] = {}
         guard = self.signature.no_repeat_ngram
         if guard and not self.signature.fixed_length:
             again = [i for i, out in outputs.items() if self._capped(out, encoded[i]) or is_degenerate(out)]
@@ -285,5 +285,5 @@ def _source_limit(positions: int, tokenizer: Any) -> int:
     return min(positions, int(declared)) if isinstance(declared, int) and 0 < declared < 100_000 else positions
 
 
-def _union(flags: Iterable[str]) -> tuple[str, ...]:
+def _union(flags: Iterable[Flag]) -> tuple[Flag, ...]:
     return tuple(dict.fromkeys(flags))

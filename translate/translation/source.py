@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from translate.errors import TarjamaError
+from translate.errors import TarjamaError, first_line
 from translate.translation.presets import PRESETS, resolve_model
 
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
@@ -101,7 +101,7 @@ def load_tokenizer(source: ModelSource) -> Any:
         with contextlib.redirect_stderr(io.StringIO()):
             return MarianTokenizer.from_pretrained(str(source.path))
     except Exception as exc:  # noqa: BLE001 - a broken tokenizer file becomes one line
-        raise TarjamaError(f"cannot load the tokenizer of {source.model_id!r}: {_first_line(exc)}") from None
+        raise TarjamaError(f"cannot load the tokenizer of {source.model_id!r}: {first_line(exc)}") from None
 
 
 def _check_directory(model_id: str, path: Path) -> None:
@@ -131,7 +131,7 @@ def _hub_snapshot(model_id: str) -> tuple[Path, str]:
         raise
     except Exception as exc:  # noqa: BLE001 - any hub failure becomes one actionable line
         raise TarjamaError(
-            f"cannot load model {model_id!r}: {_first_line(exc)[:200]}; to work offline, pass --model DIR with a downloaded MarianMT model directory; {presets_hint()}"
+            f"cannot load model {model_id!r}: {first_line(exc)[:200]}; to work offline, pass --model DIR with a downloaded MarianMT model directory; {presets_hint()}"
         ) from None
     return path, path.name  # the snapshot folder is named by the commit hash
 
@@ -232,9 +232,4 @@ def _read_json(path: Path) -> dict[str, Any]:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise TarjamaError(f"cannot read {path}: {_first_line(exc)}") from None
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
+        raise TarjamaError(f"cannot read {path}: {first_line(exc)}") from None

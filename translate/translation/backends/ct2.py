@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from translate.cache import converted_models_dir
-from translate.errors import TarjamaError
+from translate.errors import TarjamaError, first_line
 from translate.textio import clear_stale, temporary_name
 from translate.translation.backends.base import Backend, cpu_threads
 from translate.translation.source import ModelSource
@@ -143,8 +143,7 @@ def converted_model(source: ModelSource, compute_type: str) -> Path:
     except TarjamaError:
         raise
     except Exception as exc:  # noqa: BLE001 - a failed conversion is one line, and leaves nothing behind
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise TarjamaError(f"cannot convert {source.model_id!r} to CTranslate2: {reason[:200]}") from None
+        raise TarjamaError(f"cannot convert {source.model_id!r} to CTranslate2: {first_line(exc)[:200]}") from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return target

@@ -11,7 +11,7 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
-from translate.errors import TarjamaError
+from translate.errors import TarjamaError, first_line
 from translate.translation.backends.base import Backend, cpu_threads
 from translate.translation.source import ModelSource
 
@@ -40,8 +40,7 @@ class TransformersBackend(Backend):
             with contextlib.redirect_stderr(io.StringIO()):
                 model = MarianMTModel.from_pretrained(str(source.path))
         except Exception as exc:  # noqa: BLE001 - any loader failure becomes one line
-            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise TarjamaError(f"cannot load model {source.model_id!r}: {reason[:200]}") from None
+            raise TarjamaError(f"cannot load model {source.model_id!r}: {first_line(exc)[:200]}") from None
         self._model = model.to(self.device, getattr(torch, self.compute_type)).eval()
         self._pad = int(model.config.pad_token_id)
         self._eos = int(model.config.eos_token_id)
