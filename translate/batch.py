@@ -90,8 +90,8 @@ def plan(
     language_check: bool = True,
 ) -> TranslationJob:
     """Collect the inputs (folders expanded), read and check each one, and check every output, before any model is loaded."""
-    from translate.export import prepare_outputs  # noqa: PLC0415
-    from translate.script import check_script  # noqa: PLC0415
+    from translate.export import prepare_outputs
+    from translate.script import check_script
 
     inputs = tuple(collect_inputs(list(arguments)))
     segments = 0
@@ -120,7 +120,7 @@ def translate_files(
 def translate_file(
     item: InputFile, document: Document, translator: Translator, job: TranslationJob, progress: Progress | None = None
 ) -> DocumentReport:
-    from translate.pipeline import translated_document, translation_provenance  # noqa: PLC0415
+    from translate.pipeline import translated_document, translation_provenance
 
     started = time.monotonic()
     translations = translator.translate_segments([s.text for s in document.segments], progress)
@@ -132,7 +132,7 @@ def translate_file(
 def write_alignment(
     alignment: Alignment, output_dir: Path, stem: str, export: ExportOptions, inputs: Sequence[str] = ()
 ) -> tuple[Path, ...]:
-    from translate.export import write_outputs  # noqa: PLC0415
+    from translate.export import write_outputs
 
     return tuple(write_outputs(alignment, output_dir, stem, export, inputs=inputs))
 
@@ -141,7 +141,7 @@ def report(
     path: str, alignment: Alignment, translations: Sequence[Translation], written: Iterable[Path], seconds: float
 ) -> DocumentReport:
     """Counts from the translations themselves: a human match (origin tm) always comes from the memory."""
-    from translate.qa import summary  # noqa: PLC0415
+    from translate.qa import summary
 
     human = sum(1 for t in translations if t.from_memory and t.origin is Origin.TM)
     reused = sum(1 for t in translations if t.from_memory)
@@ -155,7 +155,7 @@ def report(
         new=segments - reused,
         flagged=sum(1 for b in alignment.beads if b.flags),
         seconds=seconds,
-        qa=summary(alignment.beads),
+        qa=summary(alignment.beads) or "",
     )
 
 

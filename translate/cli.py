@@ -188,7 +188,7 @@ def _add_tm_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tm", default=None, metavar="PATH", help=f"translation memory file, SQLite (default: {default_tm_path()})")
 
 
-def _int_at_least(minimum: int, what: str):  # noqa: ANN202 - an argparse type
+def _int_at_least(minimum: int, what: str):
     def parse(value: str) -> int:
         try:
             number = int(value)
@@ -492,7 +492,7 @@ def _main(argv: Sequence[str] | None) -> int:
         # `tarjama segment … | head` is normal use, not an error.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except Exception as exc:  # noqa: BLE001 - the contract is no traceback; TARJAMA_DEBUG=1 shows it
+    except Exception as exc:
         if debug:
             raise
         print(f"{TOOL_NAME}: error: internal error ({type(exc).__name__}: {_one_line(str(exc))}); rerun with TARJAMA_DEBUG=1 and report it", file=sys.stderr)

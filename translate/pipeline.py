@@ -10,8 +10,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Protocol, Sequence
+from typing import TYPE_CHECKING, Protocol
 
 from translate import __version__
 from translate.alignment import pair_translations
@@ -28,9 +29,14 @@ if TYPE_CHECKING:
 class Translator(Protocol):
     """What the pipeline needs of a translator: the engine, or anything that keeps its guarantees."""
 
-    model_id: str
-    revision: str | None
-    model_note: str | None
+    @property
+    def model_id(self) -> str: ...
+
+    @property
+    def revision(self) -> str | None: ...
+
+    @property
+    def model_note(self) -> str | None: ...
 
     @property
     def decoding(self) -> str: ...

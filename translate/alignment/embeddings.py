@@ -52,7 +52,7 @@ class EmbeddingCache:
 
     @staticmethod
     def key(model: str, text: str) -> str:
-        return hashlib.sha1(f"{model}\x00{text}".encode("utf-8")).hexdigest()
+        return hashlib.sha1(f"{model}\x00{text}".encode()).hexdigest()
 
     def get(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}

@@ -31,7 +31,6 @@ __all__ = [
     "parse_formats",
     "planned_outputs",
     "prepare_outputs",
-    "planned_outputs",
     "with_languages",
     "write_outputs",
     "xml_safe",

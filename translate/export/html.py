@@ -16,8 +16,8 @@ from html import escape
 
 from translate import TOOL_NAME, __version__
 from translate.export.base import Exporter, xml_safe
-from translate.model import Alignment, Bead, Document, ParagraphKind
 from translate.flags import FLAGS, flag_list
+from translate.model import Alignment, Bead, Document, ParagraphKind
 
 _RTL = {"ar", "he", "fa", "ur"}
 _LANGUAGE_NAMES = {"ar": "Arabic", "en": "English", "fa": "Persian", "he": "Hebrew", "ur": "Urdu"}

@@ -16,10 +16,12 @@ no character that XML 1.0 forbids, no empty ``<seg>``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 from translate import TOOL_NAME, __version__
 from translate.export.base import Exporter, utc, xml_attrs, xml_safe, xml_text
 from translate.flags import flag_list
 from translate.model import Alignment, Bead, Origin
+
 
 @dataclass(frozen=True, slots=True)
 class Unit:

@@ -59,43 +59,34 @@ class Kind(enum.Enum):
 EN_ABBREVIATIONS: dict[str, Kind] = {
     **dict.fromkeys(
         # Titles and ranks.
-        "Mr Mrs Ms Messrs Mmes Dr Drs Prof Profs Rev Revd Hon Fr Gen Lt Col Maj Capt Cmdr Adm Sgt Cpl Pvt "
-        "Gov Sen Sens Rep Reps Pres Supt Det Insp Atty Mt Ft".split(),
+        ["Mr", "Mrs", "Ms", "Messrs", "Mmes", "Dr", "Drs", "Prof", "Profs", "Rev", "Revd", "Hon", "Fr", "Gen", "Lt", "Col", "Maj", "Capt", "Cmdr", "Adm", "Sgt", "Cpl", "Pvt", "Gov", "Sen", "Sens", "Rep", "Reps", "Pres", "Supt", "Det", "Insp", "Atty", "Mt", "Ft"],
         Kind.PREFIX,
     ),
     # Months are followed by a day or year; "until Oct. President Joko ..." ends a sentence.
     **dict.fromkeys(
-        "Art Fig Figs Vol Vols Ch Sec Para Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec".split(),
+        ["Art", "Fig", "Figs", "Vol", "Vols", "Ch", "Sec", "Para", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec"],
         Kind.BEFORE_NUMBER,
     ),
     # Saint/Street, Junior/Senior and company suffixes can all close a sentence.
-    **dict.fromkeys("St Ave Rd Blvd Jr Sr Inc Ltd Co Corp Bros Plc Dept Univ".split(), Kind.FINAL_CAPABLE),
+    **dict.fromkeys(["St", "Ave", "Rd", "Blvd", "Jr", "Sr", "Inc", "Ltd", "Co", "Corp", "Bros", "Plc", "Dept", "Univ"], Kind.FINAL_CAPABLE),
 }
 """Case-sensitive: "Co." is a company, "co." is not."""
 
 EN_LOWER_ABBREVIATIONS: dict[str, Kind] = {
-    **dict.fromkeys("e.g i.e cf vs v viz".split(), Kind.PREFIX),
-    **dict.fromkeys("no nos p pp approx ca".split(), Kind.BEFORE_NUMBER),
+    **dict.fromkeys(["e.g", "i.e", "cf", "vs", "v", "viz"], Kind.PREFIX),
+    **dict.fromkeys(["no", "nos", "p", "pp", "approx", "ca"], Kind.BEFORE_NUMBER),
     "al": Kind.FINAL_CAPABLE,  # "et al."
     "etc": Kind.LIST_END,
 }
 """Also matched with a capital first letter ("E.g.", "Vs."), except single letters: "P." is an initial."""
 
 EN_SENTENCE_STARTERS = frozenset(
-    """
-    A An The This That These Those There Here It Its He His Him She Her They Their Them We Our Us I My You Your
-    But And Or So Yet Still Then Now Thus Hence However Meanwhile Moreover Furthermore Also Instead Indeed
-    In On At As If When While After Before Since Although Though Because Even During For From With Without By
-    Some Many Most All Both Each Every Several Such Other Another No Neither None One Two Three
-    What Why How Who Whom Whose Where Which Last Next Earlier Later Today Yesterday According
-    """.split()
+    ["A", "An", "The", "This", "That", "These", "Those", "There", "Here", "It", "Its", "He", "His", "Him", "She", "Her", "They", "Their", "Them", "We", "Our", "Us", "I", "My", "You", "Your", "But", "And", "Or", "So", "Yet", "Still", "Then", "Now", "Thus", "Hence", "However", "Meanwhile", "Moreover", "Furthermore", "Also", "Instead", "Indeed", "In", "On", "At", "As", "If", "When", "While", "After", "Before", "Since", "Although", "Though", "Because", "Even", "During", "For", "From", "With", "Without", "By", "Some", "Many", "Most", "All", "Both", "Each", "Every", "Several", "Such", "Other", "Another", "No", "Neither", "None", "One", "Two", "Three", "What", "Why", "How", "Who", "Whom", "Whose", "Where", "Which", "Last", "Next", "Earlier", "Later", "Today", "Yesterday", "According"]
 )
 """Capitalised function words: after "U.S." or an initial they signal a new sentence, a name does not."""
 
 EN_ATTRIBUTION = frozenset(
-    "said says added asked told wrote tweeted shouted yelled cried exclaimed replied responded answered "
-    "explained noted insisted stated protested laughed whispered admitted argued continued recalled warned "
-    "according".split()
+    ["said", "says", "added", "asked", "told", "wrote", "tweeted", "shouted", "yelled", "cried", "exclaimed", "replied", "responded", "answered", "explained", "noted", "insisted", "stated", "protested", "laughed", "whispered", "admitted", "argued", "continued", "recalled", "warned", "according"]
 )
 """'"Really?" Smith asked.' is one sentence: one of these right after a quote attributes it."""
 
@@ -115,19 +106,17 @@ shape, not listed.  "إلخ." ends an enumeration and, in the test data, a sente
 """
 
 AR_LETTER_NAMES = frozenset(
-    "إيه أيه بي سي دي إي إف اف جي إتش إيتش اتش آي جيه كيه كي إل إم ام إن أو كيو آر ار إس اس تي يو في فى "
-    "دبليو إكس اكس واي زد زي".split()
+    ["إيه", "أيه", "بي", "سي", "دي", "إي", "إف", "اف", "جي", "إتش", "إيتش", "اتش", "آي", "جيه", "كيه", "كي", "إل", "إم", "ام", "إن", "أو", "كيو", "آر", "ار", "إس", "اس", "تي", "يو", "في", "فى", "دبليو", "إكس", "اكس", "واي", "زد", "زي"]
 )
 """Latin letters spelled in Arabic: "دي. كي. أريا" (D. K. Arya) are initials,
 but "سي إن إن." (CNN.) is an acronym that can end a sentence."""
 
 AR_ATTRIBUTION = frozenset(
-    "قال قالت أضاف أضافت كما يقول تقول حسبما وفقا وفق سأل سألت تساءل تساءلت صاح صرخ هتف "
-    "أوضح أوضحت ذكر ذكرت أكد أكدت".split()
+    ["قال", "قالت", "أضاف", "أضافت", "كما", "يقول", "تقول", "حسبما", "وفقا", "وفق", "سأل", "سألت", "تساءل", "تساءلت", "صاح", "صرخ", "هتف", "أوضح", "أوضحت", "ذكر", "ذكرت", "أكد", "أكدت"]
 )
 """'"يوجد قرش في المياه!" كما أضاف هاميل.' is one sentence: the quote is attributed after it."""
 
-AR_PARTICIPLES = frozenset("قائلا قائلة مضيفا مضيفة متسائلا متسائلة مشيرا مشيرة موضحا موضحة".split())
+AR_PARTICIPLES = frozenset(["قائلا", "قائلة", "مضيفا", "مضيفة", "متسائلا", "متسائلة", "مشيرا", "مشيرة", "موضحا", "موضحة"])
 """'"…؟" قائلًا: "…"' is one sentence: these adverbial participles ("saying", "adding")
 never open one, even before a colon.  Looked up without diacritics (قائلًا is قائلا)."""
 

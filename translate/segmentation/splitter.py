@@ -84,9 +84,8 @@ def _is_boundary(text: str, match: re.Match[str], nxt: int, first: int, lang: st
         return False
     word = _next_word(text, nxt)
     # '"Really?" Smith asked.' is one sentence; after '."' the quoted sentence is complete.
-    if term != "." and any(ch in rules.CLOSING_QUOTES for ch in close):
-        if rules.is_attribution(text[nxt : nxt + _CLAUSE_WINDOW].split(), lang):
-            return False
+    if term != "." and any(ch in rules.CLOSING_QUOTES for ch in close) and rules.is_attribution(text[nxt : nxt + _CLAUSE_WINDOW].split(), lang):
+        return False
     if any(ch in rules.STRONG_TERMINATORS for ch in term):
         return True
     if term != ".":  # an ellipsis ("...", "…", "..")

@@ -23,6 +23,6 @@ def load_translator(
     package (the CLI's option checking, ``segment``, ``validate``) never pays
     for a model library.
     """
-    from translate.translation.engine import Translator  # noqa: PLC0415
+    from translate.translation.engine import Translator
 
     return Translator(model, settings, memory=memory)

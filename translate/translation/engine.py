@@ -20,8 +20,8 @@ never on what else is in its batch:
 from __future__ import annotations
 
 import itertools
-import math
 import logging
+import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass

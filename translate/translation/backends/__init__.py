@@ -26,7 +26,7 @@ def open_backend(
         raise TarjamaError(f"unknown backend {name!r} (use {', '.join(BACKENDS)})")
     if name in ("auto", "ctranslate2"):
         try:
-            from translate.translation.backends.ct2 import CTranslate2Backend  # noqa: PLC0415
+            from translate.translation.backends.ct2 import CTranslate2Backend
 
             return CTranslate2Backend(source, tokenizer, device=device, compute_type=compute_type)
         except ImportError:
@@ -38,7 +38,7 @@ def open_backend(
                 raise
             reason = str(exc)
         log.warning("using the transformers backend: %s", reason)
-    from translate.translation.backends.hf import TransformersBackend  # noqa: PLC0415
+    from translate.translation.backends.hf import TransformersBackend
 
     return TransformersBackend(source, device=device, compute_type=compute_type)
 

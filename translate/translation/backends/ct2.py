@@ -15,9 +15,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import logging
 import re
 import shutil
-import logging
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -46,7 +46,7 @@ class CTranslate2Backend(Backend):
         device: str = "auto",
         compute_type: str = "default",
     ) -> None:
-        import ctranslate2  # noqa: PLC0415
+        import ctranslate2
 
         self.device = pick_device(device)
         self.compute_type = pick_compute_type(self.device, compute_type)
@@ -57,7 +57,7 @@ class CTranslate2Backend(Backend):
                 str(self.model_dir), device=self.device, compute_type=self.compute_type, intra_threads=self.threads
             )
         except (RuntimeError, ValueError) as exc:
-            raise TarjamaError(f"CTranslate2 cannot load {self.model_dir}: {exc}") from None
+            raise TarjamaError(f"CTranslate2 cannot load {self.model_dir}: {exc}") from exc
         self._tokenizer = tokenizer
         # The converter drops <pad> (transformers' decoder start) from the vocabulary and starts the
         # decoder from a zero embedding instead, so <pad> can never be generated, as Marian's
@@ -87,7 +87,7 @@ class CTranslate2Backend(Backend):
 
 
 def pick_device(device: str) -> str:
-    import ctranslate2  # noqa: PLC0415
+    import ctranslate2
 
     cuda = ctranslate2.get_cuda_device_count() > 0
     if device == "auto":
@@ -100,7 +100,7 @@ def pick_device(device: str) -> str:
 
 
 def pick_compute_type(device: str, compute_type: str) -> str:
-    import ctranslate2  # noqa: PLC0415
+    import ctranslate2
 
     chosen = DEFAULT_COMPUTE[device] if compute_type in ("", "default") else compute_type
     supported = sorted(ctranslate2.get_supported_compute_types(device))
@@ -122,12 +122,12 @@ def converted_model(source: ModelSource, compute_type: str) -> Path:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise TarjamaError(f"cannot create the model cache {target.parent}: {exc.strerror or exc}") from None
+        raise TarjamaError(f"cannot create the model cache {target.parent}: {exc.strerror or exc}") from exc
     work = target.parent / temporary_name(".part")
     try:
         work.mkdir()
     except OSError as exc:
-        raise TarjamaError(f"cannot write to the model cache {target.parent}: {exc.strerror or exc}") from None
+        raise TarjamaError(f"cannot write to the model cache {target.parent}: {exc.strerror or exc}") from exc
     try:
         # A step that cannot report its own progress: one line before, one after (with its time), so a
         # user knows why the first run waits and a log file shows each line once.
@@ -142,16 +142,16 @@ def converted_model(source: ModelSource, compute_type: str) -> Path:
                 raise
     except TarjamaError:
         raise
-    except Exception as exc:  # noqa: BLE001 - a failed conversion is one line, and leaves nothing behind
-        raise TarjamaError(f"cannot convert {source.model_id!r} to CTranslate2: {first_line(exc)[:200]}") from None
+    except Exception as exc:
+        raise TarjamaError(f"cannot convert {source.model_id!r} to CTranslate2: {first_line(exc)[:200]}") from exc
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return target
 
 
 def _convert(source: ModelSource, out: Path, compute_type: str) -> None:
-    from ctranslate2.converters import TransformersConverter  # noqa: PLC0415
-    from transformers.utils import logging as hf_logging  # noqa: PLC0415
+    from ctranslate2.converters import TransformersConverter
+    from transformers.utils import logging as hf_logging
 
     hf_logging.set_verbosity_error()
     with contextlib.redirect_stderr(io.StringIO()), contextlib.redirect_stdout(io.StringIO()):

@@ -22,9 +22,9 @@ class TransformersBackend(Backend):
     name = "transformers"
 
     def __init__(self, source: ModelSource, *, device: str = "auto", compute_type: str = "default") -> None:
-        import torch  # noqa: PLC0415 - seconds of import, paid only by this backend
-        from transformers import MarianMTModel  # noqa: PLC0415
-        from transformers.utils import logging as hf_logging  # noqa: PLC0415
+        import torch
+        from transformers import MarianMTModel
+        from transformers.utils import logging as hf_logging
 
         hf_logging.set_verbosity_error()
         self._torch = torch
@@ -39,8 +39,8 @@ class TransformersBackend(Backend):
         try:
             with contextlib.redirect_stderr(io.StringIO()):
                 model = MarianMTModel.from_pretrained(str(source.path))
-        except Exception as exc:  # noqa: BLE001 - any loader failure becomes one line
-            raise TarjamaError(f"cannot load model {source.model_id!r}: {first_line(exc)[:200]}") from None
+        except Exception as exc:
+            raise TarjamaError(f"cannot load model {source.model_id!r}: {first_line(exc)[:200]}") from exc
         self._model = model.to(self.device, getattr(torch, self.compute_type)).eval()
         self._pad = int(model.config.pad_token_id)
         self._eos = int(model.config.eos_token_id)
