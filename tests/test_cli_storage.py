@@ -91,14 +91,14 @@ def test_an_output_folder_holding_a_hard_link_of_the_input_is_refused(tmp_path):
 
 
 def test_align_and_check_refuse_outputs_over_their_inputs(tmp_path):
-    (tmp_path / "a.html").write_text("هذه جملة.\n", encoding="utf-8")
+    (tmp_path / "a.html").write_text("<html><body><p>هذه جملة عربية قصيرة.</p></body></html>\n", encoding="utf-8")
     (tmp_path / "b.txt").write_text("This is a sentence.\n", encoding="utf-8")
     line = one_error(tarjama("align", "a.html", "b.txt", "--to", "html", cwd=tmp_path))
     assert "the output a.html would overwrite the input a.html" in line
     (tmp_path / "a.tsv").write_text("هذه جملة.\n", encoding="utf-8")
     line = one_error(tarjama("check", "a.tsv", "b.txt", "-o", ".", "--to", "tsv", cwd=tmp_path))
     assert "the output a.tsv would overwrite the input a.tsv" in line
-    assert (tmp_path / "a.html").read_text(encoding="utf-8") == "هذه جملة.\n"
+    assert (tmp_path / "a.html").read_text(encoding="utf-8") == "<html><body><p>هذه جملة عربية قصيرة.</p></body></html>\n"
     assert (tmp_path / "a.tsv").read_text(encoding="utf-8") == "هذه جملة.\n"
 
 
@@ -112,7 +112,7 @@ def test_o_naming_a_file_or_a_path_under_a_file(tmp_path):
     assert str(blocker) in line and "not a folder" in line and "-o DIR" in line
     line = one_error(tarjama("translate", str(ARTICLE), "-o", str(blocker / "sub"), "--model", NO_MODEL))
     assert str(blocker / "sub") in line and "-o DIR" in line
-    line = one_error(tarjama("check", str(ARTICLE), str(ARTICLE), "-o", str(blocker)))
+    line = one_error(tarjama("check", str(ARTICLE), str(ARTICLE), "-o", str(blocker), "--no-language-check"))
     assert str(blocker) in line
 
 

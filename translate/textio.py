@@ -154,15 +154,22 @@ def name_max(folder: Path) -> int:
 
 
 def prepare_output_dir(folder: Path) -> None:
-    """Create the output folder and prove it writable before any model is loaded: an unwritable ``-o``
-    is found in a second, not after the first document has been translated."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise write_error(folder, exc, "cannot create the output folder") from exc
-    if not folder.is_dir():
-        raise TarjamaError(f"-o {folder}: is a file, not a folder; give a folder with -o DIR")
-    probe = folder / temporary_name()
+    """Prove the output folder writable before any model is loaded, without making it yet.
+
+    An unwritable ``-o`` is found in a second, not after the first document
+    has been translated; and a run that then fails (a missing model, a bad
+    option) leaves no empty folder behind: the folder is made by the first
+    write.  So the probe goes to the nearest folder that exists already.
+    """
+    existing = Path(folder)
+    while not existing.exists() and existing.parent != existing:
+        if existing.is_symlink():  # a dangling link: mkdir would fail on it
+            break
+        existing = existing.parent
+    if not existing.is_dir():
+        where = "is a file" if existing == Path(folder) else f"is under {existing}, which is a file"
+        raise TarjamaError(f"-o {folder}: {where}, not a folder; give a folder with -o DIR")
+    probe = existing / temporary_name()
     try:
         fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         os.close(fd)
@@ -170,7 +177,8 @@ def prepare_output_dir(folder: Path) -> None:
     except OSError as exc:
         with contextlib.suppress(OSError):
             probe.unlink()
-        raise write_error(folder, exc, "cannot write to the output folder") from exc
+        what = "cannot write to the output folder" if existing == Path(folder) else "cannot create the output folder"
+        raise write_error(folder, exc, what) from exc
 
 
 def refuse_overwriting_inputs(outputs: Iterable[Path], inputs: Iterable[str | Path]) -> None:
