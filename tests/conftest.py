@@ -65,7 +65,9 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def translator(tiny_model: Path):
     from translate.translation import load_translator
 
-    return load_translator(str(tiny_model), device="cpu")
+    from translate.settings import DecodingSettings
+
+    return load_translator(str(tiny_model), DecodingSettings(device="cpu"))
 
 
 @pytest.fixture(scope="session")

@@ -385,9 +385,12 @@ def test_line_aligned_commands_refuse_a_web_page_in_one_line(command, tmp_path):
 
 
 def test_batch_table_tells_human_matches_from_stored_machine_translations():
-    from translate.cli import _table
+    from translate.batch import DocumentReport, summary_table
 
-    table = _table([("a.txt", 10, 3, 5, 2, 1, 1.25), ("sub/b.html", 4, 0, 0, 4, 4, 2.0)])
+    table = summary_table([
+        DocumentReport("a.txt", (), segments=10, human=3, stored=5, new=2, flagged=1, seconds=1.25, qa=""),
+        DocumentReport("sub/b.html", (), segments=4, human=0, stored=0, new=4, flagged=4, seconds=2.0, qa=""),
+    ])
     lines = table.splitlines()
     assert lines[0].split() == ["file", "segments", "human", "TM", "stored", "MT", "new", "MT", "flagged", "seconds"]
     assert lines[2].split() == ["a.txt", "10", "3", "5", "2", "1", "1.2"]
@@ -404,3 +407,16 @@ def test_the_documented_evaluate_example_runs_from_a_fresh_clone():
         "BLEU = 38.99  (nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0)",
         "chrF2 = 68.45  (nrefs:1|case:mixed|eff:yes|nc:6|nw:0|space:no|version:2.6.0)",
     ]
+
+
+def test_an_internal_error_has_its_own_exit_status(monkeypatch, capsys):
+    """A defect of tarjama exits 70, never 1 (validate's "invalid file") or 2 (the user's mistake)."""
+    from translate import cli
+
+    def broken(args):
+        raise RuntimeError("a defect\nover two lines")
+
+    monkeypatch.setitem(cli.COMMANDS, "segment", broken)
+    assert cli.main(["segment", "-"]) == cli.EXIT_INTERNAL == 70
+    err = capsys.readouterr().err.strip()
+    assert err.splitlines() == ["tarjama: error: internal error (RuntimeError: a defect over two lines); rerun with TARJAMA_DEBUG=1 and report it"]

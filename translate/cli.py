@@ -2,7 +2,8 @@
 
 Contract: exit 0 on success; exit 2 with one ``tarjama: error: …`` line on
 stderr for bad usage or bad input; never a traceback (set TARJAMA_DEBUG=1 to
-see one); ``validate`` exits 1 when a file has errors.  Warnings are one
+see one); ``validate`` exits 1 when a file has errors; a defect of tarjama
+itself exits 70 with an ``internal error`` line.  Warnings are one
 ``tarjama: warning: …`` line each.  Nothing heavy is imported at module
 level: ``segment``, ``evaluate`` and ``validate`` never load torch.
 """
@@ -10,17 +11,20 @@ level: ``segment``, ``evaluate`` and ``validate`` never load torch.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import NoReturn
 
 from translate import TOOL_NAME, __version__
 from translate.cache import default_tm_path
 from translate.errors import TarjamaError
-from translate.textio import STDIN, read_text
+from translate.settings import DEFAULT_BATCH_SIZE, DEFAULT_BATCH_TOKENS, DEFAULT_NO_REPEAT_NGRAM, DecodingSettings, ExportOptions
+from translate.textio import STDIN
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
@@ -30,6 +34,8 @@ TRANSLATE_FORMATS = ("txt", "tmx", "html", "tsv", "xliff", "xliff2", "docx")
 ALIGN_FORMATS = ("tmx", "html", "tsv", "xliff", "xliff2")
 EXIT_INVALID = 1
 """``tarjama validate``: the file has errors (2 stays "could not check": no such file, bad usage)."""
+EXIT_INTERNAL = 70
+"""A defect of tarjama itself (sysexits' EX_SOFTWARE): never 1, which ``validate`` uses for "invalid file"."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -41,7 +47,6 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     from translate.translation.presets import DEFAULT_PRESET, PRESETS
-    from translate.translation.engine import DEFAULT_BATCH_SIZE, DEFAULT_BATCH_TOKENS, DEFAULT_NO_REPEAT_NGRAM
 
     presets = ", ".join(f"{p.name} = {p.hub_id}" for p in PRESETS.values())
     parser = _Parser(prog=TOOL_NAME, description="Arabic→English machine translation and bilingual alignment.")
@@ -135,23 +140,46 @@ def _check_scripts(args: argparse.Namespace, *sides: tuple[str, str, str, str]) 
         check_script(text, lang, label, role)
 
 
-def _export_settings(args: argparse.Namespace) -> dict:
-    return {"source_lang": args.src_lang, "target_lang": args.tgt_lang, "tmx_dedupe": args.tmx_dedupe}
+class _TerminalHandler(logging.Handler):
+    """Library messages as the CLI's lines: ``tarjama: warning: …`` for warnings, ``tarjama: …`` for progress.
+
+    Printed above a progress bar when one is on screen, never into it.
+    """
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a malformed message must not stop a run
+            message = str(record.msg)
+        prefix = f"{TOOL_NAME}: warning: " if record.levelno >= logging.WARNING else f"{TOOL_NAME}: "
+        _write(prefix + message)
 
 
-def _show_warnings(args: argparse.Namespace) -> None:
-    """Exporters warn through logging; the user sees each warning as one ``tarjama: warning: …`` line (none with -q)."""
-    import logging
-
+def _install_logging(quiet: bool) -> None:
+    """One handler on the package's logger; ``-q`` raises its level so that only errors pass."""
     logger = logging.getLogger("translate")
-    for old in [h for h in logger.handlers if getattr(h, "_tarjama", False)]:
+    for old in [h for h in logger.handlers if isinstance(h, _TerminalHandler)]:
         logger.removeHandler(old)  # a second main() in one process (tests) gets today's stderr and -q
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter(f"{TOOL_NAME}: warning: %(message)s"))
-    handler._tarjama = True  # type: ignore[attr-defined]
-    handler.setLevel(logging.ERROR if getattr(args, "quiet", False) else logging.WARNING)
-    logger.addHandler(handler)
-    logger.propagate = False
+    logger.addHandler(_TerminalHandler())
+    logger.setLevel(logging.ERROR if quiet else logging.INFO)
+
+
+def _export_options(args: argparse.Namespace, formats: Sequence[str]) -> ExportOptions:
+    return ExportOptions(
+        formats=tuple(formats), source_lang=args.src_lang, target_lang=args.tgt_lang, tmx_dedupe=args.tmx_dedupe
+    )
+
+
+def _decoding_settings(args: argparse.Namespace) -> DecodingSettings:
+    return DecodingSettings(
+        backend=args.backend,
+        device=args.device,
+        compute_type=args.compute_type,
+        beam=args.beam,
+        batch_tokens=args.batch_tokens,
+        batch_size=args.batch_size,
+        no_repeat_ngram=args.no_repeat_ngram,
+    )
 
 
 def _add_tm_option(p: argparse.ArgumentParser) -> None:
@@ -160,7 +188,7 @@ def _add_tm_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tm", default=None, metavar="PATH", help=f"translation memory file, SQLite (default: {default_tm_path()})")
 
 
-def _int_at_least(minimum: int, what: str):  # noqa: ANN202 - an argparse type
+def _int_at_least(minimum: int, what: str):
     def parse(value: str) -> int:
         try:
             number = int(value)
@@ -187,8 +215,12 @@ def output_stem(path: str) -> str:
 
 
 def _say(args: argparse.Namespace, message: str) -> None:
-    if getattr(args, "quiet", False):
-        return
+    """What the CLI itself reports (per-file lines, summaries); ``-q`` silences it."""
+    if not getattr(args, "quiet", False):
+        _write(message)
+
+
+def _write(message: str) -> None:
     tqdm = sys.modules.get("tqdm")
     if tqdm is not None:  # a progress bar may be on screen: print above it, not into it
         tqdm.tqdm.write(message, file=sys.stderr)
@@ -197,96 +229,52 @@ def _say(args: argparse.Namespace, message: str) -> None:
 
 
 def cmd_translate(args: argparse.Namespace) -> int:
+    from translate import batch
     from translate.export import parse_formats
     from translate.export.base import check_languages
-    from translate.inputs import collect_inputs, load_document
 
-    formats = parse_formats(args.to, TRANSLATE_FORMATS)
-    settings = _export_settings(args)
-    _show_warnings(args)
+    export = _export_options(args, parse_formats(args.to, TRANSLATE_FORMATS))
+    settings = _decoding_settings(args)
     check_languages(args.src_lang, args.tgt_lang, "ar", "en")
-    inputs = collect_inputs(args.inputs)
     # Every input is read and checked before the model is loaded: a bad file fails in a second.
-    documents = [load_document(item.path, "ar", name=Path(item.stem).name) for item in inputs]
-    _check_scripts(args, *((d.text, "ar", item.path, "the Arabic source") for item, d in zip(inputs, documents)))
-    glossary = _glossary(args.glossary)
-    sources = [item.path for item in inputs] + [p for p in (args.glossary, args.tm) if p]
-    _prepare_outputs(Path(args.output_dir), [item.stem for item in inputs], formats, args.tgt_lang or "en", sources)
+    job = batch.plan(
+        args.inputs,
+        Path(args.output_dir),
+        export,
+        glossary=_glossary(args.glossary),
+        protected=[p for p in (args.glossary, args.tm) if p],
+        language_check=not args.no_language_check,
+    )
 
     from translate.translation import load_translator
     from translate.translation.memory import TranslationMemory
 
     memory = None if args.no_tm else TranslationMemory(args.tm or default_tm_path())
-    translator = load_translator(
-        args.model,
-        backend=args.backend,
-        device=args.device,
-        compute_type=args.compute_type,
-        beam=args.beam,
-        batch_tokens=args.batch_tokens,
-        batch_size=args.batch_size,
-        no_repeat_ngram_size=args.no_repeat_ngram,
-        memory=memory,
-        progress=not args.quiet,
-        quiet=args.quiet,
-    )
-    with translator.batch_progress(sum(len(d.segments) for d in documents)):
-        rows = _translate_all(args, translator, list(zip(inputs, documents)), glossary, formats, dict(settings, inputs=sources))
-    if len(rows) > 1:
-        _say(args, _table(rows))
+    translator = load_translator(args.model, settings, memory=memory)
+    reports = []
+    with _progress_bar(job.segments, enabled=not args.quiet) as progress:
+        for report in batch.translate_files(job, translator, progress):
+            reports.append(report)
+            _say(args, batch.document_line(report))
+            _say(args, f"{report.path}: {report.qa or 'no segment flagged'}")
+    if len(reports) > 1:
+        _say(args, batch.summary_table(reports))
     return 0
 
 
-def _translate_all(
-    args: argparse.Namespace, translator: Any, work: list[tuple[Any, Any]], glossary: Any, formats: list[str], settings: dict
-) -> list[tuple[str, int, int, int, int, int, float]]:
-    """Each document is written as soon as it is translated: a later failure loses nothing done."""
-    import time
+@contextlib.contextmanager
+def _progress_bar(total: int, enabled: bool) -> Iterator[Callable[[int], None] | None]:
+    """One bar over the whole batch's segments, on a terminal only, once the work lasts more than two seconds."""
+    if not enabled:
+        yield None
+        return
+    from tqdm import tqdm
 
-    from translate.export import write_outputs
-    from translate.model import Origin
-    from translate.pipeline import translate_document
-    from translate.qa import summary
-
-    outdir = Path(args.output_dir)
-    rows = []
-    for item, document in work:
-        started, reused_before = time.monotonic(), translator.reused
-        alignment = translate_document(document, translator, glossary=glossary)
-        written = write_outputs(alignment, outdir, item.stem, formats, **settings)
-        segments, reused = len(document.segments), translator.reused - reused_before
-        # A human match (origin tm) always comes from the memory; the rest of the reuse is stored MT.
-        human = sum(len(b.source) for b in alignment.beads if b.origin is Origin.TM)
-        flagged = sum(1 for b in alignment.beads if b.flags)
-        rows.append((item.path, segments, human, reused - human, segments - reused, flagged, time.monotonic() - started))
-        reuse = f" ({reused} from the translation memory: {human} human, {reused - human} machine)" if reused else ""
-        _say(args, f"{item.path}: {segments} segments{reuse} → {', '.join(str(w) for w in written)}")
-        _say(args, f"{item.path}: {summary(alignment.beads) or 'no segment flagged'}")
-    return rows
-
-
-def _prepare_outputs(outdir: Path, stems: list[str], formats: list[str], target_lang: str, inputs: list[str]) -> None:
-    """Everything about the outputs that can fail is checked before a model is loaded: the folder is
-    writable, every name fits the file system, and no output would land on an input."""
-    from translate.export import planned_outputs
-    from translate.textio import check_output_names, prepare_output_dir, refuse_overwriting_inputs
-
-    outputs = [path for stem in stems for path in planned_outputs(outdir, stem, formats, target_lang)]
-    refuse_overwriting_inputs(outputs, inputs)
-    check_output_names(outputs)
-    prepare_output_dir(outdir)
-
-
-def _table(rows: list[tuple[str, int, int, int, int, int, float]]) -> str:
-    """The end-of-batch summary: human matches, stored and new machine translation, what to review."""
-    header = ("file", "segments", "human TM", "stored MT", "new MT", "flagged", "seconds")
-    total = ("total", *(sum(r[i] for r in rows) for i in range(1, 6)), sum(r[6] for r in rows))
-    cells = [header] + [(r[0], *(str(v) for v in r[1:6]), f"{r[6]:.1f}") for r in [*rows, total]]
-    widths = [max(len(c[i]) for c in cells) for i in range(len(header))]
-    lines = [f"{c[0]:<{widths[0]}}  " + "  ".join(f"{v:>{w}}" for v, w in zip(c[1:], widths[1:])) for c in cells]
-    lines.insert(1, "-" * len(lines[0]))
-    lines.insert(len(lines) - 1, "-" * len(lines[0]))
-    return "\n".join(lines)
+    bar = tqdm(total=total, desc="translating", unit="segment", delay=2, file=sys.stderr, leave=False, disable=None)
+    try:
+        yield bar.update
+    finally:
+        bar.close()
 
 
 def _glossary(path: str | None):
@@ -319,14 +307,17 @@ def cmd_check(args: argparse.Namespace) -> int:
     glossary = _glossary(args.glossary)
     sources = [p for p in (args.source, args.target, args.glossary) if p]
     if formats:
-        _prepare_outputs(Path(args.output_dir), [output_stem(args.source)], formats, "en", sources)
+        from translate.export import prepare_outputs
+
+
+        prepare_outputs(Path(args.output_dir), [output_stem(args.source)], formats, "en", sources)
     # One segment per line, empty lines included, so that bead n is line n.
     source = assemble_document("ar", [(ParagraphKind.BODY, [line.strip()]) for line in source_lines], output_stem(args.source))
     target = assemble_document("en", [(ParagraphKind.BODY, [line.strip()]) for line in target_lines], output_stem(args.target))
     alignment = check_translation(source, target, glossary)
     for number, bead in enumerate(alignment.beads, start=1):
         if bead.flags:
-            print(f"{number}\t{'; '.join(bead.flags)}")
+            print(f"{number}\t{'; '.join(map(str, bead.flags))}")
     if formats:
         from translate.export import write_outputs
 
@@ -340,7 +331,6 @@ def cmd_tm(args: argparse.Namespace) -> int:
     from translate.translation.memory import TranslationMemory
     from translate.translation.tmx_import import read_tmx
 
-    _show_warnings(args)  # the memory says when it waits for another process's lock
     # ar-SA and ar_SA match ar: units match on the primary language subtag.
     source_lang, target_lang = (primary(lang.replace("_", "-")) for lang in (args.source_lang, args.target_lang))
     units = [(path, read_tmx(path, source_lang, target_lang)) for path in args.files]
@@ -366,14 +356,13 @@ def cmd_segment(args: argparse.Namespace) -> int:
 
 
 def cmd_align(args: argparse.Namespace) -> int:
-    from translate.export import parse_formats, write_outputs
+    from translate.export import parse_formats, prepare_outputs, write_outputs
     from translate.export.base import check_languages
     from translate.inputs import load_document, read_lines
     from translate.pipeline import align_translation
     from translate.segmentation import presegmented_document
 
     formats = parse_formats(args.to, ALIGN_FORMATS)
-    _show_warnings(args)
     check_languages(args.src_lang, args.tgt_lang, "ar", "en")
     if args.source == STDIN and args.target == STDIN:
         raise TarjamaError("stdin (-) can be read only once")
@@ -393,9 +382,9 @@ def cmd_align(args: argparse.Namespace) -> int:
             raise TarjamaError("stdin (-) can be read only once")
         mt = read_machine_translation(args.mt, source)
     sources = [p for p in (args.source, args.target, args.mt) if p]
-    _prepare_outputs(Path(args.output_dir), [stem], formats, args.tgt_lang or "en", sources)
+    prepare_outputs(Path(args.output_dir), [stem], formats, args.tgt_lang or "en", sources)
     alignment = align_translation(source, target, presegmented=args.presegmented, mt=mt, mt_label=Path(args.mt).name if args.mt else "")
-    written = write_outputs(alignment, Path(args.output_dir), stem, formats, inputs=sources, **_export_settings(args))
+    written = write_outputs(alignment, Path(args.output_dir), stem, _export_options(args, formats), inputs=sources)
     unmatched_src = sum(1 for b in alignment.beads if not b.target)
     unmatched_tgt = sum(1 for b in alignment.beads if not b.source)
     _say(
@@ -487,6 +476,7 @@ def _main(argv: Sequence[str] | None) -> int:
             sys.stderr.write(parser.format_help())
             return EXIT_USAGE
         args = parser.parse_args(arguments)
+        _install_logging(getattr(args, "quiet", False))
         return COMMANDS[args.command](args)
     except TarjamaError as exc:
         if debug:
@@ -502,11 +492,11 @@ def _main(argv: Sequence[str] | None) -> int:
         # `tarjama segment … | head` is normal use, not an error.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except Exception as exc:  # noqa: BLE001 - the contract is no traceback; TARJAMA_DEBUG=1 shows it
+    except Exception as exc:
         if debug:
             raise
         print(f"{TOOL_NAME}: error: internal error ({type(exc).__name__}: {_one_line(str(exc))}); rerun with TARJAMA_DEBUG=1 and report it", file=sys.stderr)
-        return 1
+        return EXIT_INTERNAL
 
 
 def _one_line(message: str) -> str:

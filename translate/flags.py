@@ -5,12 +5,15 @@ The QA checks (:mod:`translate.qa.checks`) and the translation engine
 and the review page writes its Flags legend from them, so a flag cannot
 appear on a row without its explanation under the table.
 
-A flag is written ``name`` or ``name: detail`` (details never contain a comma,
-so flags can be listed comma-separated).
+A bead carries :class:`Flag` values (a registered name and a detail); every
+writer renders one as ``name`` or ``name: detail`` (details never contain a
+comma, so flags can be listed comma-separated).  A flag cannot be made under a
+name the registry does not have.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -20,9 +23,35 @@ class FlagInfo:
     label: str
     description: str
 
-    def with_detail(self, detail: str) -> str:
-        """``name: detail``, as a check writes it to tell the translator where to look."""
-        return f"{self.name}: {detail}" if detail else self.name
+    def flag(self, detail: str = "") -> Flag:
+        """This flag on a bead; the detail tells the translator where to look (``missing 430``)."""
+        return Flag(self.name, detail)
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """One flag on a bead: the registry entry it is (by name) and what it found."""
+
+    name: str
+    detail: str = ""
+
+    def __post_init__(self) -> None:
+        if self.name not in FLAGS:
+            raise ValueError(f"flag {self.name!r} is not in the registry (translate.flags.FLAGS)")
+
+    def __str__(self) -> str:
+        """``name`` or ``name: detail``: the text every writer shows (TMX x-flags, XLIFF notes, TSV, review page)."""
+        return f"{self.name}: {self.detail}" if self.detail else self.name
+
+    @property
+    def info(self) -> FlagInfo:
+        return FLAGS[self.name]
+
+    @classmethod
+    def parse(cls, text: str) -> Flag:
+        """The flag a written ``name`` or ``name: detail`` stands for (ValueError when the name is not registered)."""
+        name, _, detail = text.partition(":")
+        return cls(name.strip(), detail.strip())
 
 
 # QA checks: the pair looks wrong.
@@ -53,6 +82,6 @@ ENGINE_FLAGS: tuple[FlagInfo, ...] = (SPLIT, REPETITION_GUARD, LENGTH_CAP)
 FLAGS: dict[str, FlagInfo] = {info.name: info for info in (*QA_FLAGS, *ENGINE_FLAGS)}
 
 
-def flag_name(flag: str) -> str:
-    """The registry name of a written flag (``numbers: missing 430`` → ``numbers``)."""
-    return flag.split(":", 1)[0].strip()
+def flag_list(flags: Iterable[Flag], separator: str) -> str:
+    """Flags as one line of text, in their order (``, `` on the review page and in XLIFF, ``,`` in TMX, ``; `` in TSV)."""
+    return separator.join(str(flag) for flag in flags)

@@ -14,6 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from translate.flags import Flag
+
 
 class ParagraphKind(str, enum.Enum):
     """Headings, captions and list items are translated and exported apart from body text."""
@@ -122,7 +124,7 @@ class Bead:
     target: tuple[int, ...]
     score: float | None = None
     origin: Origin = Origin.HUMAN
-    flags: tuple[str, ...] = ()
+    flags: tuple[Flag, ...] = ()
 
     @property
     def kind(self) -> str:

@@ -17,8 +17,8 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
+from translate.arabic import LETTER as ARABIC_LETTER
 from translate.errors import TarjamaError
-from translate.qa.checks import ARABIC_LETTER
 
 LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]")
 MIN_LETTERS = 20

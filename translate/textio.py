@@ -30,7 +30,7 @@ def decode(data: bytes, label: str) -> str:
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError as exc:
-            raise TarjamaError(f"{label}: invalid UTF-16 at byte {exc.start}") from None
+            raise TarjamaError(f"{label}: invalid UTF-16 at byte {exc.start}") from exc
     else:
         if b"\x00" in data:
             raise TarjamaError(f"{label}: looks like a binary file (NUL byte at offset {data.index(0)}), expected UTF-8 text")
@@ -38,7 +38,7 @@ def decode(data: bytes, label: str) -> str:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             offset = exc.start + (3 if data.startswith(codecs.BOM_UTF8) else 0)
-            raise TarjamaError(f"{label}: not valid UTF-8 (first bad byte at offset {offset}); save the file as UTF-8") from None
+            raise TarjamaError(f"{label}: not valid UTF-8 (first bad byte at offset {offset}); save the file as UTF-8") from exc
     if "\x00" in text:
         raise TarjamaError(f"{label}: looks like a binary file (contains NUL characters)")
     if not text.strip():
@@ -56,7 +56,7 @@ def read_bytes(path: str | Path, expected: str = "a text file") -> bytes:
     except FileNotFoundError:
         raise TarjamaError(f"{path}: no such file") from None
     except OSError as exc:
-        raise TarjamaError(f"{path}: cannot read ({exc.strerror})") from None
+        raise TarjamaError(f"{path}: cannot read ({exc.strerror})") from exc
 
 
 def read_text(path: str) -> str:

@@ -32,8 +32,7 @@ XLIFF_2 = "urn:oasis:names:tc:xliff:document:2.0"
 
 # TMX 1.4b, "datatype": the recommended values, all lowercase.
 TMX_DATATYPES = frozenset(
-    "unknown alptext cdf cmx cpp hptag html interleaf ipf java javascript lisp mif opentag pascal plaintext "
-    "pm rtf sgml stf-f stf-i transit vbscript winres xml xptag".split()
+    ["unknown", "alptext", "cdf", "cmx", "cpp", "hptag", "html", "interleaf", "ipf", "java", "javascript", "lisp", "mif", "opentag", "pascal", "plaintext", "pm", "rtf", "sgml", "stf-f", "stf-i", "transit", "vbscript", "winres", "xml", "xptag"]
 )
 _TMX_DATE = re.compile(r"\d{8}T\d{6}Z")
 _LANG = re.compile(r"[A-Za-z]{1,8}(?:[-_][A-Za-z0-9]{1,8})*")
@@ -254,7 +253,7 @@ def _tmx_date(value: str) -> bool:
 class _LocalSchemas(etree.Resolver):
     """The schemas import xml.xsd from the W3C site; it is served from translate/schemas instead."""
 
-    def resolve(self, url, pubid, context):  # noqa: ANN001 - lxml's signature
+    def resolve(self, url, pubid, context):
         if url and url.endswith("xml.xsd"):
             return self.resolve_filename(str(SCHEMAS / "xml.xsd"), context)
         return None

@@ -82,7 +82,7 @@ def parse_xml(data: bytes | str | Path, label: str | None = None) -> etree._Elem
     try:
         return etree.fromstring(data, make_parser())
     except etree.XMLSyntaxError as exc:
-        raise _syntax_error(exc, label) from None
+        raise _syntax_error(exc, label) from exc
 
 
 def iter_xml(data: bytes | str | Path, label: str | None = None, tag: str = "", root: str = "") -> Iterator[etree._Element]:
@@ -109,7 +109,7 @@ def iter_xml(data: bytes | str | Path, label: str | None = None, tag: str = "", 
         except FileNotFoundError:
             raise TarjamaError(f"{label}: no such file") from None
         except OSError as exc:
-            raise TarjamaError(f"cannot read {label}: {exc.strerror or exc}") from None
+            raise TarjamaError(f"cannot read {label}: {exc.strerror or exc}") from exc
     with stream:
         if not isinstance(data, bytes):
             check_prolog(head, label, size)
@@ -128,7 +128,7 @@ def iter_xml(data: bytes | str | Path, label: str | None = None, tag: str = "", 
                 while element.getprevious() is not None:
                     del element.getparent()[0]
         except etree.XMLSyntaxError as exc:
-            raise _syntax_error(exc, label) from None
+            raise _syntax_error(exc, label) from exc
 
 
 def element_text(element: etree._Element, skip: frozenset[str] = frozenset()) -> str:
@@ -220,4 +220,4 @@ def _read(path: Path, label: str) -> bytes:
     except FileNotFoundError:
         raise TarjamaError(f"{label}: no such file") from None
     except OSError as exc:
-        raise TarjamaError(f"cannot read {label}: {exc.strerror or exc}") from None
+        raise TarjamaError(f"cannot read {label}: {exc.strerror or exc}") from exc

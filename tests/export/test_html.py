@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from translate.export import get_exporter, xml_safe
 from translate.export.html import text_direction
+from translate.flags import Flag
 from translate.model import Alignment, Bead, Document, Origin, ParagraphKind, Provenance, assemble_document
 
 
@@ -129,7 +130,7 @@ def test_one_row_per_bead_with_lang_and_dir(sample: Alignment) -> None:
 def test_scores_flags_headings_and_paragraphs(sample: Alignment) -> None:
     rows = Page(render(sample)).rows
     assert [row.cells[3].text.split()[0] for row in rows] == ["0.9500", "0.8765", "mt", "0.6100", "mt", "tm"]
-    assert "low-score, merge" in rows[3].cells[3].text
+    assert "numbers: missing 430, split" in rows[3].cells[3].text
     assert [number for number, row in enumerate(rows, start=1) if "flagged" in classes(row.attrs)] == [3, 4, 5]
     assert [number for number, row in enumerate(rows, start=1) if "para-start" in classes(row.attrs)] == [1, 2, 5]
     assert "heading" in classes(rows[0].cells[1].attrs) and "heading" in classes(rows[0].cells[2].attrs)
@@ -193,7 +194,7 @@ def _placeholder(alignment: Alignment) -> Alignment:
         paragraphs = [(p.kind, ["x"] * len(p.segments)) for p in doc.paragraphs]
         return assemble_document(doc.lang, paragraphs, name="x" if doc.name else "")
 
-    beads = tuple(Bead(b.source, b.target, b.score, b.origin, tuple("x" for _ in b.flags)) for b in alignment.beads)
+    beads = tuple(Bead(b.source, b.target, b.score, b.origin, tuple(Flag("empty") for _ in b.flags)) for b in alignment.beads)
     p = alignment.provenance
     provenance = Provenance("0.1.0", "x" if p.segmenter else "", "aligner", model_id="x" if p.model_id else None)
     return Alignment(same_shape(alignment.source), same_shape(alignment.target), beads, provenance)

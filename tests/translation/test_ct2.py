@@ -4,11 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from translate.cache import converted_models_dir
-import io
-import time
+import logging
 
-from translate.translation.backends.ct2 import CTranslate2Backend, _Ticker, converted_model
+from translate.cache import converted_models_dir
+from translate.translation.backends.ct2 import CTranslate2Backend, converted_model
 from translate.translation.backends.hf import TransformersBackend
 from translate.translation.source import load_tokenizer, resolve_source
 
@@ -27,7 +26,7 @@ def test_float32_greedy_tokens_equal_transformers(source):
     batch = tokenizer(lines[:8])["input_ids"]
     options = dict(beam=1, max_new_tokens=20)
     reference = TransformersBackend(source, device="cpu")
-    fast = CTranslate2Backend(source, tokenizer, device="cpu", compute_type="float32", quiet=True)
+    fast = CTranslate2Backend(source, tokenizer, device="cpu", compute_type="float32")
     expected = [reference.generate([ids], **options)[0] for ids in batch]
     assert fast.generate(batch, **options) == expected
     assert len({tuple(e) for e in expected}) > 2, "different inputs should give different outputs"
@@ -36,49 +35,20 @@ def test_float32_greedy_tokens_equal_transformers(source):
     assert fast.generate(batch, **guarded) == [reference.generate([ids], **guarded)[0] for ids in batch]
 
 
-def test_conversion_is_cached_per_compute_type_and_atomic(source, capfd):
+def test_conversion_is_cached_per_compute_type_and_atomic(source, caplog):
+    caplog.set_level(logging.INFO, logger="translate")
     first = converted_model(source, "int8_float32")
     stamp = (first / "model.bin").stat().st_mtime_ns
-    err = capfd.readouterr().err
-    assert "converting" in err and "done in" in err, "the one-time conversion shows its progress"
-    assert err.count("converting") == 1, f"a non-terminal gets the message once: {err!r}"
+    said = [r.getMessage() for r in caplog.records]
+    assert any("done in" in m for m in said), "the one-time conversion says how long it took"
+    assert sum("converting" in m for m in said) == 1, f"the message is said once: {said!r}"
+    caplog.clear()
     assert converted_model(source, "int8_float32") == first
     assert (first / "model.bin").stat().st_mtime_ns == stamp, "a cached model is not converted again"
-    assert "converting" not in capfd.readouterr().err
-    other = converted_model(source, "float32", quiet=True)
+    assert not any("converting" in r.getMessage() for r in caplog.records)
+    other = converted_model(source, "float32")
     assert other != first and (other / "model.bin").is_file()
     assert not [p for p in converted_models_dir().iterdir() if p.name.startswith(".")], "no temporary folder is left behind"
-
-
-class _Terminal(io.StringIO):
-    def isatty(self) -> bool:
-        return True
-
-
-def test_progress_message_is_written_once_on_a_non_terminal():
-    """A log or pipe cannot rewrite a line: one line, the message once, completed with the outcome."""
-    log = io.StringIO()
-    with _Ticker("converting m to CTranslate2 int8", quiet=False, stream=log):
-        time.sleep(1.2)
-    text = log.getvalue()
-    assert text.count("converting m") == 1 and text.count("\n") == 1 and "\r" not in text, text
-    assert text.startswith("tarjama: converting m to CTranslate2 int8 … done in 1.")
-
-
-def test_progress_line_is_rewritten_in_place_on_a_terminal():
-    screen = _Terminal()
-    with _Ticker("converting m", quiet=False, stream=screen):
-        time.sleep(1.2)
-    last = screen.getvalue().split("\r")[-1]
-    assert last.startswith("tarjama: converting m … done in 1.") and last.endswith(" s\n")
-    assert screen.getvalue().count("\n") == 1
-
-
-def test_quiet_progress_writes_nothing():
-    log = io.StringIO()
-    with _Ticker("converting m", quiet=True, stream=log):
-        pass
-    assert log.getvalue() == ""
 
 
 def test_a_dead_conversions_folder_is_cleared_and_a_live_ones_kept(source):
@@ -100,7 +70,7 @@ def test_a_dead_conversions_folder_is_cleared_and_a_live_ones_kept(source):
         (partial / "model").mkdir(parents=True)
         (partial / "model" / "model.bin").write_bytes(b"\0" * 1024)
     try:
-        converted_model(source, "int8", quiet=True)
+        converted_model(source, "int8")
         assert not left.exists() and live.exists()
     finally:
         import shutil

@@ -9,6 +9,7 @@ import pytest
 
 from translate.errors import TarjamaError
 from translate.model import Origin
+from translate.settings import DecodingSettings
 from translate.translation import PRESETS, load_translator, resolve_model
 from translate.translation.engine import FLAG_REPETITION, FLAG_SPLIT, _batches, is_degenerate
 from translate.translation.memory import TranslationMemory
@@ -69,9 +70,9 @@ def reference(tiny_model):
 def test_batched_sorted_deduplicated_cached_path_equals_plain_generate(tiny_model, reference, tmp_path, backend, compute_type, beam):
     """Sorting, token-budget batching, deduplication and the memory must not change a single token."""
     # A short length cap keeps the test fast: a random model runs to the cap.
-    options = dict(backend=backend, compute_type=compute_type, device="cpu", beam=beam, batch_tokens=40, no_repeat_ngram_size=0, max_length_ratio=0.5)
+    options = DecodingSettings(backend=backend, compute_type=compute_type, device="cpu", beam=beam, batch_tokens=40, no_repeat_ngram=0, max_length_ratio=0.5)
     memory = TranslationMemory(tmp_path / "tm.sqlite")
-    ours = load_translator(str(tiny_model), memory=memory, **options)
+    ours = load_translator(str(tiny_model), options, memory=memory)
     first = ours.translate_segments(SENTENCES)
     expected = [reference(s, ours.budget, num_beams=beam)[0] for s in SENTENCES]
     assert [t.text for t in first] == expected
@@ -80,17 +81,17 @@ def test_batched_sorted_deduplicated_cached_path_equals_plain_generate(tiny_mode
     assert first[1] == first[3]
 
     # A later run (a new process would do the same) takes every segment from the memory, unchanged.
-    again = load_translator(str(tiny_model), memory=TranslationMemory(tmp_path / "tm.sqlite"), **options)
+    again = load_translator(str(tiny_model), options, memory=TranslationMemory(tmp_path / "tm.sqlite"))
     second = again.translate_segments(list(reversed(SENTENCES)))
     assert [t.text for t in second] == list(reversed(expected))
     assert all(t.origin is Origin.MT and t.from_memory for t in second)
-    assert not any(t.from_memory for t in first) and again.reused == len(SENTENCES)
+    assert not any(t.from_memory for t in first) and sum(t.from_memory for t in second) == len(SENTENCES)
 
 
 @pytest.mark.parametrize("backend,compute_type", ENGINES)
 def test_repetition_guard_redecodes_degenerate_outputs_only(tiny_model, reference, backend, compute_type):
     """Greedy with the guard on equals generate, redone with no_repeat_ngram_size where generate degenerated."""
-    ours = load_translator(str(tiny_model), backend=backend, compute_type=compute_type, device="cpu", beam=1, max_length_ratio=0.5)
+    ours = load_translator(str(tiny_model), DecodingSettings(backend=backend, compute_type=compute_type, device="cpu", beam=1, max_length_ratio=0.5))
     got = ours.translate_segments(SENTENCES)
     for sentence, translation in zip(SENTENCES, got):
         text, ids = reference(sentence, ours.budget, num_beams=1)
@@ -137,7 +138,7 @@ def test_degenerate_runs_are_recognised():
 
 
 def test_long_segment_is_split_and_rejoined_never_cut(tiny_model):
-    ours = load_translator(str(tiny_model), device="cpu", beam=1, max_source_tokens=24, no_repeat_ngram_size=0)
+    ours = load_translator(str(tiny_model), DecodingSettings(device="cpu", beam=1, max_source_tokens=24, no_repeat_ngram=0))
     segment = "، ".join(s.rstrip(".") for s in SENTENCES) + "."
     assert ours._count(segment) > 24
     pieces = split_to_fit(segment, ours._count, 24)
@@ -168,7 +169,7 @@ def test_directory_without_weights_is_refused(tmp_path):
 
 def test_unknown_compute_type_is_one_line(tiny_model):
     with pytest.raises(TarjamaError, match="compute type 'int4'.*supported"):
-        load_translator(str(tiny_model), backend="ctranslate2", compute_type="int4")
+        load_translator(str(tiny_model), DecodingSettings(backend="ctranslate2", compute_type="int4"))
 
 
 def test_unreachable_hub_fails_in_seconds_not_minutes(tmp_path):
@@ -197,34 +198,14 @@ def test_repetition_detector_on_real_model_outputs(output, shared, tiny_model):
     assert caught == ([1315] if "tico19" in output else [])
 
 
-def test_one_progress_bar_counts_every_segment_of_a_batch(tiny_model, tmp_path, monkeypatch):
+def test_progress_counts_every_segment_of_a_batch(tiny_model, tmp_path):
     """`tarjama translate DIR/` shows one bar over all documents, reused segments included."""
-    from translate.translation import engine
-
-    bars = []
-
-    class Recorder:
-        def __init__(self, total: int, enabled: bool) -> None:
-            self.total, self.updates = total, []
-            bars.append(self)
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc) -> None:
-            pass
-
-        def update(self, n: int) -> None:
-            self.updates.append(n)
-
-    monkeypatch.setattr(engine, "_progress", Recorder)
-    ours = load_translator(str(tiny_model), device="cpu", beam=1, progress=True, memory=TranslationMemory(tmp_path / "tm.sqlite"))
+    updates: list[int] = []
+    ours = load_translator(str(tiny_model), DecodingSettings(device="cpu", beam=1), memory=TranslationMemory(tmp_path / "tm.sqlite"))
     first, second = SENTENCES[:3] + SENTENCES[:1], SENTENCES[1:]  # a repeat inside one, an overlap across both
-    with ours.batch_progress(len(first) + len(second)):
-        ours.translate_segments(first)
-        ours.translate_segments(second)
-    assert len(bars) == 1 and bars[0].total == len(first) + len(second)
-    assert sum(bars[0].updates) == bars[0].total
+    ours.translate_segments(first, updates.append)
+    ours.translate_segments(second, updates.append)
+    assert sum(updates) == len(first) + len(second)
 
 
 def test_pieces_of_a_long_segment_are_kept_in_the_memory_and_a_rerun_resumes(tiny_model, tmp_path):
@@ -232,7 +213,7 @@ def test_pieces_of_a_long_segment_are_kept_in_the_memory_and_a_rerun_resumes(tin
     segment = " ".join(s.rstrip(".") for s in SENTENCES * 6)
 
     def open_translator(memory):
-        return load_translator(str(tiny_model), device="cpu", beam=1, batch_size=1, max_source_tokens=24, no_repeat_ngram_size=0, memory=memory)
+        return load_translator(str(tiny_model), DecodingSettings(device="cpu", beam=1, batch_size=1, max_source_tokens=24, no_repeat_ngram=0), memory=memory)
 
     expected = open_translator(None).translate_segments([segment])[0]
     pieces = split_to_fit(segment, open_translator(None)._count, 24)

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from translate.errors import TarjamaError
+from translate.flags import Flag
 from translate.translation.memory import (
     NOTICE_AFTER,
     ModelKey,
@@ -35,12 +36,12 @@ def test_normalise_is_light():
 def test_machine_translations_are_found_again_across_connections(tmp_path):
     path = tmp_path / "tm.sqlite"
     with TranslationMemory(path) as tm:
-        tm.store_mt(KEY, [("قال الوزير", "The minister said", ("repetition-guard",))])
+        tm.store_mt(KEY, [("قال الوزير", "The minister said", (Flag("repetition-guard"),))])
     with TranslationMemory(path) as tm:
         match = tm.lookup(["قال الوزير", "غير موجود"], KEY)
     assert set(match) == {"قال الوزير"}
     assert match["قال الوزير"].target == "The minister said" and not match["قال الوزير"].human
-    assert match["قال الوزير"].flags == ("repetition-guard",)
+    assert match["قال الوزير"].flags == (Flag("repetition-guard"),)
 
 
 @pytest.mark.parametrize("other", [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from translate.cache import converted_models_dir
+from translate.settings import DecodingSettings
 from translate.translation import load_translator
 from translate.translation.backends.ct2 import converted_model
 from translate.translation.memory import TranslationMemory
@@ -44,21 +46,24 @@ def test_changed_content_is_another_model(tiny_model: Path, tmp_path: Path) -> N
     assert resolve_source(str(changed)).identity != resolve_source(str(tiny_model)).identity
 
 
-def test_two_spellings_share_one_conversion_and_the_memory(spellings: list[str], tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+def test_two_spellings_share_one_conversion_and_the_memory(spellings: list[str], tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     """--model models/tiny and its absolute path: a second conversion and no memory hits, before."""
     relative, absolute, _, linked, _ = spellings
+    caplog.set_level(logging.INFO, logger="translate")
     first = converted_model(resolve_source(relative), "int8_float32")
-    assert "converting" in capfd.readouterr().err
+    assert any("converting" in r.getMessage() for r in caplog.records)
+    caplog.clear()
     assert converted_model(resolve_source(linked), "int8_float32") == first
-    assert "converting" not in capfd.readouterr().err, "the same model is not converted twice"
+    assert not any("converting" in r.getMessage() for r in caplog.records), "the same model is not converted twice"
     assert [p.name for p in converted_models_dir().iterdir()] == [first.name]
 
     sentences = ["قال الوزير إن الاجتماع سيعقد غدا.", "وأضاف أن الحكومة تدرس الاقتراح."]
     with TranslationMemory(tmp_path / "tm.sqlite") as memory:
-        one = load_translator(relative, device="cpu", memory=memory)
-        drafted = one.translate(sentences)
-        assert one.reused == 0
-        other = load_translator(absolute, device="cpu", memory=memory)
-        assert other.translate(sentences) == drafted
-        assert other.reused == len(sentences), "the second spelling finds the first one's translations"
+        one = load_translator(relative, DecodingSettings(device="cpu"), memory=memory)
+        drafted = one.translate_segments(sentences)
+        assert not any(t.from_memory for t in drafted)
+        other = load_translator(absolute, DecodingSettings(device="cpu"), memory=memory)
+        again = other.translate_segments(sentences)
+        assert [t.text for t in again] == [t.text for t in drafted]
+        assert sum(t.from_memory for t in again) == len(sentences), "the second spelling finds the first one's translations"
         assert other.model_id == absolute and one.model_id == relative

@@ -9,4 +9,4 @@ from translate.alignment.aligner import SentenceAligner
 from translate.alignment.length import GaleChurchAligner, align_documents
 from translate.alignment.pairing import PAIRING_SIGNATURE, pair_translations
 
-__all__ = ["SentenceAligner", "GaleChurchAligner", "align_documents", "pair_translations", "PAIRING_SIGNATURE"]
+__all__ = ["PAIRING_SIGNATURE", "GaleChurchAligner", "SentenceAligner", "align_documents", "pair_translations"]

@@ -330,7 +330,7 @@ class _BeadCost:
             hyp = self.mt[i]
             if hyp is None:
                 continue
-            centre = int(round(i * self.m / self.n))
+            centre = round(i * self.m / self.n)
             window = self.tgt.texts[max(0, centre - 32) : centre + 33]
             scores = [self.chrf.score(hyp, ref) / 100 for ref in window]
             gaps.append(max(scores) - sum(scores) / len(scores))

@@ -26,8 +26,8 @@ class DocxExporter(Exporter):
 
     def render(self, alignment: Alignment) -> bytes:
         import docx  # python-docx: imported here so that the other formats do not pay for it
-        from docx.oxml.ns import qn
         from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
 
         document = docx.Document()
         target = alignment.target
@@ -78,7 +78,7 @@ def _fixed_times(data: bytes, when: tuple[int, ...]) -> bytes:
     return out.getvalue()
 
 
-def _set_language(document, lang: str, qn, OxmlElement) -> None:  # noqa: ANN001 - python-docx internals
+def _set_language(document, lang: str, qn, OxmlElement) -> None:
     """``<w:lang w:val="en-US"/>`` in the default run properties: Word proofs the draft in the right language."""
     styles = document.styles.element
     defaults = styles.find(qn("w:docDefaults"))

@@ -16,8 +16,8 @@ from html import escape
 
 from translate import TOOL_NAME, __version__
 from translate.export.base import Exporter, xml_safe
+from translate.flags import FLAGS, flag_list
 from translate.model import Alignment, Bead, Document, ParagraphKind
-from translate.flags import FLAGS
 
 _RTL = {"ar", "he", "fa", "ur"}
 _LANGUAGE_NAMES = {"ar": "Arabic", "en": "English", "fa": "Persian", "he": "Hebrew", "ur": "Urdu"}
@@ -194,7 +194,7 @@ class _Page:
         parts.append(f'<span class="badge origin-{bead.origin.value}">{bead.origin.value}</span>')
         parts.append(f'<span class="kind">{bead.kind}</span>')
         if bead.flags:
-            parts.append(f'<span class="flags">{self.esc(", ".join(bead.flags))}</span>')
+            parts.append(f'<span class="flags">{self.esc(flag_list(bead.flags, ", "))}</span>')
         return f'<td class="meta">{" ".join(parts)}</td>'
 
     def _footer(self) -> str:

@@ -34,10 +34,10 @@ def docx_paragraphs(data: bytes, label: str) -> list[tuple[ParagraphKind, str]]:
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise TarjamaError(f"{label}: not a readable Word .docx file ({type(exc).__name__})") from None
+        raise TarjamaError(f"{label}: not a readable Word .docx file ({type(exc).__name__})") from exc
     except Exception as exc:  # lxml's XMLSyntaxError for a damaged part; python-docx raises its own for odd content types
         if type(exc).__module__.startswith(("lxml", "docx")):
-            raise TarjamaError(f"{label}: not a readable Word .docx file ({type(exc).__name__})") from None
+            raise TarjamaError(f"{label}: not a readable Word .docx file ({type(exc).__name__})") from exc
         raise
     paragraphs = []
     for paragraph in document.paragraphs:
@@ -53,7 +53,7 @@ def check_package(data: bytes, label: str) -> None:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise TarjamaError(f"{label}: not a readable Word .docx file ({type(exc).__name__})") from None
+        raise TarjamaError(f"{label}: not a readable Word .docx file ({type(exc).__name__})") from exc
     declared = 0
     for entry in entries:  # the directory's word first: cheap, and refuses most bombs at once
         _check_part(label, entry.filename, entry.file_size)
@@ -70,7 +70,7 @@ def check_package(data: bytes, label: str) -> None:
                     _check_part(label, entry.filename, size)
                     _check_total(label, inflated)
         except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, OSError, EOFError) as exc:
-            raise TarjamaError(f"{label}: not a readable Word .docx file ({entry.filename}: {type(exc).__name__})") from None
+            raise TarjamaError(f"{label}: not a readable Word .docx file ({entry.filename}: {type(exc).__name__})") from exc
 
 
 def _check_part(label: str, name: str, size: int) -> None:

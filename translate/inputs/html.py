@@ -83,12 +83,12 @@ def parse_page(data: bytes, label: str):  # -> lxml.html.HtmlElement
     try:
         tree = html.fromstring(text.encode("utf-8", "surrogatepass"), parser=parser)
     except Exception as exc:  # lxml raises ParserError, ValueError or XMLSyntaxError for what is not HTML at all
-        raise TarjamaError(f"{label}: not a readable web page ({type(exc).__name__})") from None
+        raise TarjamaError(f"{label}: not a readable web page ({type(exc).__name__})") from exc
     neutralise(tree)
     return tree
 
 
-def neutralise(tree) -> int:  # noqa: ANN001 - an lxml element
+def neutralise(tree) -> int:
     """Empty script, style and template elements and drop blob attributes; returns how many blobs went."""
     removed = 0
     for element in tree.iter():
@@ -108,7 +108,7 @@ def neutralise(tree) -> int:  # noqa: ANN001 - an lxml element
     return removed
 
 
-def reference_paragraphs(tree) -> list[str]:  # noqa: ANN001 - an lxml element
+def reference_paragraphs(tree) -> list[str]:
     """The page's own paragraph text outside navigation, headers, footers, forms and comment sections."""
     found = []
     for element in tree.iter("p"):
@@ -120,7 +120,7 @@ def reference_paragraphs(tree) -> list[str]:  # noqa: ANN001 - an lxml element
     return found
 
 
-def _outside_article(element) -> bool:  # noqa: ANN001 - an lxml element
+def _outside_article(element) -> bool:
     if element.tag in _NOT_ARTICLE:
         return True
     marks = f"{element.get('class', '')} {element.get('id', '')}".lower()

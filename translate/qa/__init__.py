@@ -11,12 +11,12 @@ import dataclasses
 from collections import Counter
 from collections.abc import Iterable
 
-from translate.flags import GLOSSARY, QA_FLAGS, flag_name
+from translate.flags import GLOSSARY, QA_FLAGS, Flag
 from translate.model import Alignment, Bead
 from translate.qa import checks
 from translate.qa.glossary import Glossary, load_glossary, parse_glossary
 
-__all__ = ["FLAGS", "Glossary", "check_alignment", "check_pair", "flag_name", "load_glossary", "parse_glossary", "summary"]
+__all__ = ["FLAGS", "Glossary", "check_alignment", "check_pair", "load_glossary", "parse_glossary", "summary"]
 
 # The QA checks' flags, name → description (the registry in translate.flags has them all).
 FLAGS: dict[str, str] = {info.name: info.description for info in QA_FLAGS}
@@ -35,7 +35,7 @@ def signature(glossary: Glossary | None = None) -> str:
     return " ".join(parts)
 
 
-def check_pair(source: str, target: str, glossary: Glossary | None = None) -> tuple[str, ...]:
+def check_pair(source: str, target: str, glossary: Glossary | None = None) -> tuple[Flag, ...]:
     """All flags for one source–target pair, in a fixed order."""
     blocking = checks.empty_or_untranslated(source, target)
     if blocking:
@@ -48,7 +48,7 @@ def check_pair(source: str, target: str, glossary: Glossary | None = None) -> tu
     ]
     if glossary is not None:
         for term in glossary.violations(source, target):
-            flags.append(GLOSSARY.with_detail(f"{term.arabic} → {term.english}".replace(",", " ")))
+            flags.append(GLOSSARY.flag(f"{term.arabic} → {term.english}".replace(",", " ")))
     return tuple(flags)
 
 
@@ -69,7 +69,7 @@ def summary(beads: Iterable[Bead]) -> str | None:
     flagged = 0
     counts: Counter[str] = Counter()
     for bead in beads:
-        names = {flag_name(f) for f in bead.flags}
+        names = {f.name for f in bead.flags}
         if names:
             flagged += 1
             counts.update(names)

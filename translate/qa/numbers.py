@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from decimal import Decimal, InvalidOperation
 
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+from translate import arabic
 
 # A clock time, a digit run with decimal or thousands separators inside, then
 # what may follow it: an English ordinal or decade suffix ("15th", "1960s", "20s"
@@ -57,7 +57,7 @@ _ARABIC_PREFIXES = ("وال", "بال", "فال", "و", "ب", "ف", "ل", "ال"
 
 def _value(token: str) -> str | None:
     """Canonical decimal string of a numeral such as "1,250.5" or "١٢٫٥"."""
-    token = token.translate(_DIGITS).replace("٫", ".").replace("٬", ",")
+    token = token.translate(arabic.TO_WESTERN_DIGITS).replace("٫", ".").replace("٬", ",")
     if token.count(".") > 1:  # "1.2.3": a version or a date; compare it as written
         return token.replace(",", "")
     integer, dot, fraction = token.partition(".")
@@ -82,7 +82,7 @@ def numbers(text: str) -> tuple[Counter[str], set[str]]:
     """
     hard: Counter[str] = Counter()
     soft: set[str] = set()
-    for match in _NUMBER.finditer(text.translate(_DIGITS)):
+    for match in _NUMBER.finditer(text.translate(arabic.TO_WESTERN_DIGITS)):
         if match.group("time"):
             hours, minutes = re.split(r"[:.]", match.group("time"))
             hard[f"{int(hours)}:{minutes}"] += 1

@@ -19,32 +19,31 @@ never on what else is in its batch:
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import logging
 import math
-import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from translate.flags import LENGTH_CAP, REPETITION_GUARD, SPLIT
+from translate.flags import LENGTH_CAP, REPETITION_GUARD, SPLIT, Flag
 from translate.model import Origin
+from translate.settings import DecodingSettings, DecodingSignature
 from translate.translation import splitting
 from translate.translation.backends import open_backend
 from translate.translation.memory import ModelKey, TranslationMemory, normalise
 from translate.translation.source import load_tokenizer, resolve_source
 
-LENGTH_BUCKET = 8
-DEFAULT_BATCH_TOKENS = 2048
-DEFAULT_BATCH_SIZE = 16
-DEFAULT_NO_REPEAT_NGRAM = 3
+Progress = Callable[[int], None]
+"""Told how many more segments are done."""
+
+log = logging.getLogger(__name__)
 
 # Bead flags a translation may carry (shown in TMX x-flags and on the review page); described in translate.flags.
-FLAG_SPLIT = SPLIT.name
-FLAG_REPETITION = REPETITION_GUARD.name
-FLAG_LENGTH_CAP = LENGTH_CAP.name
+FLAG_SPLIT = SPLIT.flag()
+FLAG_REPETITION = REPETITION_GUARD.flag()
+FLAG_LENGTH_CAP = LENGTH_CAP.flag()
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +57,7 @@ class Translation:
 
     text: str
     origin: Origin
-    flags: tuple[str, ...] = ()
+    flags: tuple[Flag, ...] = ()
     from_memory: bool = False
 
 
@@ -68,95 +67,73 @@ class Translator:
     def __init__(
         self,
         model: str | None = None,
+        settings: DecodingSettings = DecodingSettings(),
         *,
-        backend: str = "auto",
-        device: str = "auto",
-        compute_type: str = "default",
-        beam: int | None = None,
-        batch_tokens: int = DEFAULT_BATCH_TOKENS,
-        batch_size: int = DEFAULT_BATCH_SIZE,
-        max_length_ratio: float = 2.0,
-        no_repeat_ngram_size: int = DEFAULT_NO_REPEAT_NGRAM,
         memory: TranslationMemory | None = None,
-        progress: bool = False,
-        quiet: bool = False,
-        max_source_tokens: int | None = None,
-        fixed_length: int | None = None,
     ) -> None:
+        self.settings = settings
         self.source = resolve_source(model)
         self.model_id = self.source.model_id
         self.revision = self.source.revision
         self.model_note = self.source.note
         self.tokenizer = load_tokenizer(self.source)
-        self.backend = open_backend(backend, self.source, self.tokenizer, device=device, compute_type=compute_type, quiet=quiet)
-        self.device = self.backend.device
-        self.beam = beam or self.source.default_beam
-        self.batch_tokens = batch_tokens
-        self.batch_size = batch_size
-        self.max_length_ratio = max_length_ratio
-        self.max_length = self.source.max_length
-        self.max_source_tokens = max_source_tokens or _source_limit(self.source.max_positions, self.tokenizer)
-        self.no_repeat_ngram_size = no_repeat_ngram_size
-        self.fixed_length = fixed_length
+        self.backend = open_backend(settings.backend, self.source, self.tokenizer, device=settings.device, compute_type=settings.compute_type)
+        self.signature = DecodingSignature(
+            backend=self.backend.signature,
+            device=self.backend.device,
+            beam=settings.beam or self.source.default_beam,
+            max_length=self.source.max_length,
+            max_length_ratio=settings.max_length_ratio,
+            no_repeat_ngram=settings.no_repeat_ngram,
+            max_source_tokens=settings.max_source_tokens or _source_limit(self.source.max_positions, self.tokenizer),
+            batch_tokens=settings.batch_tokens,
+            fixed_length=settings.fixed_length,
+        )
         self.memory = memory
-        self.reused = 0  # segments served from the memory so far, for the batch summary
-        self.chunk_size = max(batch_size, 1) * 8
-        self._batch_bar: Any = None
-        self.progress = progress and not quiet
-        if self.model_note and not quiet:  # once the model has loaded: a run that fails to load says only why
-            logging.getLogger(__name__).warning("%s: %s", self.model_id, self.model_note)
+        # Chunks go to the memory as they finish: a killed run loses at most one chunk.
+        self.chunk_size = settings.batch_size * 8
+        if self.model_note:  # once the model has loaded: a run that fails to load says only why
+            log.warning("%s: %s", self.model_id, self.model_note)
 
     # -- settings -----------------------------------------------------------------
 
     @property
-    def settings(self) -> str:
-        """Everything that changes an output, as one string: it keys the translation memory."""
-        cap = f"{self.fixed_length} exactly" if self.fixed_length else (
-            f"min({self.max_length},{self.max_length_ratio:g}*ceil(src/{LENGTH_BUCKET})*{LENGTH_BUCKET}+10)"
-        )
-        guard = f"no-repeat-{self.no_repeat_ngram_size}-on-degenerate" if self.no_repeat_ngram_size else "off"
-        return (
-            f"backend={self.backend.signature}|beam={self.beam}|max_new_tokens={cap}|guard={guard}"
-            f"|max_source_tokens={self.max_source_tokens}"
-        )
+    def device(self) -> str:
+        return self.signature.device
+
+    @property
+    def beam(self) -> int:
+        return self.signature.beam
+
+    @property
+    def max_source_tokens(self) -> int:
+        return self.signature.max_source_tokens
 
     @property
     def decoding(self) -> str:
         """The decoding settings as one reproducible string (the provenance of every output)."""
-        return f"{self.settings}|device={self.device}|batch_tokens={self.batch_tokens}"
+        return self.signature.provenance_text
 
     @property
     def memory_key(self) -> ModelKey:
-        return ModelKey(self.source.identity, self.revision, self.settings)  # what the model is, not its path
+        return ModelKey(self.source.identity, self.revision, self.signature.memory_text)
 
     def budget(self, source_tokens: int) -> int:
-        """The most tokens a translation of ``source_tokens`` tokens may have.
-
-        It depends on a length bucket, not on the batch, so a sentence gets the
-        same cap (and the same output) whatever it is batched with.
-        """
-        if self.fixed_length:
-            return self.fixed_length
-        bucket = math.ceil(source_tokens / LENGTH_BUCKET) * LENGTH_BUCKET
-        return min(self.max_length, math.ceil(self.max_length_ratio * bucket) + 10)
+        """The most tokens a translation of ``source_tokens`` tokens may have (see :class:`DecodingSignature`)."""
+        return self.signature.budget(source_tokens)
 
     # -- translation --------------------------------------------------------------
-
-    @contextlib.contextmanager
-    def batch_progress(self, total_segments: int) -> Iterator[None]:
-        """One progress bar over several documents' segments (``tarjama translate DIR/``)."""
-        with _progress(total_segments, self.progress) as bar:
-            self._batch_bar = bar
-            try:
-                yield
-            finally:
-                self._batch_bar = None
 
     def translate(self, sentences: Sequence[str]) -> list[str]:
         return [t.text for t in self.translate_segments(sentences)]
 
-    def translate_segments(self, sentences: Sequence[str]) -> list[Translation]:
-        """Translations in the caller's order, each with its origin (mt or tm) and flags."""
+    def translate_segments(self, sentences: Sequence[str], progress: Progress | None = None) -> list[Translation]:
+        """Translations in the caller's order, each with its origin (mt or tm) and flags.
+
+        ``progress`` is called with a number of segments each time that many are
+        done (reused ones at once, decoded ones chunk by chunk): the batch API
+        keeps one bar over many documents with it.
+        """
         keys = [normalise(s) for s in sentences]
         results: dict[str, Translation] = {"": Translation("", Origin.MT)}
         unique = [k for k in dict.fromkeys(keys) if k]
@@ -178,36 +155,31 @@ class Translator:
         # Pieces of a split segment go to the memory as they are done (each is translated exactly
         # as it would be as a segment of its own), so an interrupted long segment resumes.
         split_parts = {p for k in todo if len(pieces[k]) > 1 for p in pieces[k] if normalise(p) == p}
-        total = len({p for parts in pieces.values() for p in parts})
-        done: dict[str, tuple[str, tuple[str, ...]]] = {}
-        # Inside batch_progress() one bar counts the whole batch's segments; else one counts this call's.
-        shared = self._batch_bar
+        done: dict[str, tuple[str, tuple[Flag, ...]]] = {}
         occurrences = Counter(keys)
-        if shared is not None:
+        if progress is not None:
             pending = set(todo)
-            shared.update(sum(n for k, n in occurrences.items() if k not in pending))
-        with contextlib.nullcontext() if shared is not None else _progress(total, self.progress) as bar:
-            # Longest first, in chunks that go to the memory as soon as they are done: a run that
-            # is killed loses at most one chunk, and the rerun takes the rest from the memory.
-            # Chunking cannot change an output, any more than batching can.
-            order = sorted(todo, key=lambda k: len(encoded[k]) if k in encoded else len(k), reverse=True)
-            for start in range(0, len(order), self.chunk_size):
-                chunk = order[start : start + self.chunk_size]
-                wanted = list(dict.fromkeys(p for k in chunk for p in pieces[k] if p not in done))
-                self._translate_pieces(wanted, encoded, split_parts, done, bar)
-                fresh = []
-                for key in chunk:
-                    parts = [done[p] for p in pieces[key]]
-                    flags = _union(f for _, part_flags in parts for f in part_flags)
-                    if len(parts) > 1:
-                        flags = (FLAG_SPLIT, *flags)
-                    results[key] = Translation(" ".join(text for text, _ in parts if text), Origin.MT, flags)
-                    fresh.append((key, results[key].text, flags))
-                if self.memory is not None:
-                    self.memory.store_mt(self.memory_key, fresh)
-                if shared is not None:
-                    shared.update(sum(occurrences[k] for k in chunk))
-        self.reused += sum(1 for k in keys if results[k].from_memory)
+            progress(sum(n for k, n in occurrences.items() if k not in pending))
+        # Longest first, in chunks that go to the memory as soon as they are done: a run that
+        # is killed loses at most one chunk, and the rerun takes the rest from the memory.
+        # Chunking cannot change an output, any more than batching can.
+        order = sorted(todo, key=lambda k: len(encoded[k]) if k in encoded else len(k), reverse=True)
+        for start in range(0, len(order), self.chunk_size):
+            chunk = order[start : start + self.chunk_size]
+            wanted = list(dict.fromkeys(p for k in chunk for p in pieces[k] if p not in done))
+            self._translate_pieces(wanted, encoded, split_parts, done)
+            fresh = []
+            for key in chunk:
+                parts = [done[p] for p in pieces[key]]
+                flags = _union(f for _, part_flags in parts for f in part_flags)
+                if len(parts) > 1:
+                    flags = (FLAG_SPLIT, *flags)
+                results[key] = Translation(" ".join(text for text, _ in parts if text), Origin.MT, flags)
+                fresh.append((key, results[key].text, flags))
+            if self.memory is not None:
+                self.memory.store_mt(self.memory_key, fresh)
+            if progress is not None:
+                progress(sum(occurrences[k] for k in chunk))
         return [results[k] for k in keys]
 
     def _translate_pieces(
@@ -215,8 +187,7 @@ class Translator:
         wanted: list[str],
         encoded: dict[str, list[int]],
         split_parts: set[str],
-        done: dict[str, tuple[str, tuple[str, ...]]],
-        bar: Any,
+        done: dict[str, tuple[str, tuple[Flag, ...]]],
     ) -> None:
         """Translate ``wanted`` into ``done`` a chunk at a time; pieces of split segments go through the memory.
 
@@ -229,9 +200,7 @@ class Translator:
                 stored = self.memory.lookup([p for p in part if p in split_parts], self.memory_key)
                 reused = {p: (m.target, m.flags) for p, m in stored.items() if not m.human}
                 done.update(reused)
-                if bar is not None and reused:
-                    bar.update(len(reused))
-            fresh = self._translate_unique([p for p in part if p not in done], encoded, bar)
+            fresh = self._translate_unique([p for p in part if p not in done], encoded)
             done.update(fresh)
             if self.memory is not None:
                 self.memory.store_mt(self.memory_key, [(p, text, flags) for p, (text, flags) in fresh.items() if p in split_parts])
@@ -239,19 +208,20 @@ class Translator:
     def _count(self, text: str) -> int:
         return len(self.tokenizer(text)["input_ids"])
 
-    def _translate_unique(self, texts: list[str], known: dict[str, list[int]], bar: Any) -> dict[str, tuple[str, tuple[str, ...]]]:
+    def _translate_unique(self, texts: list[str], known: dict[str, list[int]]) -> dict[str, tuple[str, tuple[Flag, ...]]]:
         if not texts:
             return {}
         missing = [t for t in texts if t not in known]
         if missing:
             known = {**known, **dict(zip(missing, self.tokenizer(missing)["input_ids"]))}
         encoded = [known[t] for t in texts]
-        outputs = self._decode_all(encoded, 0, bar)
-        flags: dict[int, tuple[str, ...]] = {}
-        if self.no_repeat_ngram_size and not self.fixed_length:
+        outputs = self._decode_all(encoded, 0)
+        flags: dict[int, tuple[Flag, ...]] = {}
+        guard = self.signature.no_repeat_ngram
+        if guard and not self.signature.fixed_length:
             again = [i for i, out in outputs.items() if self._capped(out, encoded[i]) or is_degenerate(out)]
             if again:
-                retried = self._decode_all({i: encoded[i] for i in again}, self.no_repeat_ngram_size, None)
+                retried = self._decode_all({i: encoded[i] for i in again}, guard)
                 for i, out in retried.items():
                     outputs[i] = out
                     flags[i] = (FLAG_REPETITION, FLAG_LENGTH_CAP) if self._capped(out, encoded[i]) else (FLAG_REPETITION,)
@@ -263,24 +233,22 @@ class Translator:
     def _capped(self, output: list[int], source: list[int]) -> bool:
         return len(output) >= self.budget(len(source)) - 1
 
-    def _decode_all(self, encoded: Sequence[list[int]] | dict[int, list[int]], no_repeat: int, bar: Any) -> dict[int, list[int]]:
+    def _decode_all(self, encoded: Sequence[list[int]] | dict[int, list[int]], no_repeat: int) -> dict[int, list[int]]:
         """Decode every sentence, longest first, in batches that share one length budget."""
         items = dict(enumerate(encoded)) if not isinstance(encoded, dict) else encoded
         order = sorted(items, key=lambda i: len(items[i]), reverse=True)
         outputs: dict[int, list[int]] = {}
         # Batches never mix budgets, so batching cannot change any output.
         for budget, group in itertools.groupby(order, key=lambda i: self.budget(len(items[i]))):
-            for batch in _batches(list(group), lambda i: len(items[i]), self.batch_tokens, self.batch_size):
+            for batch in _batches(list(group), lambda i: len(items[i]), self.settings.batch_tokens, self.settings.batch_size):
                 generated = self.backend.generate(
                     [items[i] for i in batch],
                     beam=self.beam,
                     max_new_tokens=budget,
-                    min_new_tokens=budget if self.fixed_length else 0,
+                    min_new_tokens=budget if self.signature.fixed_length else 0,
                     no_repeat_ngram_size=no_repeat,
                 )
                 outputs.update(zip(batch, generated))
-                if bar is not None:
-                    bar.update(len(batch))
         return outputs
 
 
@@ -317,26 +285,5 @@ def _source_limit(positions: int, tokenizer: Any) -> int:
     return min(positions, int(declared)) if isinstance(declared, int) and 0 < declared < 100_000 else positions
 
 
-def _union(flags: Iterable[str]) -> tuple[str, ...]:
+def _union(flags: Iterable[Flag]) -> tuple[Flag, ...]:
     return tuple(dict.fromkeys(flags))
-
-
-class _progress:
-    """A progress bar on stderr that appears only on a terminal, when the work lasts more than two seconds."""
-
-    def __init__(self, total: int, enabled: bool) -> None:
-        self.total = total
-        self.enabled = enabled
-        self._bar: Any = None
-
-    def __enter__(self) -> Any:
-        if not self.enabled:
-            return None
-        from tqdm import tqdm  # noqa: PLC0415
-
-        self._bar = tqdm(total=self.total, desc="translating", unit="segment", delay=2, file=sys.stderr, leave=False, disable=None)
-        return self._bar
-
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.close()

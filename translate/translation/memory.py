@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from translate.errors import TarjamaError
+from translate.flags import FLAGS, Flag, flag_list
 
 SCHEMA_VERSION = 1
 DEFAULT_LOCK_WAIT = 600.0  # seconds a run waits for a memory another process holds locked
@@ -89,7 +90,7 @@ class Match:
 
     target: str
     human: bool
-    flags: tuple[str, ...] = ()
+    flags: tuple[Flag, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,19 +219,19 @@ class TranslationMemory:
                         (key.model, key.revision, key.decoding, *chunk),
                     ).fetchall()
                     for source, target, flags in rows:
-                        found[source] = Match(target, human=False, flags=tuple(f for f in flags.split(",") if f))
+                        found[source] = Match(target, human=False, flags=_read_flags(flags))
                 for source, target in self._db.execute(f"SELECT source, target FROM human WHERE source IN ({marks})", chunk).fetchall():
                     found[source] = Match(target, human=True)
             return found
 
         return self._use(read)
 
-    def store_mt(self, key: ModelKey, entries: Iterable[tuple[str, str, Sequence[str]]]) -> None:
+    def store_mt(self, key: ModelKey, entries: Iterable[tuple[str, str, Sequence[Flag]]]) -> None:
         """Remember machine translations: (normalised source, target, flags); a read-only memory keeps none."""
         if self.read_only:
             return
         now = _now()
-        rows = [(key.model, key.revision, key.decoding, s, t, ",".join(f), now) for s, t, f in entries]
+        rows = [(key.model, key.revision, key.decoding, s, t, flag_list(f, ","), now) for s, t, f in entries]
         if not rows:
             return
         try:
@@ -360,6 +361,15 @@ def _why_read_only(path: Path) -> str | None:
     if not os.access(path.parent, os.W_OK | os.X_OK):
         return "no write permission on its folder, where SQLite keeps its journal"
     return None
+
+
+def _read_flags(stored: str) -> tuple[Flag, ...]:
+    """The flags of a stored machine translation (written ``name,name``, as in TMX x-flags).
+
+    A name the registry no longer has is left out: a flag must be explained
+    where it is shown, and an old memory is no reason to fail a run.
+    """
+    return tuple(Flag.parse(text) for text in stored.split(",") if text and text.partition(":")[0].strip() in FLAGS)
 
 
 def _chunks(items: list[str], size: int) -> Iterable[list[str]]:

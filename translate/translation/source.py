@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from translate.errors import TarjamaError
+from translate.errors import TarjamaError, first_line
 from translate.translation.presets import PRESETS, resolve_model
 
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
@@ -93,15 +93,15 @@ def presets_hint() -> str:
 
 def load_tokenizer(source: ModelSource) -> Any:
     """The model's own MarianTokenizer (SentencePiece + vocab.json); it does not import torch."""
-    from transformers import MarianTokenizer  # noqa: PLC0415 - a second of import, paid only when translating
-    from transformers.utils import logging as hf_logging  # noqa: PLC0415
+    from transformers import MarianTokenizer
+    from transformers.utils import logging as hf_logging
 
     hf_logging.set_verbosity_error()
     try:
         with contextlib.redirect_stderr(io.StringIO()):
             return MarianTokenizer.from_pretrained(str(source.path))
-    except Exception as exc:  # noqa: BLE001 - a broken tokenizer file becomes one line
-        raise TarjamaError(f"cannot load the tokenizer of {source.model_id!r}: {_first_line(exc)}") from None
+    except Exception as exc:
+        raise TarjamaError(f"cannot load the tokenizer of {source.model_id!r}: {first_line(exc)}") from exc
 
 
 def _check_directory(model_id: str, path: Path) -> None:
@@ -113,14 +113,14 @@ def _check_directory(model_id: str, path: Path) -> None:
 
 def _hub_snapshot(model_id: str) -> tuple[Path, str]:
     """The hub model's files from the download cache, downloading them when the hub is reachable."""
-    from huggingface_hub import snapshot_download  # noqa: PLC0415
+    from huggingface_hub import snapshot_download
 
     patterns = ["*.json", "*.spm", "model.safetensors", "pytorch_model.bin"]
     offline = os.environ.get("HF_HUB_OFFLINE") not in (None, "", "0")
     try:
         try:
             path = Path(snapshot_download(model_id, allow_patterns=patterns, local_files_only=True))
-        except Exception:  # noqa: BLE001 - not in the cache: download it if we can
+        except Exception:
             if offline:
                 raise
             _require_hub(model_id)
@@ -129,16 +129,16 @@ def _hub_snapshot(model_id: str) -> tuple[Path, str]:
         _check_directory(model_id, path)
     except TarjamaError:
         raise
-    except Exception as exc:  # noqa: BLE001 - any hub failure becomes one actionable line
+    except Exception as exc:
         raise TarjamaError(
-            f"cannot load model {model_id!r}: {_first_line(exc)[:200]}; to work offline, pass --model DIR with a downloaded MarianMT model directory; {presets_hint()}"
-        ) from None
+            f"cannot load model {model_id!r}: {first_line(exc)[:200]}; to work offline, pass --model DIR with a downloaded MarianMT model directory; {presets_hint()}"
+        ) from exc
     return path, path.name  # the snapshot folder is named by the commit hash
 
 
 def _require_hub(model_id: str) -> None:
     """Fail in seconds, not minutes of retries, when the model hub cannot be reached."""
-    from huggingface_hub import constants  # noqa: PLC0415
+    from huggingface_hub import constants
 
     url = urlparse(constants.ENDPOINT)
     host, port = url.hostname or "huggingface.co", url.port or (443 if url.scheme == "https" else 80)
@@ -204,7 +204,7 @@ def _weights_digest(path: Path) -> str:
 
 
 def _digests_file() -> Path:
-    from translate.cache import cache_dir  # noqa: PLC0415
+    from translate.cache import cache_dir
 
     return cache_dir() / "weight-digests.json"
 
@@ -219,7 +219,7 @@ def _read_digests() -> dict[str, list]:
 
 def _write_digests(known: dict[str, list]) -> None:
     """Best effort: a cache that cannot be written only costs a re-hash next time."""
-    from translate.textio import write_atomic  # noqa: PLC0415
+    from translate.textio import write_atomic
 
     try:
         _digests_file().parent.mkdir(parents=True, exist_ok=True)
@@ -232,9 +232,4 @@ def _read_json(path: Path) -> dict[str, Any]:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise TarjamaError(f"cannot read {path}: {_first_line(exc)}") from None
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
+        raise TarjamaError(f"cannot read {path}: {first_line(exc)}") from exc

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import sys
+import logging
 from typing import Any
 
 from translate.errors import TarjamaError
+from translate.settings import BACKENDS
 from translate.translation.backends.base import Backend
 from translate.translation.source import ModelSource
 
-BACKENDS = ("auto", "transformers", "ctranslate2")
+log = logging.getLogger(__name__)
 
 
 def open_backend(
@@ -19,16 +20,15 @@ def open_backend(
     *,
     device: str = "auto",
     compute_type: str = "default",
-    quiet: bool = False,
 ) -> Backend:
     """Load the model in the named backend; ``auto`` is CTranslate2 when it loads, else transformers."""
     if name not in BACKENDS:
         raise TarjamaError(f"unknown backend {name!r} (use {', '.join(BACKENDS)})")
     if name in ("auto", "ctranslate2"):
         try:
-            from translate.translation.backends.ct2 import CTranslate2Backend  # noqa: PLC0415
+            from translate.translation.backends.ct2 import CTranslate2Backend
 
-            return CTranslate2Backend(source, tokenizer, device=device, compute_type=compute_type, quiet=quiet)
+            return CTranslate2Backend(source, tokenizer, device=device, compute_type=compute_type)
         except ImportError:
             if name == "ctranslate2":
                 raise TarjamaError("the ctranslate2 backend needs the ctranslate2 package (pip install ctranslate2)") from None
@@ -37,9 +37,8 @@ def open_backend(
             if name == "ctranslate2" or compute_type not in ("", "default"):
                 raise
             reason = str(exc)
-        if not quiet:
-            print(f"tarjama: warning: using the transformers backend: {reason}", file=sys.stderr)
-    from translate.translation.backends.hf import TransformersBackend  # noqa: PLC0415
+        log.warning("using the transformers backend: %s", reason)
+    from translate.translation.backends.hf import TransformersBackend
 
     return TransformersBackend(source, device=device, compute_type=compute_type)
 

@@ -15,20 +15,21 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import logging
 import re
 import shutil
-import sys
-import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from translate.cache import converted_models_dir
-from translate.errors import TarjamaError
+from translate.errors import TarjamaError, first_line
 from translate.textio import clear_stale, temporary_name
 from translate.translation.backends.base import Backend, cpu_threads
 from translate.translation.source import ModelSource
+
+log = logging.getLogger(__name__)
 
 DEFAULT_COMPUTE = {"cpu": "int8", "cuda": "float16"}
 MODEL_FILE = "model.bin"
@@ -44,20 +45,19 @@ class CTranslate2Backend(Backend):
         *,
         device: str = "auto",
         compute_type: str = "default",
-        quiet: bool = False,
     ) -> None:
-        import ctranslate2  # noqa: PLC0415
+        import ctranslate2
 
         self.device = pick_device(device)
         self.compute_type = pick_compute_type(self.device, compute_type)
         self.threads = cpu_threads() if self.device == "cpu" else 1
-        self.model_dir = converted_model(source, self.compute_type, quiet=quiet)
+        self.model_dir = converted_model(source, self.compute_type)
         try:
             self._translator = ctranslate2.Translator(
                 str(self.model_dir), device=self.device, compute_type=self.compute_type, intra_threads=self.threads
             )
         except (RuntimeError, ValueError) as exc:
-            raise TarjamaError(f"CTranslate2 cannot load {self.model_dir}: {exc}") from None
+            raise TarjamaError(f"CTranslate2 cannot load {self.model_dir}: {exc}") from exc
         self._tokenizer = tokenizer
         # The converter drops <pad> (transformers' decoder start) from the vocabulary and starts the
         # decoder from a zero embedding instead, so <pad> can never be generated, as Marian's
@@ -87,7 +87,7 @@ class CTranslate2Backend(Backend):
 
 
 def pick_device(device: str) -> str:
-    import ctranslate2  # noqa: PLC0415
+    import ctranslate2
 
     cuda = ctranslate2.get_cuda_device_count() > 0
     if device == "auto":
@@ -100,7 +100,7 @@ def pick_device(device: str) -> str:
 
 
 def pick_compute_type(device: str, compute_type: str) -> str:
-    import ctranslate2  # noqa: PLC0415
+    import ctranslate2
 
     chosen = DEFAULT_COMPUTE[device] if compute_type in ("", "default") else compute_type
     supported = sorted(ctranslate2.get_supported_compute_types(device))
@@ -109,7 +109,7 @@ def pick_compute_type(device: str, compute_type: str) -> str:
     return chosen
 
 
-def converted_model(source: ModelSource, compute_type: str, *, quiet: bool = False) -> Path:
+def converted_model(source: ModelSource, compute_type: str) -> Path:
     """The cached CTranslate2 conversion of ``source``, converting it once if needed."""
     # Named by what the model is (its identity), not by how its path was spelled: one conversion per model.
     key = hashlib.sha256(f"{source.identity}\0{source.revision}\0{compute_type}".encode()).hexdigest()[:16]
@@ -122,15 +122,19 @@ def converted_model(source: ModelSource, compute_type: str, *, quiet: bool = Fal
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise TarjamaError(f"cannot create the model cache {target.parent}: {exc.strerror or exc}") from None
+        raise TarjamaError(f"cannot create the model cache {target.parent}: {exc.strerror or exc}") from exc
     work = target.parent / temporary_name(".part")
     try:
         work.mkdir()
     except OSError as exc:
-        raise TarjamaError(f"cannot write to the model cache {target.parent}: {exc.strerror or exc}") from None
+        raise TarjamaError(f"cannot write to the model cache {target.parent}: {exc.strerror or exc}") from exc
     try:
-        with _Ticker(f"converting {source.model_id} to CTranslate2 {compute_type} (once; cached in {target.parent})", quiet):
-            _convert(source, work / "model", compute_type)
+        # A step that cannot report its own progress: one line before, one after (with its time), so a
+        # user knows why the first run waits and a log file shows each line once.
+        started = time.monotonic()
+        log.info("converting %s to CTranslate2 %s (once; cached in %s) …", source.model_id, compute_type, target.parent)
+        _convert(source, work / "model", compute_type)
+        log.info("conversion of %s done in %.1f s", source.model_id, time.monotonic() - started)
         try:
             (work / "model").rename(target)
         except OSError:
@@ -138,62 +142,17 @@ def converted_model(source: ModelSource, compute_type: str, *, quiet: bool = Fal
                 raise
     except TarjamaError:
         raise
-    except Exception as exc:  # noqa: BLE001 - a failed conversion is one line, and leaves nothing behind
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise TarjamaError(f"cannot convert {source.model_id!r} to CTranslate2: {reason[:200]}") from None
+    except Exception as exc:
+        raise TarjamaError(f"cannot convert {source.model_id!r} to CTranslate2: {first_line(exc)[:200]}") from exc
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return target
 
 
 def _convert(source: ModelSource, out: Path, compute_type: str) -> None:
-    from ctranslate2.converters import TransformersConverter  # noqa: PLC0415
-    from transformers.utils import logging as hf_logging  # noqa: PLC0415
+    from ctranslate2.converters import TransformersConverter
+    from transformers.utils import logging as hf_logging
 
     hf_logging.set_verbosity_error()
     with contextlib.redirect_stderr(io.StringIO()), contextlib.redirect_stdout(io.StringIO()):
         TransformersConverter(str(source.path)).convert(str(out), quantization=compute_type, force=True)
-
-
-class _Ticker:
-    """A one-line progress display with the elapsed time, for a step that cannot report its own progress.
-
-    On a terminal the line is rewritten in place (``\r``) every half second.  A
-    log file or pipe cannot rewrite, so there the message is written once and
-    the same line is completed when the step ends: writing it again with its
-    outcome is what printed the message twice.
-    """
-
-    def __init__(self, message: str, quiet: bool, stream: Any = None) -> None:
-        self.message = message
-        self.quiet = quiet
-        self._stream = stream if stream is not None else sys.stderr
-        self._interactive = bool(getattr(self._stream, "isatty", lambda: False)())
-        self._done = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._started = 0.0
-
-    def __enter__(self) -> _Ticker:
-        self._started = time.monotonic()
-        if self.quiet:
-            return self
-        if self._interactive:
-            self._thread.start()
-        else:
-            print(f"tarjama: {self.message} … ", end="", file=self._stream, flush=True)
-        return self
-
-    def _run(self) -> None:
-        while not self._done.wait(0.5):
-            print(f"\rtarjama: {self.message} … {time.monotonic() - self._started:.0f} s", end="", file=self._stream, flush=True)
-
-    def __exit__(self, kind: object, *rest: object) -> None:
-        self._done.set()
-        if self.quiet:
-            return
-        status = f"{'done' if kind is None else 'failed'} in {time.monotonic() - self._started:.1f} s"
-        if self._interactive:
-            self._thread.join()
-            print(f"\rtarjama: {self.message} … {status}", file=self._stream, flush=True)
-        else:
-            print(status, file=self._stream, flush=True)

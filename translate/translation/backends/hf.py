@@ -11,7 +11,7 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
-from translate.errors import TarjamaError
+from translate.errors import TarjamaError, first_line
 from translate.translation.backends.base import Backend, cpu_threads
 from translate.translation.source import ModelSource
 
@@ -22,9 +22,9 @@ class TransformersBackend(Backend):
     name = "transformers"
 
     def __init__(self, source: ModelSource, *, device: str = "auto", compute_type: str = "default") -> None:
-        import torch  # noqa: PLC0415 - seconds of import, paid only by this backend
-        from transformers import MarianMTModel  # noqa: PLC0415
-        from transformers.utils import logging as hf_logging  # noqa: PLC0415
+        import torch
+        from transformers import MarianMTModel
+        from transformers.utils import logging as hf_logging
 
         hf_logging.set_verbosity_error()
         self._torch = torch
@@ -39,9 +39,8 @@ class TransformersBackend(Backend):
         try:
             with contextlib.redirect_stderr(io.StringIO()):
                 model = MarianMTModel.from_pretrained(str(source.path))
-        except Exception as exc:  # noqa: BLE001 - any loader failure becomes one line
-            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise TarjamaError(f"cannot load model {source.model_id!r}: {reason[:200]}") from None
+        except Exception as exc:
+            raise TarjamaError(f"cannot load model {source.model_id!r}: {first_line(exc)[:200]}") from exc
         self._model = model.to(self.device, getattr(torch, self.compute_type)).eval()
         self._pad = int(model.config.pad_token_id)
         self._eos = int(model.config.eos_token_id)
