@@ -289,7 +289,10 @@ async def languages(request: Request) -> Response:
 
 
 async def health(request: Request) -> Response:
-    return JSONResponse({"status": "ok"})
+    """LibreTranslate's ``{"status": "ok"}``, plus what the batcher has merged (for operators and the tests)."""
+    stats = _service(request).batcher.stats
+    batching = {"engine_calls": stats.calls, "requests": stats.jobs, "sentences": stats.items, "largest_call": stats.largest}
+    return JSONResponse({"status": "ok", "queued": _service(request).batcher.queued, "batching": batching})
 
 
 async def translate_file(request: Request) -> Response:
@@ -385,7 +388,7 @@ async def review(request: Request) -> Response:
         return HTMLResponse(page.form(api_key=needs_key, error=" ".join(str(exc).split()), limits=service.config.limits), status_code=400)
     files = await run_in_threadpool(engine.write_files, result, service.downloads, stem)
     review_html = await run_in_threadpool(engine.render_review, result)
-    links = [(kind, str(request.url_for("download_file", filename=path.name))) for kind, path in files.items()]
+    links = [(kind, request.url_for("download_file", filename=path.name).path) for kind, path in files.items()]
     return HTMLResponse(page.result(review_html, links, result.segments, result.flagged))
 
 

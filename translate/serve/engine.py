@@ -19,6 +19,7 @@ What it offers:
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -28,6 +29,8 @@ from typing import Any
 
 from translate.errors import TarjamaError
 from translate.serve.config import ServeConfig
+
+log = logging.getLogger(__name__)
 
 #: The formats the page offers for download, and what /translate_file answers each upload with.
 DOWNLOADS = ("txt", "tmx", "xliff", "docx", "html")
@@ -178,10 +181,14 @@ def read_document(path: Path, name: str) -> SourceDocument:
     """
     from translate.inputs import load_document
 
+    label = f"{name}{path.suffix}"
     try:
         document = load_document(str(path), "ar", name=name)
     except TarjamaError as exc:
-        raise TarjamaError(str(exc).replace(str(path), name).replace(str(path.parent), "")) from None
+        raise TarjamaError(str(exc).replace(str(path), label).replace(str(path.parent), "")) from None
+    except Exception as exc:  # noqa: BLE001 - a parser failing on a hostile upload is the upload's fault, not a 500
+        log.warning("%s: unreadable upload (%s: %s)", label, type(exc).__name__, str(exc)[:200])
+        raise TarjamaError(f"{label}: not a readable {path.suffix} file") from None
     return SourceDocument(document, len(document.segments))
 
 
