@@ -185,7 +185,11 @@ def main(argv: list[str] | None = None) -> int:
 
     on16 = rows[2][2]
     off16 = rows[3][2]
-    identical = all(on16["outputs"].get(t) == off16["outputs"].get(t) for t in same)
+    differing = [t for t in same if on16["outputs"].get(t) != off16["outputs"].get(t)]
+    identical = not differing
+    if differing:  # kept for diagnosis: which sentences, and both answers
+        report = [{"q": t, "batching_on": on16["outputs"].get(t), "batching_off": off16["outputs"].get(t)} for t in differing]
+        (args.workdir / "bench_serve_differences.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     print(f"tarjama serve load test: fast-preset shapes, random weights, {args.length} output tokens, beam {args.beam}, "
           f"{cpus} CPU(s), load average {os.getloadavg()[0]:.1f}; one distinct sentence per request, JSON, keep-alive")
@@ -194,7 +198,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{mode:<9} {clients:>7} {r['requests']:>8} {r['rps']:>8.1f} {r['p50']:>8.1f} {r['p95']:>8.1f} {r['errors']:>6}")
     print(f"requests in all: {sum(r['requests'] for _, _, r in rows)}; errors in all: {sum(r['errors'] for _, _, r in rows)}")
     print(f"server RSS, batching on: {on_rss[0]:.0f} MB at start, {on_rss[1]:.0f} MB at the end; batching off: {off_rss[0]:.0f} → {off_rss[1]:.0f} MB")
-    print(f"16 clients, batching on / off: {on16['rps'] / off16['rps']:.2f}x; the {len(same)} answers of both runs identical: {identical}")
+    print(f"16 clients, batching on / off: {on16['rps'] / off16['rps']:.2f}x; the {len(same)} answers of both runs identical: {identical}"
+          + (f" ({len(differing)} differ; see {args.workdir / 'bench_serve_differences.json'})" if differing else ""))
     return 0 if identical and not any(r["errors"] for _, _, r in rows) else 1
 
 
