@@ -109,11 +109,83 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--target-lang", default="en", metavar="LANG", help="target language of the units (default: en)")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
 
+    _add_serve_parser(sub)
+
     p = sub.add_parser("evaluate", help="score a translation against a reference with sacrebleu BLEU and chrF")
     p.add_argument("hypothesis", metavar="HYPOTHESIS", help="system output, one segment per line")
     p.add_argument("reference", metavar="REFERENCE", help="reference translation, line-aligned with HYPOTHESIS")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     return parser
+
+
+def _add_serve_parser(sub: Any) -> None:
+    from translate.serve.config import DEFAULT_HOST, DEFAULT_PORT, Limits
+    from translate.translation.presets import DEFAULT_PRESET
+
+    limits = Limits()
+    p = sub.add_parser("serve", help="the LibreTranslate HTTP API and a page for translators, on this machine (needs tarjama[serve])")
+    p.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default: {DEFAULT_HOST}, this machine only; 0.0.0.0 opens it to the network)")
+    p.add_argument("--port", type=_int_at_least(1, "a port number"), default=DEFAULT_PORT, help=f"port (default: {DEFAULT_PORT}, LibreTranslate's)")
+    p.add_argument("--model", default=DEFAULT_PRESET, metavar="NAME_OR_DIR", help=f"a preset, a hub id or a local model directory (default: {DEFAULT_PRESET})")
+    p.add_argument("--backend", default="auto", choices=("auto", "transformers", "ctranslate2"), help="decoding backend (default: auto)")
+    p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"), help="where to run the model (default: auto)")
+    p.add_argument("--compute-type", default="default", metavar="TYPE", help="numeric precision, as for translate (default: int8 on CPU with ctranslate2)")
+    p.add_argument("--beam", type=_positive_int, default=None, metavar="N", help="beam size (default: the model's own)")
+    p.add_argument("--no-repeat-ngram", type=_natural_int, default=3, metavar="N", help="repetition guard, as for translate (default: 3; 0 turns it off)")
+    p.add_argument("--fixed-length", type=_positive_int, default=None, help=argparse.SUPPRESS)  # benchmarks only
+    _add_tm_option(p)
+    p.add_argument("--no-tm", action="store_true", help="neither read nor write the translation memory")
+    p.add_argument("--glossary", metavar="FILE.tsv", help="terminology the review page checks")
+    p.add_argument("--api-keys", metavar="FILE", help="require an api_key from this file (one key per line); without it, no key is needed")
+    p.add_argument("--cors", action="append", default=[], metavar="ORIGIN", help="let web pages from ORIGIN (e.g. https://weblate.example.org) call the API; repeatable (default: no CORS)")
+    p.add_argument("--no-cross-batching", action="store_true", help="translate each request on its own instead of merging concurrent requests into shared batches")
+    p.add_argument("--max-batch", type=_positive_int, default=64, metavar="N", help="sentences merged into one engine call (default: 64)")
+    p.add_argument("--batch-wait-ms", type=float, default=5.0, metavar="MS", help="how long to wait for more requests to merge (default: 5)")
+    p.add_argument("--char-limit", type=_positive_int, default=limits.chars, metavar="N", help=f"characters per text (default: {limits.chars})")
+    p.add_argument("--batch-limit", type=_positive_int, default=limits.texts, metavar="N", help=f"texts in a list q (default: {limits.texts})")
+    p.add_argument("--body-limit", type=_positive_int, default=limits.body_bytes, metavar="BYTES", help=f"request body size (default: {limits.body_bytes})")
+    p.add_argument("--file-limit", type=_positive_int, default=limits.file_bytes, metavar="BYTES", help=f"uploaded file size (default: {limits.file_bytes})")
+    p.add_argument("--queue-limit", type=_positive_int, default=limits.queue_segments, metavar="N", help=f"sentences waiting for the model before requests get 429 (default: {limits.queue_segments})")
+    p.add_argument("--timeout", type=float, default=limits.timeout_s, metavar="SECONDS", help=f"longest wait for a translation (default: {limits.timeout_s:g})")
+    p.add_argument("--body-timeout", type=float, default=limits.body_timeout_s, metavar="SECONDS", help=f"longest a client may take to send its request (default: {limits.body_timeout_s:g})")
+    p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from translate import serve
+    from translate.serve.config import Limits, ServeConfig
+
+    _show_warnings(args)
+    config = ServeConfig(
+        model=args.model,
+        backend=args.backend,
+        device=args.device,
+        compute_type=args.compute_type,
+        beam=args.beam,
+        no_repeat_ngram=args.no_repeat_ngram,
+        fixed_length=args.fixed_length,
+        tm=args.tm,
+        no_tm=args.no_tm,
+        glossary=args.glossary,
+        host=args.host,
+        port=args.port,
+        api_keys=serve.read_api_keys(args.api_keys) if args.api_keys else frozenset(),
+        cors=tuple(args.cors),
+        cross_batching=not args.no_cross_batching,
+        max_batch=args.max_batch,
+        batch_wait_ms=args.batch_wait_ms,
+        limits=Limits(
+            chars=args.char_limit,
+            texts=args.batch_limit,
+            body_bytes=args.body_limit,
+            file_bytes=args.file_limit,
+            queue_segments=args.queue_limit,
+            timeout_s=args.timeout,
+            body_timeout_s=args.body_timeout,
+        ),
+        quiet=args.quiet,
+    )
+    return serve.run(config)
 
 
 def _add_export_options(p: argparse.ArgumentParser) -> None:
@@ -434,6 +506,7 @@ COMMANDS = {
     "tm": cmd_tm,
     "evaluate": cmd_evaluate,
     "validate": cmd_validate,
+    "serve": cmd_serve,
 }
 
 
