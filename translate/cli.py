@@ -18,7 +18,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from translate import TOOL_NAME, __version__
 from translate.cache import default_tm_path
@@ -58,13 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output-dir", default=".", metavar="OUTDIR", help="where to write NAME.en.txt, NAME.tmx, NAME.html (default: .)")
     p.add_argument("--model", default=DEFAULT_PRESET, metavar="NAME_OR_DIR", help=f"a preset ({presets}), a hub id or a local model directory (default: {DEFAULT_PRESET})")
     p.add_argument("--to", default="txt,tmx,html", metavar="FORMATS", help=f"comma-separated outputs from {','.join(TRANSLATE_FORMATS)} (default: txt,tmx,html)")
-    p.add_argument("--backend", default="auto", choices=("auto", "transformers", "ctranslate2"), help="decoding backend (default: auto = ctranslate2 when it loads, else transformers)")
-    p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"), help="where to run the model (default: auto)")
-    p.add_argument("--compute-type", default="default", metavar="TYPE", help="numeric precision: int8, int8_float32, int8_float16, float16, bfloat16, float32 (default: int8 on CPU and float16 on GPU with ctranslate2; float32 with transformers)")
-    p.add_argument("--beam", type=_positive_int, default=None, metavar="N", help="beam size (default: the model's own, 4 for the Helsinki models)")
-    p.add_argument("--batch-tokens", type=_positive_int, default=DEFAULT_BATCH_TOKENS, metavar="N", help=f"source tokens per batch, padding included (default: {DEFAULT_BATCH_TOKENS})")
-    p.add_argument("--batch-size", type=_positive_int, default=DEFAULT_BATCH_SIZE, metavar="N", help=f"at most N sentences per batch (default: {DEFAULT_BATCH_SIZE})")
-    p.add_argument("--no-repeat-ngram", type=_natural_int, default=DEFAULT_NO_REPEAT_NGRAM, metavar="N", help=f"repetition guard: an output that degenerates into a repeated run is decoded again without repeated N-grams; 0 turns it off (default: {DEFAULT_NO_REPEAT_NGRAM})")
+    _add_decoding_options(p)
     _add_tm_option(p)
     p.add_argument("--no-tm", action="store_true", help="neither read nor write the translation memory")
     p.add_argument("--glossary", metavar="FILE.tsv", help="terminology to check: arabic<TAB>english[<TAB>dnt] per line")
@@ -118,6 +112,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_decoding_options(p: argparse.ArgumentParser) -> None:
+    """The options that become a DecodingSettings value: the same for translate and serve."""
+    p.add_argument("--backend", default="auto", choices=("auto", "transformers", "ctranslate2"), help="decoding backend (default: auto = ctranslate2 when it loads, else transformers)")
+    p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"), help="where to run the model (default: auto)")
+    p.add_argument("--compute-type", default="default", metavar="TYPE", help="numeric precision: int8, int8_float32, int8_float16, float16, bfloat16, float32 (default: int8 on CPU and float16 on GPU with ctranslate2; float32 with transformers)")
+    p.add_argument("--beam", type=_positive_int, default=None, metavar="N", help="beam size (default: the model's own, 4 for the Helsinki models)")
+    p.add_argument("--batch-tokens", type=_positive_int, default=DEFAULT_BATCH_TOKENS, metavar="N", help=f"source tokens per batch, padding included (default: {DEFAULT_BATCH_TOKENS})")
+    p.add_argument("--batch-size", type=_positive_int, default=DEFAULT_BATCH_SIZE, metavar="N", help=f"at most N sentences per batch (default: {DEFAULT_BATCH_SIZE})")
+    p.add_argument("--no-repeat-ngram", type=_natural_int, default=DEFAULT_NO_REPEAT_NGRAM, metavar="N", help=f"repetition guard: an output that degenerates into a repeated run is decoded again without repeated N-grams; 0 turns it off (default: {DEFAULT_NO_REPEAT_NGRAM})")
+    p.add_argument("--fixed-length", type=_positive_int, default=None, help=argparse.SUPPRESS)  # benchmarks only: outputs of exactly N tokens
+
+
 def _add_serve_parser(sub: Any) -> None:
     from translate.serve.config import DEFAULT_HOST, DEFAULT_PORT, Limits
     from translate.translation.presets import DEFAULT_PRESET
@@ -127,12 +133,7 @@ def _add_serve_parser(sub: Any) -> None:
     p.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default: {DEFAULT_HOST}, this machine only; 0.0.0.0 opens it to the network)")
     p.add_argument("--port", type=_int_at_least(1, "a port number"), default=DEFAULT_PORT, help=f"port (default: {DEFAULT_PORT}, LibreTranslate's)")
     p.add_argument("--model", default=DEFAULT_PRESET, metavar="NAME_OR_DIR", help=f"a preset, a hub id or a local model directory (default: {DEFAULT_PRESET})")
-    p.add_argument("--backend", default="auto", choices=("auto", "transformers", "ctranslate2"), help="decoding backend (default: auto)")
-    p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"), help="where to run the model (default: auto)")
-    p.add_argument("--compute-type", default="default", metavar="TYPE", help="numeric precision, as for translate (default: int8 on CPU with ctranslate2)")
-    p.add_argument("--beam", type=_positive_int, default=None, metavar="N", help="beam size (default: the model's own)")
-    p.add_argument("--no-repeat-ngram", type=_natural_int, default=3, metavar="N", help="repetition guard, as for translate (default: 3; 0 turns it off)")
-    p.add_argument("--fixed-length", type=_positive_int, default=None, help=argparse.SUPPRESS)  # benchmarks only
+    _add_decoding_options(p)
     _add_tm_option(p)
     p.add_argument("--no-tm", action="store_true", help="neither read nor write the translation memory")
     p.add_argument("--glossary", metavar="FILE.tsv", help="terminology the review page checks")
@@ -155,15 +156,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from translate import serve
     from translate.serve.config import Limits, ServeConfig
 
-    _show_warnings(args)
     config = ServeConfig(
         model=args.model,
-        backend=args.backend,
-        device=args.device,
-        compute_type=args.compute_type,
-        beam=args.beam,
-        no_repeat_ngram=args.no_repeat_ngram,
-        fixed_length=args.fixed_length,
+        decoding=_decoding_settings(args),
         tm=args.tm,
         no_tm=args.no_tm,
         glossary=args.glossary,
@@ -251,6 +246,7 @@ def _decoding_settings(args: argparse.Namespace) -> DecodingSettings:
         batch_tokens=args.batch_tokens,
         batch_size=args.batch_size,
         no_repeat_ngram=args.no_repeat_ngram,
+        fixed_length=args.fixed_length,
     )
 
 

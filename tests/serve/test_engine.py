@@ -9,13 +9,14 @@ import pytest
 from translate.errors import TarjamaError
 from translate.serve import engine
 from translate.serve.config import ServeConfig
+from translate.settings import DecodingSettings
 
 SENTENCE = "أعلنت وزارة الدفاع الروسية يوم السبت أن قواتها أكملت تحرير المنطقة."
 
 
 @pytest.mark.parametrize("backend", ["ctranslate2", "transformers"])
 def test_n_best_is_the_decoders_list_best_first(tiny_model: Path, backend: str) -> None:
-    loaded = engine.open_translator(ServeConfig(model=str(tiny_model), backend=backend, device="cpu", no_tm=True, no_repeat_ngram=0, quiet=True))
+    loaded = engine.open_translator(ServeConfig(model=str(tiny_model), decoding=DecodingSettings(backend=backend, device="cpu", no_repeat_ngram=0), no_tm=True, quiet=True))
     best = loaded.translate([SENTENCE])[0].text
     hypotheses = loaded.n_best(SENTENCE, 4)
     assert hypotheses[0] == best, "with the engine's beam the first hypothesis is the engine's translation"

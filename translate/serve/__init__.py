@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from translate.serve.config import DEFAULT_HOST, DEFAULT_PORT, Limits, ServeConfig
 
-__all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "Limits", "ServeConfig", "run", "read_api_keys"]
+__all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "Limits", "ServeConfig", "read_api_keys", "run"]
 
 INSTALL_HINT = "pip install 'tarjama[serve]'"
 

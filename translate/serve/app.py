@@ -82,7 +82,7 @@ class Service:
         self.downloads = Path(tempfile.mkdtemp(prefix="tarjama-serve-"))
         self.started = time.time()
 
-    def _setup(self):  # noqa: ANN202 - the batcher's work function
+    def _setup(self):
         self.loaded = engine.open_translator(self.config)
         self.info = self.loaded.info
         return self.loaded.translate
@@ -187,7 +187,7 @@ async def read_body(request: Request, limit: int, timeout_s: float) -> bytes:
         body = await asyncio.wait_for(collect(), timeout_s)
     except asyncio.TimeoutError:
         raise ApiError(408, f"Invalid request: the body was not received within {timeout_s:g} s") from None
-    request._body = body  # noqa: SLF001 - Starlette's form parser reads the cached body
+    request._body = body
     return body
 
 

@@ -206,7 +206,7 @@ class Batcher(Generic[T, R]):
             results = self._work(merged)
             if len(results) != len(merged):
                 raise RuntimeError(f"the work returned {len(results)} results for {len(merged)} items")
-        except BaseException as exc:  # noqa: BLE001 - every waiting request gets the failure
+        except BaseException as exc:
             log.exception("translation failed")
             for job in live:
                 job.future.set_exception(exc)

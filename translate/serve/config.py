@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from translate.settings import DecodingSettings
+
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 5000
 
@@ -39,15 +41,8 @@ class ServeConfig:
     """Everything ``tarjama serve`` was told: the model and decoding, the memory, the network side, the limits."""
 
     model: str | None = None
-    backend: str = "auto"
-    device: str = "auto"
-    compute_type: str = "default"
-    beam: int | None = None
-    batch_tokens: int = 2048
-    batch_size: int = 16
-    no_repeat_ngram: int = 3
-    fixed_length: int | None = None
-    """Every output exactly this many tokens (benchmarks with random-weight models only)."""
+    decoding: DecodingSettings = DecodingSettings()
+    """The same typed value ``tarjama translate`` builds: one signature, one memory key for both."""
     tm: str | None = None
     no_tm: bool = False
     glossary: str | None = None

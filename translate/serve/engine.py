@@ -29,6 +29,7 @@ from typing import Any
 
 from translate.errors import TarjamaError
 from translate.serve.config import ServeConfig
+from translate.settings import ExportOptions
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ class EngineInfo:
     model_id: str
     revision: str | None
     decoding: str
+    model_note: str | None = None
 
 
 class LoadedTranslator:
@@ -51,7 +53,7 @@ class LoadedTranslator:
 
     def __init__(self, translator: Any) -> None:
         self._translator = translator
-        self.info = EngineInfo(translator.model_id, translator.revision, translator.decoding)
+        self.info = EngineInfo(translator.model_id, translator.revision, translator.decoding, translator.model_note)
 
     def translate(self, sentences: list[str]) -> list[Any]:
         """One engine call for the sentences of several requests; each result has ``.text``, ``.origin``, ``.flags``."""
@@ -71,8 +73,8 @@ class LoadedTranslator:
         backend = t.backend
         if backend.name == "ctranslate2":
             pieces = t.tokenizer.convert_ids_to_tokens(ids)
-            fixed = bool(t.fixed_length)
-            result = backend._translator.translate_batch(  # noqa: SLF001 - the n-best path the engine does not expose
+            fixed = bool(t.signature.fixed_length)
+            result = backend._translator.translate_batch(
                 [pieces],
                 beam_size=beam,
                 num_hypotheses=count,
@@ -81,15 +83,15 @@ class LoadedTranslator:
             )[0]
             outputs = [t.tokenizer.convert_tokens_to_ids(h) for h in result.hypotheses]
         else:
-            torch = backend._torch  # noqa: SLF001
+            torch = backend._torch
             options: dict[str, Any] = {"num_beams": beam, "num_return_sequences": count, "max_new_tokens": budget, "do_sample": False}
-            if t.fixed_length:
+            if t.signature.fixed_length:
                 options.update(min_new_tokens=budget, forced_eos_token_id=None)
             with torch.inference_mode():
-                generated = backend._model.generate(  # noqa: SLF001
+                generated = backend._model.generate(
                     input_ids=torch.tensor([ids], device=backend.device), **options
                 )
-            outputs = [backend._strip(row) for row in generated.tolist()]  # noqa: SLF001
+            outputs = [backend._strip(row) for row in generated.tolist()]
         texts = [t.tokenizer.decode(out, skip_special_tokens=True).strip() for out in outputs]
         return list(dict.fromkeys(texts))
 
@@ -101,21 +103,7 @@ def open_translator(config: ServeConfig) -> LoadedTranslator:
     from translate.translation.memory import TranslationMemory
 
     memory = None if config.no_tm else TranslationMemory(config.tm or default_tm_path())
-    translator = load_translator(
-        config.model,
-        backend=config.backend,
-        device=config.device,
-        compute_type=config.compute_type,
-        beam=config.beam,
-        batch_tokens=config.batch_tokens,
-        batch_size=config.batch_size,
-        no_repeat_ngram_size=config.no_repeat_ngram,
-        memory=memory,
-        progress=False,
-        quiet=config.quiet,
-        fixed_length=config.fixed_length,
-    )
-    return LoadedTranslator(translator)
+    return LoadedTranslator(load_translator(config.model, config.decoding, memory=memory))
 
 
 def load_glossary(path: str | None) -> Any:
@@ -206,9 +194,10 @@ class _QueuedTranslator:
         self.model_id = info.model_id
         self.revision = info.revision
         self.decoding = info.decoding
+        self.model_note = info.model_note
         self._translate = translate
 
-    def translate_segments(self, sentences: Sequence[str]) -> list[Any]:
+    def translate_segments(self, sentences: Sequence[str], progress: Callable[[int], None] | None = None) -> list[Any]:
         return self._translate(sentences)
 
 
@@ -226,7 +215,7 @@ def write_files(result: Result, outdir: Path, stem: str, formats: Sequence[str] 
     """The files ``tarjama translate --to …`` writes, by format."""
     from translate.export import write_outputs
 
-    paths = write_outputs(result.alignment, outdir, stem, list(formats))
+    paths = write_outputs(result.alignment, outdir, stem, ExportOptions(formats=tuple(formats)))
     return dict(zip(formats, paths))
 
 
