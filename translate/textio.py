@@ -199,10 +199,10 @@ def refuse_overwriting_inputs(outputs: Iterable[Path], inputs: Iterable[str | Pa
                 info = stat(output)
             except OSError:
                 continue
-            source = identities.get((info.st_dev, info.st_ino))
-            if source is not None:
+            overwritten = identities.get((info.st_dev, info.st_ino))
+            if overwritten is not None:
                 raise TarjamaError(
-                    f"the output {output} would overwrite the input {source}; write the outputs elsewhere with -o DIR"
+                    f"the output {output} would overwrite the input {overwritten}; write the outputs elsewhere with -o DIR"
                 )
 
 

@@ -69,7 +69,7 @@ def parser_options() -> dict[str, object]:
 
 def make_parser() -> etree.XMLParser:
     """A fresh hardened parser (lxml parsers keep state: one per document)."""
-    return etree.XMLParser(**parser_options())  # type: ignore[arg-type]
+    return etree.XMLParser(**parser_options())
 
 
 def parse_xml(data: bytes | str | Path, label: str | None = None) -> etree._Element:
@@ -115,7 +115,7 @@ def iter_xml(data: bytes | str | Path, label: str | None = None, tag: str = "", 
             check_prolog(head, label, size)
         try:
             started = False
-            for event, element in etree.iterparse(stream, events=("start", "end"), **parser_options()):  # type: ignore[call-overload]
+            for event, element in etree.iterparse(stream, events=("start", "end"), **parser_options()):
                 if not started:
                     started = True
                     name = etree.QName(element).localname

@@ -18,8 +18,15 @@ from translate.errors import TarjamaError
 from translate.flags import Flag
 from translate.translation.memory import (
     NOTICE_AFTER,
+    SQLITE_BUSY,
+    SQLITE_CORRUPT,
+    SQLITE_FULL,
+    SQLITE_LOCKED,
+    SQLITE_NOTADB,
+    SQLITE_READONLY,
     ModelKey,
     TranslationMemory,
+    _code,
     normalise,
 )
 
@@ -373,3 +380,65 @@ def test_translate_with_a_damaged_memory_is_one_line(tmp_path, tiny_model):
     assert proc.returncode == 2 and "internal error" not in proc.stderr, proc.stderr
     errors = [line for line in proc.stderr.splitlines() if line.startswith("tarjama: error:")]
     assert len(errors) == 1 and str(path) in errors[0] and "damaged" in errors[0], proc.stderr
+
+
+# -- result codes on every supported Python (issue 13) ------------------------------------------------------
+
+
+def _raised(action) -> sqlite3.Error:
+    with pytest.raises(sqlite3.Error) as caught:
+        action()
+    return caught.value
+
+
+def _real_errors(tmp_path: Path) -> list[tuple[sqlite3.Error, int]]:
+    """Errors SQLite itself raised, each with the primary result code it stands for."""
+    errors = []
+    garbage = tmp_path / "garbage.sqlite"
+    garbage.write_bytes(b"this is not sqlite " * 400)
+    errors.append((_raised(lambda: sqlite3.connect(garbage).execute("SELECT * FROM sqlite_master").fetchall()), SQLITE_NOTADB))
+    path = tmp_path / "tm.sqlite"
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("CREATE TABLE t (x TEXT)")
+    reader = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    errors.append((_raised(lambda: reader.execute("INSERT INTO t VALUES ('x')")), SQLITE_READONLY))
+    writer.execute("BEGIN EXCLUSIVE")
+    other = sqlite3.connect(path, timeout=0)
+    errors.append((_raised(lambda: other.execute("SELECT * FROM t").fetchall()), SQLITE_BUSY))
+    writer.execute("COMMIT")
+    writer.execute("CREATE TABLE u (x TEXT)")
+    # shared-cache connections lock tables, not the file: an uncommitted write to t locks t
+    shared = f"file:{tmp_path / 'shared.sqlite'}?cache=shared"
+    first, second = (sqlite3.connect(shared, uri=True, isolation_level=None) for _ in range(2))
+    first.execute("CREATE TABLE t (x TEXT)")
+    first.execute("BEGIN")
+    first.execute("INSERT INTO t VALUES ('x')")
+    errors.append((_raised(lambda: second.execute("SELECT * FROM t").fetchall()), SQLITE_LOCKED))
+    first.execute("ROLLBACK")
+    writer.execute(f"PRAGMA max_page_count = {writer.execute('PRAGMA page_count').fetchone()[0]}")
+    errors.append((_raised(lambda: writer.execute("INSERT INTO u VALUES (?)", ("x" * 100_000,))), SQLITE_FULL))
+    for connection in (writer, reader, other, first, second):
+        connection.close()
+    damaged = _damaged(tmp_path / "damaged", first_page=5)
+    errors.append((_raised(lambda: sqlite3.connect(damaged).execute("SELECT sum(length(target)) FROM mt").fetchall()), SQLITE_CORRUPT))
+    return errors
+
+
+def test_result_codes_are_known_without_python_naming_them(tmp_path):
+    """Python 3.10 neither names SQLite's result codes nor puts them on its exceptions (3.11 does both):
+    a busy, read-only, full or damaged memory must be told apart there too, from SQLite's message."""
+    (tmp_path / "damaged").mkdir()
+    for exc, code in _real_errors(tmp_path):
+        assert _code(exc) == code, (exc, code)
+        as_on_python_310 = type(exc)(*exc.args)  # the message alone, no sqlite_errorcode
+        assert not hasattr(as_on_python_310, "sqlite_errorcode")
+        assert _code(as_on_python_310) == code, (exc, code)
+    assert _code(sqlite3.OperationalError("no such table: mt")) is None
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="the sqlite3 module names result codes from Python 3.11")
+def test_result_codes_are_sqlites_own():
+    import translate.translation.memory as memory_module
+
+    for name in ("BUSY", "LOCKED", "READONLY", "IOERR", "CORRUPT", "FULL", "NOTADB"):
+        assert getattr(memory_module, f"SQLITE_{name}") == getattr(sqlite3, f"SQLITE_{name}"), name

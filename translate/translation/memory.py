@@ -34,6 +34,7 @@ team memory lives) do not give reliably.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import re
@@ -57,6 +58,31 @@ log = logging.getLogger("translate.memory")
 T = TypeVar("T")
 _BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _SPACE = re.compile(r"\s+")
+
+# SQLite's primary result codes (https://sqlite.org/rescode.html). The sqlite3
+# module names them only from Python 3.11; these values are SQLite's stable ABI.
+SQLITE_BUSY = 5
+SQLITE_LOCKED = 6
+SQLITE_READONLY = 8
+SQLITE_IOERR = 10
+SQLITE_CORRUPT = 11
+SQLITE_FULL = 13
+SQLITE_NOTADB = 26
+
+# Before Python 3.11 an exception carries no result code, only SQLite's message
+# (sqlite3_errmsg). For these codes it is the code's fixed text (sqlite3_errstr),
+# or starts with it ("disk I/O error" for every extended I/O error).
+_MESSAGE_CODES = (
+    ("database is locked", SQLITE_BUSY),
+    ("database table is locked", SQLITE_LOCKED),
+    ("database schema is locked", SQLITE_LOCKED),
+    ("attempt to write a readonly database", SQLITE_READONLY),
+    ("disk i/o error", SQLITE_IOERR),
+    ("database disk image is malformed", SQLITE_CORRUPT),
+    ("malformed database schema", SQLITE_CORRUPT),
+    ("database or disk is full", SQLITE_FULL),
+    ("file is not a database", SQLITE_NOTADB),
+)
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -127,7 +153,7 @@ class TranslationMemory:
                 try:
                     self._retry(self._create)
                 except sqlite3.OperationalError as exc:
-                    if _code(exc) != sqlite3.SQLITE_READONLY:
+                    if _code(exc) != SQLITE_READONLY:
                         raise
                     # Read-only in a way access() does not see (a read-only mount over the network).
                     self._db.close()
@@ -238,7 +264,7 @@ class TranslationMemory:
             self._use(lambda: self._write("INSERT OR REPLACE INTO mt VALUES (?, ?, ?, ?, ?, ?, ?)", rows))
         except TarjamaError as exc:
             cause = exc.__cause__
-            if not (isinstance(cause, sqlite3.Error) and _code(cause) == sqlite3.SQLITE_READONLY):
+            if not (isinstance(cause, sqlite3.Error) and _code(cause) == SQLITE_READONLY):
                 raise
             # Writable by the look of it, refused when written: read-only from here on.
             self.read_only = True
@@ -256,7 +282,7 @@ class TranslationMemory:
         rows = [(normalise(s), t.strip(), origin, now) for s, t in entries if normalise(s) and t.strip()]
         for start in range(0, len(rows), IMPORT_CHUNK):
             chunk = rows[start : start + IMPORT_CHUNK]
-            self._use(lambda chunk=chunk: self._write("INSERT OR REPLACE INTO human VALUES (?, ?, ?, ?)", chunk))
+            self._use(functools.partial(self._write, "INSERT OR REPLACE INTO human VALUES (?, ?, ?, ?)", chunk))
         return len(rows)
 
     def counts(self) -> dict[str, int]:
@@ -307,7 +333,7 @@ class TranslationMemory:
             try:
                 return action()
             except sqlite3.OperationalError as exc:
-                if _code(exc) not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+                if _code(exc) not in (SQLITE_BUSY, SQLITE_LOCKED):
                     raise
                 waited = time.monotonic() - started
                 if waited >= self.lock_wait:
@@ -328,19 +354,28 @@ class TranslationMemory:
         what = f"cannot open translation memory {self.path}" if opening else f"translation memory {self.path}"
         other = "use --tm OTHER or --no-tm"
         code = _code(exc)
-        if code == sqlite3.SQLITE_FULL:
+        if code == SQLITE_FULL:
             return TarjamaError(f"{what}: the disk is full; free some space there, or {other} (outputs already written are kept)")
-        if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+        if code in (SQLITE_CORRUPT, SQLITE_NOTADB):
             return TarjamaError(f"{what} is damaged ({exc}); move the damaged file away (a new memory starts empty), or {other}")
-        if code == sqlite3.SQLITE_IOERR:
+        if code == SQLITE_IOERR:
             return TarjamaError(f"{what}: the storage failed ({exc}); check the disk, or {other}")
         return TarjamaError(f"{what}: {exc}; {other}")
 
 
 def _code(exc: sqlite3.Error) -> int | None:
-    """The primary SQLite result code of an error (extended codes carry it in the low byte)."""
-    code = getattr(exc, "sqlite_errorcode", None)
-    return None if code is None else code & 0xFF
+    """The primary SQLite result code of an error (extended codes carry it in the low byte).
+
+    Python 3.11+ gives the (extended) code; 3.10 gives only the message, read back into its code.
+    """
+    code: int | None = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF
+    message = str(exc).lower()
+    for text, primary in _MESSAGE_CODES:
+        if message.startswith(text):
+            return primary
+    return None
 
 
 def _read_only_storage(path: Path) -> bool:

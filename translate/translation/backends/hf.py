@@ -41,9 +41,11 @@ class TransformersBackend(Backend):
                 model = MarianMTModel.from_pretrained(str(source.path))
         except Exception as exc:
             raise TarjamaError(f"cannot load model {source.model_id!r}: {first_line(exc)[:200]}") from exc
-        self._model = model.to(self.device, getattr(torch, self.compute_type)).eval()
-        self._pad = int(model.config.pad_token_id)
-        self._eos = int(model.config.eos_token_id)
+        # transformers declares PreTrainedModel.to with @wraps(torch.nn.Module.to), so its
+        # annotations take the device for ``self``: a gap in its typing, not in this call.
+        self._model = model.to(self.device, getattr(torch, self.compute_type)).eval()  # type: ignore[arg-type]
+        self._pad = _token_id(model.config.pad_token_id, "pad", source)
+        self._eos = _token_id(model.config.eos_token_id, "eos", source)
 
     def generate(
         self,
@@ -79,6 +81,14 @@ class TransformersBackend(Backend):
         if self._eos in ids:
             ids = ids[: ids.index(self._eos)]
         return [i for i in ids if i != self._pad]
+
+
+def _token_id(value: int | list[int] | None, name: str, source: ModelSource) -> int:
+    """A special token id of the model's config, which must be one token: padding and cutting
+    the output at the end-of-sentence token need exactly one id (a Marian config gives one)."""
+    if isinstance(value, int):
+        return value
+    raise TarjamaError(f"model {source.model_id!r}: its config.json gives {name}_token_id={value!r}, expected one token id")
 
 
 def _pick_device(torch: Any, device: str) -> str:
