@@ -20,7 +20,6 @@ What it offers:
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -124,21 +123,19 @@ def split_sentences(line: str) -> list[str]:
     return [s.text for s in segment_document(line, "ar").segments]
 
 
-_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
-_LETTER = re.compile(r"[^\W\d_]")
-
-
 def detect_language(text: str) -> tuple[str, float]:
     """``("ar", confidence)`` when most letters are Arabic, else ``("en", …)``: the only languages this server knows.
 
     The confidence (0–100, as LibreTranslate reports it) is the share of
-    letters in the detected script.
+    letters in the detected script, counted as ``tarjama translate``'s
+    language check counts them.
     """
-    letters = _LETTER.findall(text)
-    if not letters:
+    from translate.script import count_scripts
+
+    counts = count_scripts(text)
+    if not counts.letters:
         return "en", 0.0
-    arabic = sum(1 for c in letters if _ARABIC.match(c))
-    share = arabic / len(letters)
+    share = counts.arabic / counts.letters
     return ("ar", round(100 * share, 1)) if share >= 0.5 else ("en", round(100 * (1 - share), 1))
 
 
