@@ -62,7 +62,7 @@ class ServeConfig:
 
     def __repr__(self) -> str:
         # The keys are secrets: the log says how many there are, never what they are.
-        fields = {name: getattr(self, name) for name in self.__slots__ if name != "api_keys"}  # type: ignore[attr-defined]
+        fields = {name: getattr(self, name) for name in self.__slots__ if name != "api_keys"}
         shown = ", ".join(f"{k}={v!r}" for k, v in fields.items())
         return f"ServeConfig({shown}, api_keys=<{len(self.api_keys)} key(s)>)"
 

@@ -105,19 +105,23 @@ def translate_request(fields: Mapping[str, object], from_json: bool, limits: Lim
         raise missing("source")
     if not target:
         raise missing("target")
+    raw_alternatives = fields.get("alternatives", 0) or 0
     try:
-        alternatives = max(0, int(fields.get("alternatives", 0) or 0))  # type: ignore[arg-type]
+        if not isinstance(raw_alternatives, (str, int, float)) or isinstance(raw_alternatives, bool):
+            raise TypeError(type(raw_alternatives).__name__)
+        alternatives = max(0, int(raw_alternatives))
     except (TypeError, ValueError):
         raise ApiError(400, "Invalid request: alternatives parameter is not a number") from None
     if alternatives > limits.alternatives:
         raise ApiError(400, f"Invalid request: alternatives parameter must be <= {limits.alternatives}")
     batch = isinstance(q, list)
-    if batch:
-        if not all(isinstance(t, str) for t in q):  # type: ignore[union-attr]
+    texts: tuple[str, ...]
+    if isinstance(q, list):
+        if not all(isinstance(t, str) for t in q):
             raise ApiError(400, "Invalid request: q must be a string or a list of strings")
-        if len(q) > limits.texts:  # type: ignore[arg-type]
-            raise ApiError(400, f"Invalid request: request ({len(q)} texts) exceeds text limit ({limits.texts} texts)")  # type: ignore[arg-type]
-        texts = tuple(q)  # type: ignore[arg-type]
+        if len(q) > limits.texts:
+            raise ApiError(400, f"Invalid request: request ({len(q)} texts) exceeds text limit ({limits.texts} texts)")
+        texts = tuple(q)
     elif isinstance(q, str):
         texts = (q if from_json else "\n".join(q.splitlines()),)
     else:
