@@ -190,7 +190,7 @@ def load_sentences(shared: Path, count: int) -> list[str]:
     for name in ("flores200-devtest/flores200-devtest.arb_Arab", "ntrex128/newstest2019-ref.arb.txt"):
         path = shared / "data" / name
         if path.is_file():
-            lines = list(dict.fromkeys(l.strip() for l in path.read_text(encoding="utf-8").splitlines() if l.strip()))
+            lines = list(dict.fromkeys(s.strip() for s in path.read_text(encoding="utf-8").splitlines() if s.strip()))
             return spread(lines, count)
     raise SystemExit(f"no test set under {shared}/data: pass --shared DIR (unique sentences are needed: the engine deduplicates)")
 

@@ -53,7 +53,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, overload
+from typing import Any, Protocol
 
 import sentencepiece
 
@@ -265,13 +265,7 @@ class MarianSentencePiece:
         """``MarianTokenizer.pad_token_id``, for code written against it."""
         return self.pad_id
 
-    @overload
-    def __call__(self, text: str) -> dict[str, list[int]]: ...
-
-    @overload
-    def __call__(self, text: Sequence[str]) -> dict[str, list[list[int]]]: ...
-
-    def __call__(self, text: str | Sequence[str]) -> dict[str, list[int]] | dict[str, list[list[int]]]:
+    def __call__(self, text: str | Sequence[str]) -> dict[str, Any]:
         """``MarianTokenizer(text)``'s input ids (one text or a batch), for code written against it."""
         if isinstance(text, str):
             return {"input_ids": self.encode([text])[0]}
