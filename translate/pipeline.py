@@ -15,14 +15,13 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol
 
 from translate import __version__
-from translate.alignment import pair_translations
-from translate.alignment.aligner import SentenceAligner
-from translate.alignment.pairing import PAIRING_SIGNATURE
+from translate.alignment.pairing import PAIRING_SIGNATURE, pair_translations
 from translate.model import Alignment, Document, Origin, Provenance, assemble_document
 from translate.qa import Glossary, check_alignment
 from translate.segmentation import signature as segmenter_signature
 
 if TYPE_CHECKING:
+    from translate.alignment.aligner import SentenceAligner
     from translate.translation.engine import Progress, Translation
 
 
@@ -109,7 +108,10 @@ def align_translation(
     ``mt`` is a machine translation of each source segment (``None`` where
     unknown), e.g. our own earlier draft: it bridges the two languages.
     """
-    aligner = aligner or SentenceAligner()
+    if aligner is None:
+        from translate.alignment.aligner import SentenceAligner
+
+        aligner = SentenceAligner()
     if presegmented:
         segmenter = "presegmented (one segment per line)"
     else:

@@ -242,3 +242,67 @@ def test_pieces_of_a_long_segment_are_kept_in_the_memory_and_a_rerun_resumes(tin
     (got,) = second.translate_segments([segment])
     assert len(decoded) == len(set(pieces)) - 8, "only the pieces not yet done are decoded again"
     assert got.text == expected.text and FLAG_SPLIT in got.flags
+
+
+REPORT_IMPORTS = (
+    "import atexit, json, sys\n"
+    "from translate.cli import main\n"
+    "atexit.register(lambda: print('MODULES=' + json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('torch', 'transformers', 'sacremoses') or m == 'translate.translation.backends.hf'))))\n"
+    "sys.exit(main(sys.argv[1:]))\n"
+)
+
+
+def test_a_run_whose_segments_are_all_in_the_memory_loads_no_model(tiny_model, tmp_path):
+    """Issue 14: a rerun from the memory imported transformers (4 s) for a tokenizer it never used."""
+    import re
+
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    article = os.path.join(root, "tests", "fixtures", "article.ar.txt")
+    cache = tmp_path / "cache"
+    env = {**os.environ, "PYTHONPATH": root, "TARJAMA_CACHE_DIR": str(cache)}
+
+    def run(out):
+        args = ["translate", article, "-o", str(tmp_path / out), "--model", str(tiny_model), "--tm", str(tmp_path / "tm.sqlite"), "--to", "txt,tmx,html,xliff,tsv", "-q"]
+        done = subprocess.run([sys.executable, "-c", REPORT_IMPORTS, *args], capture_output=True, text=True, env=env, timeout=600)
+        assert done.returncode == 0, done.stderr
+        return re.search(r"MODULES=(.*)", done.stdout).group(1)
+
+    assert "transformers" in run("first"), "the first run converts the model with transformers: the check can see imports"
+    converted = cache / "ct2"
+    assert any(converted.rglob("model.bin"))
+    import shutil
+
+    shutil.rmtree(converted)  # a run that loads the model would have to convert it again
+    assert run("second") == "[]", "no model library is imported"
+    assert not converted.exists() or not any(converted.rglob("model.bin")), "no model was loaded (or converted)"
+    stamp = re.compile(r"\d{8}T\d{6}Z|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+    first, second = (sorted((tmp_path / d).iterdir()) for d in ("first", "second"))
+    assert [p.name for p in first] == [p.name for p in second] and len(first) == 5
+    for a, b in zip(first, second):
+        assert stamp.sub("", a.read_text(encoding="utf-8")) == stamp.sub("", b.read_text(encoding="utf-8")), a.name
+
+
+def test_the_key_follows_the_backend_that_really_loads(tiny_model, tmp_path, monkeypatch, caplog):
+    """``auto`` is planned as CTranslate2 without loading it; when CTranslate2 then fails to load, the
+    run continues on transformers, and it neither serves nor stores memory entries under CTranslate2's key."""
+    from translate.translation.backends import ct2
+
+    memory = TranslationMemory(tmp_path / "tm.sqlite")
+    settings = DecodingSettings(device="cpu", beam=1, max_length_ratio=0.5)
+    planned = load_translator(str(tiny_model), settings, memory=memory)
+    assert planned.signature.backend == "ctranslate2:int8" and not planned.loaded
+    # A CTranslate2 translation of the first sentence is in the memory; the second needs decoding.
+    memory.store_mt(planned.memory_key, [(SENTENCES[0], "stored by ctranslate2", ())])
+
+    def broken(*args, **kwargs):
+        raise TarjamaError("cannot convert (simulated)")
+
+    monkeypatch.setattr(ct2, "converted_model", broken)
+    got = planned.translate_segments(SENTENCES[:3])
+    assert planned.loaded and planned.backend.name == "transformers"
+    assert planned.signature.backend == "transformers:float32" and "transformers:float32" in planned.decoding
+    assert got[0].text != "stored by ctranslate2" and not got[0].from_memory, "another backend's entry is not served"
+    assert any("using the transformers backend" in r.getMessage() for r in caplog.records)
+    reference = load_translator(str(tiny_model), DecodingSettings(backend="transformers", device="cpu", beam=1, max_length_ratio=0.5))
+    assert [t.text for t in got] == reference.translate(SENTENCES[:3])
+    assert memory.lookup([SENTENCES[1]], planned.memory_key), "new translations are stored under the real key"

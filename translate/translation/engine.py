@@ -14,7 +14,14 @@ never on what else is in its batch:
 * an output that degenerates into a repeated run of tokens, or that reaches
   the length cap, is decoded again with ``no_repeat_ngram_size`` set: the
   repetition guard.  Outputs that do not degenerate are exactly what the model
-  gives without it.
+  gives without it;
+* nothing is loaded before it is needed: the memory key comes from the
+  settings, the model's small files and a cheap backend plan, so a run whose
+  segments are all in the memory loads neither tokenizer nor model (nor
+  imports a model library); the first segment to decode loads both;
+* a backend that decodes several batches at once (CTranslate2's replicas) is
+  given that many of the same batches from as many threads: batches are made
+  exactly as before, so concurrency cannot change an output either.
 """
 
 from __future__ import annotations
@@ -24,16 +31,21 @@ import logging
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from translate.flags import LENGTH_CAP, REPETITION_GUARD, SPLIT, Flag
 from translate.model import Origin
 from translate.settings import DecodingSettings, DecodingSignature
 from translate.translation import splitting
-from translate.translation.backends import open_backend
-from translate.translation.memory import ModelKey, TranslationMemory, normalise
+from translate.translation.backends import Backend, BackendPlan, open_backend, plan_backend
+from translate.translation.memory import Match, ModelKey, TranslationMemory, normalise
 from translate.translation.source import load_tokenizer, resolve_source
+from translate.translation.tokenizer import declared_max_length
+
+if TYPE_CHECKING:
+    from translate.translation.tokenizer import Tokenizer
 
 Progress = Callable[[int], None]
 """Told how many more segments are done."""
@@ -76,24 +88,56 @@ class Translator:
         self.model_id = self.source.model_id
         self.revision = self.source.revision
         self.model_note = self.source.note
-        self.tokenizer = load_tokenizer(self.source)
-        self.backend = open_backend(settings.backend, self.source, self.tokenizer, device=settings.device, compute_type=settings.compute_type)
+        self.plan: BackendPlan = plan_backend(settings.backend, settings.device, settings.compute_type)
         self.signature = DecodingSignature(
-            backend=self.backend.signature,
-            device=self.backend.device,
+            backend=self.plan.signature,
+            device=self.plan.device,
             beam=settings.beam or self.source.default_beam,
             max_length=self.source.max_length,
             max_length_ratio=settings.max_length_ratio,
             no_repeat_ngram=settings.no_repeat_ngram,
-            max_source_tokens=settings.max_source_tokens or _source_limit(self.source.max_positions, self.tokenizer),
+            max_source_tokens=settings.max_source_tokens or _source_limit(self.source.max_positions, declared_max_length(self.source.path)),
             batch_tokens=settings.batch_tokens,
             fixed_length=settings.fixed_length,
         )
         self.memory = memory
         # Chunks go to the memory as they finish: a killed run loses at most one chunk.
         self.chunk_size = settings.batch_size * 8
-        if self.model_note:  # once the model has loaded: a run that fails to load says only why
+        self._tokenizer: Tokenizer | None = None
+        self._backend: Backend | None = None
+        self._pool: ThreadPoolExecutor | None = None
+        if self.model_note:
             log.warning("%s: %s", self.model_id, self.model_note)
+
+    # -- loading ------------------------------------------------------------------
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the model is loaded (a run whose segments all come from the memory never loads it)."""
+        return self._backend is not None
+
+    @property
+    def tokenizer(self) -> Tokenizer:
+        if self._tokenizer is None:
+            self._tokenizer = load_tokenizer(self.source)
+            if not self.settings.max_source_tokens:
+                limit = _source_limit(self.source.max_positions, self._tokenizer.model_max_length)
+                self.signature = replace(self.signature, max_source_tokens=limit)
+        return self._tokenizer
+
+    @property
+    def backend(self) -> Backend:
+        return self.load()
+
+    def load(self) -> Backend:
+        """The model, loaded on first use; the signature (and so the memory key) follows what really loaded."""
+        if self._backend is None:
+            tokenizer = self.tokenizer
+            self._backend = open_backend(self.plan, self.source, tokenizer)
+            self.signature = replace(self.signature, backend=self._backend.signature, device=self._backend.device)
+            if self._backend.parallelism > 1:
+                self._pool = ThreadPoolExecutor(self._backend.parallelism, thread_name_prefix="tarjama-decode")
+        return self._backend
 
     # -- settings -----------------------------------------------------------------
 
@@ -135,19 +179,19 @@ class Translator:
         keeps one bar over many documents with it.
         """
         keys = [normalise(s) for s in sentences]
-        results: dict[str, Translation] = {"": Translation("", Origin.MT)}
         unique = [k for k in dict.fromkeys(keys) if k]
-        if self.memory is not None and unique:
-            for key, match in self.memory.lookup(unique, self.memory_key).items():
-                if match.human:
-                    results[key] = Translation(match.target, Origin.TM, (), from_memory=True)
-                else:
-                    results[key] = Translation(match.target, Origin.MT, tuple(match.flags), from_memory=True)
+        results = self._reuse(unique)
         todo = [k for k in unique if k not in results]
+        if todo and not self.loaded:
+            key = self.memory_key
+            self.load()  # the key may change with what really loaded
+            if self.memory_key != key:  # never serve another backend's translations
+                results = self._reuse(unique)
+                todo = [k for k in unique if k not in results]
         # A segment longer than a block is split without being tokenized whole: tokenizing a
         # 20 MB line at once costs more than all its pieces and holds its ids for nothing.
         short = [k for k in todo if len(k) <= splitting.BLOCK_CHARS]
-        encoded: dict[str, list[int]] = dict(zip(short, self.tokenizer(short)["input_ids"])) if short else {}
+        encoded: dict[str, list[int]] = dict(zip(short, self.tokenizer.encode(short))) if short else {}
         pieces = {
             k: [k] if k in encoded and len(encoded[k]) <= self.max_source_tokens else splitting.split_to_fit(k, self._count, self.max_source_tokens)
             for k in todo
@@ -182,6 +226,18 @@ class Translator:
                 progress(sum(occurrences[k] for k in chunk))
         return [results[k] for k in keys]
 
+    def _reuse(self, unique: list[str]) -> dict[str, Translation]:
+        """The segments the memory has under this run's key (and human matches), as translations."""
+        results: dict[str, Translation] = {"": Translation("", Origin.MT)}
+        if self.memory is not None and unique:
+            found: dict[str, Match] = self.memory.lookup(unique, self.memory_key)
+            for key, match in found.items():
+                if match.human:
+                    results[key] = Translation(match.target, Origin.TM, (), from_memory=True)
+                else:
+                    results[key] = Translation(match.target, Origin.MT, tuple(match.flags), from_memory=True)
+        return results
+
     def _translate_pieces(
         self,
         wanted: list[str],
@@ -206,14 +262,14 @@ class Translator:
                 self.memory.store_mt(self.memory_key, [(p, text, flags) for p, (text, flags) in fresh.items() if p in split_parts])
 
     def _count(self, text: str) -> int:
-        return len(self.tokenizer(text)["input_ids"])
+        return len(self.tokenizer.encode([text])[0])
 
     def _translate_unique(self, texts: list[str], known: dict[str, list[int]]) -> dict[str, tuple[str, tuple[Flag, ...]]]:
         if not texts:
             return {}
         missing = [t for t in texts if t not in known]
         if missing:
-            known = {**known, **dict(zip(missing, self.tokenizer(missing)["input_ids"]))}
+            known = {**known, **dict(zip(missing, self.tokenizer.encode(missing)))}
         encoded = [known[t] for t in texts]
         outputs = self._decode_all(encoded, 0)
         flags: dict[int, tuple[Flag, ...]] = {}
@@ -225,10 +281,8 @@ class Translator:
                 for i, out in retried.items():
                     outputs[i] = out
                     flags[i] = (FLAG_REPETITION, FLAG_LENGTH_CAP) if self._capped(out, encoded[i]) else (FLAG_REPETITION,)
-        return {
-            text: (self.tokenizer.decode(outputs[i], skip_special_tokens=True).strip(), flags.get(i, ()))
-            for i, text in enumerate(texts)
-        }
+        decoded = self.tokenizer.decode([outputs[i] for i in range(len(texts))])
+        return {text: (decoded[i].strip(), flags.get(i, ())) for i, text in enumerate(texts)}
 
     def _capped(self, output: list[int], source: list[int]) -> bool:
         return len(output) >= self.budget(len(source)) - 1
@@ -237,22 +291,41 @@ class Translator:
         """Decode every sentence, longest first, in batches that share one length budget."""
         items = dict(enumerate(encoded)) if not isinstance(encoded, dict) else encoded
         order = sorted(items, key=lambda i: len(items[i]), reverse=True)
-        outputs: dict[int, list[int]] = {}
         # Batches never mix budgets, so batching cannot change any output.
-        for budget, group in itertools.groupby(order, key=lambda i: self.budget(len(items[i]))):
-            for batch in _batches(list(group), lambda i: len(items[i]), self.settings.batch_tokens, self.settings.batch_size):
-                generated = self.backend.generate(
-                    [items[i] for i in batch],
-                    beam=self.beam,
-                    max_new_tokens=budget,
-                    min_new_tokens=budget if self.signature.fixed_length else 0,
-                    no_repeat_ngram_size=no_repeat,
-                )
-                outputs.update(zip(batch, generated))
+        batches = [
+            (budget, batch)
+            for budget, group in itertools.groupby(order, key=lambda i: self.budget(len(items[i])))
+            for batch in _batches(list(group), lambda i: len(items[i]), self.settings.batch_tokens, self.settings.batch_size)
+        ]
+        backend = self.backend
+
+        def decode(budget: int, batch: list[int]) -> list[list[int]]:
+            return backend.generate(
+                [items[i] for i in batch],
+                beam=self.beam,
+                max_new_tokens=budget,
+                min_new_tokens=budget if self.signature.fixed_length else 0,
+                no_repeat_ngram_size=no_repeat,
+            )
+
+        outputs: dict[int, list[int]] = {}
+        if self._pool is None or len(batches) < 2:
+            for budget, batch in batches:
+                outputs.update(zip(batch, decode(budget, batch)))
+            return outputs
+        # As many batches in flight as the backend decodes at once (CTranslate2 releases the GIL).
+        futures: list[Future[list[list[int]]]] = [self._pool.submit(decode, budget, batch) for budget, batch in batches]
+        try:
+            for (_, batch), future in zip(batches, futures):
+                outputs.update(zip(batch, future.result()))
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
         return outputs
 
 
-def _batches(order: list[int], length: Any, batch_tokens: int, batch_size: int) -> Iterable[list[int]]:
+def _batches(order: list[int], length: Callable[[int], int], batch_tokens: int, batch_size: int) -> Iterable[list[int]]:
     """Consecutive runs of ``order`` (longest first) whose padded size stays within the token budget."""
     batch: list[int] = []
     for index in order:
@@ -279,10 +352,9 @@ def is_degenerate(ids: Sequence[int], max_n: int = 4, min_repeats: int = 4, min_
     return False
 
 
-def _source_limit(positions: int, tokenizer: Any) -> int:
+def _source_limit(positions: int, declared: int) -> int:
     """The longest input, in tokens with </s>: the model's positions, or less if its tokenizer says so (tc-big: 1024 vs 512)."""
-    declared = getattr(tokenizer, "model_max_length", None)
-    return min(positions, int(declared)) if isinstance(declared, int) and 0 < declared < 100_000 else positions
+    return min(positions, declared) if 0 < declared < 100_000 else positions
 
 
 def _union(flags: Iterable[Flag]) -> tuple[Flag, ...]:

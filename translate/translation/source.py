@@ -1,6 +1,7 @@
 """Find a MarianMT model on disk (a local directory or the hub's download cache) and its tokenizer.
 
-Everything here is free of torch: the CTranslate2 backend runs without it.
+Everything here is free of torch, and of transformers unless a tokenizer needs
+it: the CTranslate2 backend runs without either.
 """
 
 from __future__ import annotations
@@ -9,15 +10,22 @@ import contextlib
 import hashlib
 import io
 import json
+import logging
 import os
 import socket
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from translate.errors import TarjamaError, first_line
 from translate.translation.presets import PRESETS, resolve_model
+
+if TYPE_CHECKING:
+    from translate.translation.tokenizer import Tokenizer
+
+log = logging.getLogger(__name__)
 
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
 REQUIRED_FILES = ("config.json", "source.spm", "target.spm", "vocab.json")
@@ -91,17 +99,62 @@ def presets_hint() -> str:
     return "presets: " + ", ".join(f"{p.name} = {p.hub_id}" for p in PRESETS.values())
 
 
-def load_tokenizer(source: ModelSource) -> Any:
-    """The model's own MarianTokenizer (SentencePiece + vocab.json); it does not import torch."""
-    from transformers import MarianTokenizer
-    from transformers.utils import logging as hf_logging
+def load_tokenizer(source: ModelSource) -> Tokenizer:
+    """The model's tokenizer: :class:`MarianSentencePiece` (``sentencepiece`` alone, no transformers).
 
-    hf_logging.set_verbosity_error()
+    ``MarianTokenizer`` is loaded instead only for a model directory whose
+    tokenizer settings MarianSentencePiece does not reproduce exactly (it says
+    so with :class:`UnsupportedTokenizer`): importing transformers costs four
+    seconds, tokenizing differently would cost correctness.
+    """
+    from translate.translation.tokenizer import MarianSentencePiece, UnsupportedTokenizer
+
     try:
-        with contextlib.redirect_stderr(io.StringIO()):
-            return MarianTokenizer.from_pretrained(str(source.path))
-    except Exception as exc:
+        return MarianSentencePiece.from_dir(source.path)
+    except UnsupportedTokenizer as exc:
+        log.info("%s: loading transformers' MarianTokenizer, since %s", source.model_id, exc)
+    except (OSError, ValueError, KeyError, RuntimeError) as exc:
         raise TarjamaError(f"cannot load the tokenizer of {source.model_id!r}: {first_line(exc)}") from exc
+    return TransformersTokenizer.from_dir(source)
+
+
+class TransformersTokenizer:
+    """transformers' ``MarianTokenizer`` behind the :class:`Tokenizer` interface: the fallback."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+        self.model_max_length = int(min(inner.model_max_length, 1 << 31))
+        self.pad_token_id: int | None = inner.pad_token_id
+        # Source ids to the strings CTranslate2's source vocabulary holds (MarianTokenizer's own
+        # convert_ids_to_tokens reads the *target* vocabulary, wrong for separate vocabularies).
+        decoder = {i: t for t, i in inner.get_src_vocab().items()}
+        decoder.update({i: t.content for i, t in inner.added_tokens_decoder.items()})
+        self._source_decoder = decoder
+
+    @classmethod
+    def from_dir(cls, source: ModelSource) -> TransformersTokenizer:
+        from transformers import MarianTokenizer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.set_verbosity_error()
+        try:
+            with contextlib.redirect_stderr(io.StringIO()):
+                return cls(MarianTokenizer.from_pretrained(str(source.path)))
+        except Exception as exc:
+            raise TarjamaError(f"cannot load the tokenizer of {source.model_id!r}: {first_line(exc)}") from exc
+
+    def encode(self, texts: Sequence[str]) -> list[list[int]]:
+        return [list(ids) for ids in self._inner(list(texts))["input_ids"]]
+
+    def decode(self, ids_list: Sequence[Sequence[int]]) -> list[str]:
+        return [text.strip() for text in self._inner.batch_decode([list(ids) for ids in ids_list], skip_special_tokens=True)]
+
+    def source_tokens(self, ids: Iterable[int]) -> list[str]:
+        return [self._source_decoder[i] for i in ids]
+
+    def __call__(self, text: str | Sequence[str]) -> Any:
+        """``MarianTokenizer(text)``, for code written against it."""
+        return self._inner(text if isinstance(text, str) else list(text))
 
 
 def _check_directory(model_id: str, path: Path) -> None:

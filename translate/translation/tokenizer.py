@@ -53,7 +53,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import sentencepiece
 
@@ -68,6 +68,35 @@ DEFAULT_MAX_LENGTH = 512
 
 class UnsupportedTokenizer(ValueError):
     """The model directory asks for tokenizer behaviour this module does not reproduce exactly."""
+
+
+class Tokenizer(Protocol):
+    """What the engine and the backends use of a tokenizer, batch-first.
+
+    :class:`MarianSentencePiece` is the one in use; ``MarianTokenizer`` stands in
+    (behind ``translate.translation.source.TransformersTokenizer``) only for a
+    model directory this module refuses, so both must give the same ids and text.
+    """
+
+    model_max_length: int
+
+    def encode(self, texts: Sequence[str]) -> list[list[int]]: ...
+
+    def decode(self, ids_list: Sequence[Sequence[int]]) -> list[str]: ...
+
+    def source_tokens(self, ids: Iterable[int]) -> list[str]: ...
+
+
+def declared_max_length(path: str | Path) -> int:
+    """The ``model_max_length`` a model directory declares, read without loading its tokenizer.
+
+    Part of the translation memory key; reading it alone lets a run whose
+    segments are all in the memory skip loading the tokenizer (and the model).
+    """
+    file = Path(path) / "tokenizer_config.json"
+    config = _read_json(file) if file.is_file() else {}
+    value = config.get("model_max_length", DEFAULT_MAX_LENGTH) if isinstance(config, dict) else DEFAULT_MAX_LENGTH
+    return int(value) if value is not None else DEFAULT_MAX_LENGTH
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +259,17 @@ class MarianSentencePiece:
         )
 
     # ------------------------------------------------------------------ encoding
+
+    @property
+    def pad_token_id(self) -> int | None:
+        """``MarianTokenizer.pad_token_id``, for code written against it."""
+        return self.pad_id
+
+    def __call__(self, text: str | Sequence[str]) -> dict[str, Any]:
+        """``MarianTokenizer(text)``'s input ids (one text or a batch), for code written against it."""
+        if isinstance(text, str):
+            return {"input_ids": self.encode([text])[0]}
+        return {"input_ids": self.encode(text)}
 
     def encode(self, texts: Sequence[str]) -> list[list[int]]:
         """Each text's model input ids, ending with the end token: ``MarianTokenizer(texts)["input_ids"]``."""

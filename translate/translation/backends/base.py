@@ -1,6 +1,6 @@
 """What a decoding backend does: token ids in, token ids out.
 
-Tokenization stays outside the backends (one MarianTokenizer for all), so
+Tokenization stays outside the backends (one tokenizer for all), so
 every backend sees exactly the same input pieces and the engine can compare,
 cache and check their outputs token by token.
 """
@@ -16,6 +16,8 @@ class Backend(ABC):
     name: str
     device: str
     compute_type: str
+    parallelism: int = 1
+    """How many batches it decodes at once from as many calling threads (CTranslate2's replicas); 1: one at a time."""
 
     @property
     def signature(self) -> str:
