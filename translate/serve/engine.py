@@ -59,40 +59,8 @@ class LoadedTranslator:
         return self._translator.translate_segments(sentences)
 
     def n_best(self, sentence: str, count: int) -> list[str]:
-        """The decoder's ``count`` best hypotheses for one sentence, best first (LibreTranslate's ``alternatives``).
-
-        The engine returns one translation per sentence, so this asks the
-        backend itself for an n-best list with a beam at least ``count`` wide
-        and the engine's own length budget for the sentence.
-        """
-        t = self._translator
-        ids = t.tokenizer([sentence])["input_ids"][0][: t.max_source_tokens]
-        budget = t.budget(len(ids))
-        beam = max(t.beam, count)
-        backend = t.backend
-        if backend.name == "ctranslate2":
-            pieces = t.tokenizer.convert_ids_to_tokens(ids)
-            fixed = bool(t.signature.fixed_length)
-            result = backend._translator.translate_batch(
-                [pieces],
-                beam_size=beam,
-                num_hypotheses=count,
-                max_decoding_length=budget if fixed else max(1, budget - 1),
-                min_decoding_length=budget if fixed else 0,
-            )[0]
-            outputs = [t.tokenizer.convert_tokens_to_ids(h) for h in result.hypotheses]
-        else:
-            torch = backend._torch
-            options: dict[str, Any] = {"num_beams": beam, "num_return_sequences": count, "max_new_tokens": budget, "do_sample": False}
-            if t.signature.fixed_length:
-                options.update(min_new_tokens=budget, forced_eos_token_id=None)
-            with torch.inference_mode():
-                generated = backend._model.generate(
-                    input_ids=torch.tensor([ids], device=backend.device), **options
-                )
-            outputs = [backend._strip(row) for row in generated.tolist()]
-        texts = [t.tokenizer.decode(out, skip_special_tokens=True).strip() for out in outputs]
-        return list(dict.fromkeys(texts))
+        """The decoder's ``count`` best hypotheses for one sentence, best first (LibreTranslate's ``alternatives``)."""
+        return list(self._translator.alternatives(sentence, count))
 
 
 def open_translator(config: ServeConfig) -> LoadedTranslator:

@@ -183,9 +183,9 @@ class Translator:
         results = self._reuse(unique)
         todo = [k for k in unique if k not in results]
         if todo and not self.loaded:
-            key = self.memory_key
+            planned = self.memory_key
             self.load()  # the key may change with what really loaded
-            if self.memory_key != key:  # never serve another backend's translations
+            if self.memory_key != planned:  # never serve another backend's translations
                 results = self._reuse(unique)
                 todo = [k for k in unique if k not in results]
         # A segment longer than a block is split without being tokenized whole: tokenizing a
@@ -260,6 +260,21 @@ class Translator:
             done.update(fresh)
             if self.memory is not None:
                 self.memory.store_mt(self.memory_key, [(p, text, flags) for p, (text, flags) in fresh.items() if p in split_parts])
+
+    def alternatives(self, sentence: str, count: int) -> list[str]:
+        """Up to ``count`` different translations of one sentence, best first: the decoder's n-best list.
+
+        Not through the memory (it keeps one translation per sentence) and not
+        split: a sentence longer than the model's input is cut to fit, since
+        alternatives are offered for short UI strings, never for an article.
+        """
+        backend = self.load()
+        ids = self.tokenizer.encode([sentence])[0][: self.max_source_tokens]
+        budget = self.budget(len(ids))
+        outputs = backend.n_best(
+            ids, beam=self.beam, count=count, max_new_tokens=budget, min_new_tokens=budget if self.signature.fixed_length else 0
+        )
+        return list(dict.fromkeys(text.strip() for text in self.tokenizer.decode(outputs)))
 
     def _count(self, text: str) -> int:
         return len(self.tokenizer.encode([text])[0])

@@ -45,6 +45,15 @@ class Backend(ABC):
         """
 
 
+    @abstractmethod
+    def n_best(self, ids: Sequence[int], *, beam: int, count: int, max_new_tokens: int, min_new_tokens: int = 0) -> list[list[int]]:
+        """The ``count`` best outputs for one sentence, best first, under the same length rule as :meth:`generate`.
+
+        For a translator's alternatives (LibreTranslate's ``alternatives``):
+        the decoder's own n-best list, with a beam at least ``count`` wide.
+        """
+
+
 def cpu_threads() -> int:
     """The cores this process may use (a container or taskset may allow fewer than the machine has)."""
     try:

@@ -105,6 +105,17 @@ class CTranslate2Backend(Backend):
         ids = self._target_ids
         return [[ids[p] for p in r.hypotheses[0]] for r in results]
 
+    def n_best(self, ids: Sequence[int], *, beam: int, count: int, max_new_tokens: int, min_new_tokens: int = 0) -> list[list[int]]:
+        fixed = min_new_tokens >= max_new_tokens
+        (result,) = self._translator.translate_batch(
+            [self._source_tokens(ids)],
+            beam_size=max(beam, count),
+            num_hypotheses=count,
+            max_decoding_length=max_new_tokens if fixed else max(1, max_new_tokens - 1),
+            min_decoding_length=min_new_tokens,
+        )
+        return [[self._target_ids[p] for p in hypothesis] for hypothesis in result.hypotheses]
+
 
 def cpu_layout(cores: int) -> tuple[int, int]:
     """``(inter_threads, intra_threads)`` for ``cores`` CPU cores.

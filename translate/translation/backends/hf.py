@@ -76,6 +76,19 @@ class TransformersBackend(Backend):
             )
         return [self._strip(row) for row in output.tolist()]
 
+    def n_best(self, ids: Sequence[int], *, beam: int, count: int, max_new_tokens: int, min_new_tokens: int = 0) -> list[list[int]]:
+        torch = self._torch
+        options: dict[str, Any] = {
+            "num_beams": max(beam, count), "num_return_sequences": count, "max_new_tokens": max_new_tokens, "do_sample": False,
+        }
+        if min_new_tokens:
+            options["min_new_tokens"] = min_new_tokens
+            if min_new_tokens >= max_new_tokens:
+                options["forced_eos_token_id"] = None
+        with torch.inference_mode():
+            output = self._model.generate(input_ids=torch.tensor([list(ids)], device=self.device), **options)
+        return [self._strip(row) for row in output.tolist()]
+
     def _strip(self, row: list[int]) -> list[int]:
         ids = row[1:]  # the decoder start token
         if self._eos in ids:
