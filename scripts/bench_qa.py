@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from translate.qa import check_pair, flag_name  # noqa: E402
+from translate.qa import check_pair  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 HANDCHECK = ROOT / "tests" / "fixtures" / "qa" / "handcheck.tsv"
@@ -44,7 +44,7 @@ def count(pairs: list[tuple[str, str]]) -> tuple[Counter[str], int]:
     counts: Counter[str] = Counter()
     flagged = 0
     for source, target in pairs:
-        names = {flag_name(f) for f in check_pair(source, target)}
+        names = {f.name for f in check_pair(source, target)}
         counts.update(names)
         flagged += bool(names)
     return counts, flagged
@@ -59,7 +59,7 @@ def precision_from_handcheck() -> None:
     print(f"\nHand-check of {len(rows)} real MT segments ({HANDCHECK.relative_to(ROOT)}), judged by a person:")
     verdict = {"numbers": ("error",), "repetition": ("degenerate",)}
     for flag, bad in verdict.items():
-        fired = [r for r in rows if flag in {flag_name(f) for f in check_pair(r["source"], r["mt"])}]
+        fired = [r for r in rows if flag in {f.name for f in check_pair(r["source"], r["mt"])}]
         right = [r for r in fired if r["judgement"].split(":")[0] in bad + ("degenerate",)]
         quiet = [r for r in rows if r not in fired]
         missed = [r for r in quiet if r["judgement"].split(":")[0] in bad]
@@ -73,7 +73,7 @@ def draw_sample(seed: int = 7) -> None:
     flagged, unflagged = [], []
     for name, src, mt, ref in SETS:
         for number, (s, t, r) in enumerate(zip(lines(src), lines(mt), lines(ref)), start=1):
-            names = sorted({flag_name(f) for f in check_pair(s, t)} & {"numbers", "repetition"})
+            names = sorted({f.name for f in check_pair(s, t)} & {"numbers", "repetition"})
             row = {"set": name, "line": number, "flags": ",".join(names), "source": s, "mt": t, "reference": r, "judgement": ""}
             (flagged if names else unflagged).append(row)
     sample = rng.sample(flagged, min(100, len(flagged))) + rng.sample(unflagged, 100)

@@ -84,27 +84,32 @@ def main(argv: list[str] | None = None) -> int:
     corpus = workdir / f"corpus-{args.documents}"
     documents = build_corpus(corpus, args.documents)
 
-    from translate.cluster.settings import EngineSettings
-    from translate.export import write_outputs
-    from translate.inputs import collect_inputs, load_document
-    from translate.pipeline import translate_document
+    from translate import batch
+    from translate.inputs import load_document
+    from translate.settings import DecodingSettings, ExportOptions
+    from translate.translation import load_translator
 
     compute = "int8" if args.device == "cpu" else "int8_float16"
-    settings = EngineSettings(backend="ctranslate2", device=args.device, compute_type=compute, fixed_length=args.length)
-    inputs = collect_inputs([str(corpus)])
-    segments = sum(len(load_document(i.path, "ar").segments) for i in inputs)
+    settings = DecodingSettings(backend="ctranslate2", device=args.device, compute_type=compute, fixed_length=args.length)
+    export = ExportOptions(formats=tuple(FORMATS))
+
+    def plan(out: Path) -> batch.TranslationJob:
+        shutil.rmtree(out, ignore_errors=True)
+        return batch.plan([str(corpus)], out, export)
+
     rows = []
 
-    # Local: the CLI's loop (translate, then write, document by document).
+    # Local: the CLI's loop (the batch API: translate, then write, document by document).
     started = time.perf_counter()
-    translator = settings.load(model)
+    translator = load_translator(model, settings)
+    translator.load()
     load_s = time.perf_counter() - started
     out = workdir / "out-local"
-    shutil.rmtree(out, ignore_errors=True)
+    job = plan(out)
+    inputs, segments = job.inputs, job.segments
     started = time.perf_counter()
-    for item in inputs:
-        document = load_document(item.path, "ar", name=Path(item.stem).name)
-        write_outputs(translate_document(document, translator), out, item.stem, FORMATS)
+    for _ in batch.translate_files(job, translator):
+        pass
     local_s = time.perf_counter() - started
     expected = snapshot(out)
     calls = sum(1 for i in inputs if load_document(i.path, "ar").segments)  # one call per document
@@ -127,9 +132,9 @@ def main(argv: list[str] | None = None) -> int:
                 ray.get(actor.translate.remote([]))
                 trips.append(time.perf_counter() - t)
             out = workdir / f"out-ray-{count}"
-            shutil.rmtree(out, ignore_errors=True)
+            job = plan(out)
             started = time.perf_counter()
-            for _ in translate_corpus(inputs, model, settings, options, lambda a, stem, out=out: write_outputs(a, out, stem, FORMATS), workers=workers):
+            for _ in translate_corpus(job, model, settings, options, workers=workers):
                 pass
             wall = time.perf_counter() - started
             same = "yes" if snapshot(out) == expected else "NO"

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Sentence segmentation benchmark: tarjama's segmenter against its peers, in one run.
 
-Rebuilds news articles from ../shared/data (see translate/segmentation/evaluation.py:
+Rebuilds news articles from ../shared/data (see scripts/segmentation_eval.py:
 headline on its own line, paragraphs of 1-4 consecutive sentences joined by one space,
 a sentence without final punctuation always ends its paragraph) and prints exact-span
 precision, recall and F1 for every segmenter, then its speed in MB/s (UTF-8 bytes of
@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from translate.segmentation import segment_document  # noqa: E402
-from translate.segmentation.evaluation import (  # noqa: E402
+from segmentation_eval import (  # noqa: E402 - scripts/segmentation_eval.py, next to this script
     Article,
     Span,
     build_articles,

@@ -13,6 +13,7 @@ Its translations are nonsense by design: use it to test behaviour, never
 wording.
 
     python scripts/make_tiny_model.py models/tiny
+    python scripts/make_tiny_model.py --separate-vocabs models/tiny-separate
 """
 
 from __future__ import annotations
@@ -67,7 +68,23 @@ def train_spm(files: list[Path], prefix: Path, vocab_size: int) -> Path:
     return prefix.with_suffix(".model")
 
 
-def build(outdir: Path, vocab_size: int = 2000, d_model: int = 64, layers: int = 2, seed: int = 1234) -> Path:
+def vocab_pieces(spm_file: Path) -> list[str]:
+    """The SentencePiece model's pieces in its own order, without its control and unknown symbols."""
+    import sentencepiece as spm
+
+    sp = spm.SentencePieceProcessor(model_file=str(spm_file))
+    return [sp.id_to_piece(i) for i in range(sp.get_piece_size()) if not (sp.is_control(i) or sp.is_unknown(i))]
+
+
+def build(
+    outdir: Path,
+    vocab_size: int = 2000,
+    d_model: int = 64,
+    layers: int = 2,
+    seed: int = 1234,
+    *,
+    separate_vocabs: bool = False,
+) -> Path:
     import sentencepiece as spm
     import torch
     from transformers import GenerationConfig, MarianConfig, MarianMTModel, MarianTokenizer
@@ -83,29 +100,47 @@ def build(outdir: Path, vocab_size: int = 2000, d_model: int = 64, layers: int =
             spm_files[side] = outdir / f"{side}.spm"
             spm_files[side].write_bytes(model_file.read_bytes())
 
-    # One shared vocabulary, as the Helsinki-NLP ar-en models have: eos first, pad last.
-    pieces = list(SPECIALS)
-    seen = set(pieces)
-    target_pieces: set[str] = set()
-    for side in ("source", "target"):
-        sp = spm.SentencePieceProcessor(model_file=str(spm_files[side]))
-        for i in range(sp.get_piece_size()):
-            piece = sp.id_to_piece(i)
-            if sp.is_control(i) or sp.is_unknown(i):
-                continue
-            if side == "target":
-                target_pieces.add(piece)
-            if piece not in seen:
-                seen.add(piece)
-                pieces.append(piece)
-    pieces.append(PAD)
-    vocab = {p: i for i, p in enumerate(pieces)}
-    (outdir / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False, indent=0), encoding="utf-8")
+    if separate_vocabs:
+        # Separate vocabularies, as some tc-big models have (vocab.json for the source, target_vocab.json
+        # for the target), laid out as transformers' Marian converter lays them out: each side its own
+        # pieces, eos first, pad appended last. The source side keeps 100 pieces fewer than the target
+        # side, so real text meets pieces SentencePiece emits that the vocabulary lacks (<unk>), and the
+        # two sides number <pad> differently, as separate vocabularies of different sizes do; the model's
+        # pad_token_id is the source side's (it must be a valid index on both sides), its decoder starts
+        # from the target side's <pad>.
+        side_pieces = {side: vocab_pieces(spm_files[side]) for side in ("source", "target")}
+        size = max(1, min(len(p) for p in side_pieces.values()) - 100)
+        vocab = {p: i for i, p in enumerate([*SPECIALS, *side_pieces["source"][:size], PAD])}
+        target_vocab = {p: i for i, p in enumerate([*SPECIALS, *side_pieces["target"], PAD])}
+        (outdir / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False, indent=0), encoding="utf-8")
+        (outdir / "target_vocab.json").write_text(json.dumps(target_vocab, ensure_ascii=False, indent=0), encoding="utf-8")
+        target_pieces = set(target_vocab)
+    else:
+        # One shared vocabulary, as the Helsinki-NLP ar-en models have: eos first, pad last.
+        pieces = list(SPECIALS)
+        seen = set(pieces)
+        target_pieces = set()
+        for side in ("source", "target"):
+            sp = spm.SentencePieceProcessor(model_file=str(spm_files[side]))
+            for i in range(sp.get_piece_size()):
+                piece = sp.id_to_piece(i)
+                if sp.is_control(i) or sp.is_unknown(i):
+                    continue
+                if side == "target":
+                    target_pieces.add(piece)
+                if piece not in seen:
+                    seen.add(piece)
+                    pieces.append(piece)
+        pieces.append(PAD)
+        vocab = {p: i for i, p in enumerate(pieces)}
+        (outdir / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False, indent=0), encoding="utf-8")
+        target_vocab = vocab
 
     pad_id = vocab[PAD]
+    start_id = target_vocab[PAD]  # the same id unless the vocabularies are separate
     config = MarianConfig(
         vocab_size=len(vocab),
-        decoder_vocab_size=len(vocab),
+        decoder_vocab_size=len(target_vocab),
         d_model=d_model,
         encoder_layers=layers,
         decoder_layers=layers,
@@ -119,28 +154,31 @@ def build(outdir: Path, vocab_size: int = 2000, d_model: int = 64, layers: int =
         eos_token_id=0,
         bos_token_id=0,
         forced_eos_token_id=0,
-        decoder_start_token_id=pad_id,
+        decoder_start_token_id=start_id,
         scale_embedding=True,
-        share_encoder_decoder_embeddings=True,
+        share_encoder_decoder_embeddings=not separate_vocabs,
         tie_word_embeddings=True,
         # Larger than Marian's 0.02 so that different inputs give visibly different outputs.
         init_std=0.3,
+        # Read by tarjama (translate.translation.source.DEMO_KEY): every output made with this
+        # model says that its English is nonsense by design, and the CLI warns once per run.
+        tarjama_demo=True,
     )
     torch.manual_seed(seed)
     model = MarianMTModel(config)
     # A trained ar→en model almost never emits Arabic-only pieces; bias them away so the
     # nonsense output at least looks like English pieces, as real output would.
     with torch.no_grad():
-        for piece, index in vocab.items():
-            if piece not in target_pieces and piece != "</s>":
+        for piece, index in target_vocab.items():
+            if piece not in target_pieces and piece != "</s>":  # none with separate vocabularies
                 model.final_logits_bias[0, index] = -30.0
     model.generation_config = GenerationConfig(
         num_beams=4,
         max_length=512,
-        bad_words_ids=[[pad_id]],
-        pad_token_id=pad_id,
+        bad_words_ids=[[start_id]],
+        pad_token_id=start_id,
         eos_token_id=0,
-        decoder_start_token_id=pad_id,
+        decoder_start_token_id=start_id,
         forced_eos_token_id=0,
     )
     model.save_pretrained(outdir, safe_serialization=True)
@@ -149,6 +187,8 @@ def build(outdir: Path, vocab_size: int = 2000, d_model: int = 64, layers: int =
         source_spm=str(spm_files["source"]),
         target_spm=str(spm_files["target"]),
         vocab=str(outdir / "vocab.json"),
+        target_vocab_file=str(outdir / "target_vocab.json") if separate_vocabs else None,
+        separate_vocabs=separate_vocabs,
         source_lang="ar",
         target_lang="en",
         unk_token="<unk>",
@@ -174,10 +214,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--d-model", type=int, default=64)
     parser.add_argument("--layers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1234)
+    parser.add_argument(
+        "--separate-vocabs",
+        action="store_true",
+        help="separate source and target vocabularies (vocab.json + target_vocab.json), as some tc-big models have",
+    )
     args = parser.parse_args(argv)
-    out = build(args.outdir, args.vocab_size, args.d_model, args.layers, args.seed)
+    out = build(args.outdir, args.vocab_size, args.d_model, args.layers, args.seed, separate_vocabs=args.separate_vocabs)
     size = sum(f.stat().st_size for f in out.iterdir()) / 1e6
     print(f"tiny model written to {out} ({size:.1f} MB); use it with: tarjama translate FILE --model {out}", file=sys.stderr)
+    print(
+        "note: this is a demo model with random weights: the English is nonsense by design. It shows what tarjama does "
+        "(files, alignment, flags, memory); for real translations use --model quality or fast (downloaded once) or a "
+        "MarianMT model directory.",
+        file=sys.stderr,
+    )
     return 0
 
 

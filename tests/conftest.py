@@ -56,7 +56,8 @@ def shared():
 @pytest.fixture(scope="session")
 def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("models") / "tiny"
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_tiny_model.py"), str(out)], check=True, capture_output=True)
+    built = subprocess.run([sys.executable, str(ROOT / "scripts" / "make_tiny_model.py"), str(out)], check=True, capture_output=True, text=True)
+    (out.parent / "make_tiny_model.stderr").write_text(built.stderr, encoding="utf-8")  # what the builder told its user
     return out
 
 
@@ -64,7 +65,9 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def translator(tiny_model: Path):
     from translate.translation import load_translator
 
-    return load_translator(str(tiny_model), device="cpu")
+    from translate.settings import DecodingSettings
+
+    return load_translator(str(tiny_model), DecodingSettings(device="cpu"))
 
 
 @pytest.fixture(scope="session")

@@ -81,7 +81,7 @@ def test_a_killed_batch_resumes_and_writes_what_an_uninterrupted_run_writes(tiny
 
     rerun = subprocess.run(command(tiny_model, inputs, out, tm), capture_output=True, text=True, timeout=900)
     assert rerun.returncode == 0, rerun.stderr
-    reused = sum(int(n) for n in re.findall(r"\((\d+) from the translation memory\)", rerun.stderr))
+    reused = sum(int(n) for n in re.findall(r"\((\d+) from the translation memory", rerun.stderr))
     assert reused > 0, rerun.stderr
     assert snapshot(out) == expected
     assert not [p for p in out.rglob(".*")], "a temporary file was left behind"

@@ -156,9 +156,29 @@ def test_missing_model_gives_one_line_and_exit_2(model, tmp_path, monkeypatch):
     assert not (tmp_path / "out").exists()
 
 
+def test_no_arguments_shows_the_help_on_stderr_and_exits_2():
+    proc = tarjama()
+    assert proc.returncode == 2 and proc.stdout == b""
+    err = proc.stderr.decode()
+    assert err.startswith("usage: tarjama") and "COMMAND" in err
+    for command in ("translate", "segment", "align", "check", "tm", "evaluate", "validate"):
+        assert f"    {command} " in err, command
+
+
+def test_unknown_model_name_lists_the_presets(tmp_path, monkeypatch):
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")
+    for model in ("foo", "someone/no-such-model", "./no/such/dir"):
+        proc = tarjama("translate", str(ARTICLE), "--model", model, "-o", str(tmp_path / "out"))
+        err = proc.stderr.decode().strip()
+        assert proc.returncode == 2 and len(err.splitlines()) == 1 and err.startswith("tarjama: error: "), err
+        assert "quality = Helsinki-NLP/opus-mt-tc-big-ar-en" in err and "fast = Helsinki-NLP/opus-mt-ar-en" in err, err
+    assert not (tmp_path / "out").exists()
+
+
 @pytest.mark.parametrize(
     "args",
-    [[], ["translate"], ["translate", str(ARTICLE), "--to", "pdf"], ["segment", str(ARTICLE), "--lang", "fr"], ["frobnicate"]],
+    [["translate"], ["translate", str(ARTICLE), "--to", "pdf"], ["segment", str(ARTICLE), "--lang", "fr"], ["frobnicate"]],
 )
 def test_bad_usage_gives_one_line_and_exit_2(args):
     proc = tarjama(*args)
@@ -300,3 +320,103 @@ def test_post_editing_workflow_aligns_with_our_mt_as_bridge(tmp_path, tiny_model
     # a missing MT file is a one-line error
     proc = tarjama("align", str(ar), str(final), "--mt", str(tmp_path / "nope.tmx"))
     assert proc.returncode == 2 and proc.stderr.count(b"\n") == 1
+
+
+def _page(tmp_path: Path, name: str, lang: str, heading: str, paragraphs: list[str]) -> Path:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    path = tmp_path / name
+    path.write_text(
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>t</title><script>var x = "<p>no</p>";</script>'
+        f"<style>p{{color:red}}</style></head><body><nav><a href='/'>home</a></nav><article><h1>{heading}</h1>{body}</article></body></html>",
+        encoding="utf-8",
+    )
+    return path
+
+
+AR_PARAGRAPHS = ["أعلنت الوزارة يوم السبت أن العمل اكتمل. وقال المتحدث إن النتائج جيدة.", "قال الأستاذ إن 86% من السكان غادروا المنطقة."]
+EN_PARAGRAPHS = ["The ministry announced on Saturday that the work was complete. The spokesman said the results were good.", "The professor said 86% of the population had left the area."]
+
+
+def test_segment_reads_a_web_page_as_translate_does(tmp_path):
+    from translate.inputs import load_document
+
+    page = _page(tmp_path, "page.html", "ar", "عنوان الخبر", AR_PARAGRAPHS)
+    proc = tarjama("segment", str(page))
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout.decode()
+    assert "<" not in out and "color" not in out and "home" not in out, out
+    expected = "\n".join("\n".join(s.text for s in p.segments) + "\n" for p in load_document(str(page), "ar").paragraphs)
+    assert out == expected and out.startswith("عنوان الخبر\n\nأعلنت الوزارة يوم السبت أن العمل اكتمل.\nوقال المتحدث")
+
+
+def test_segment_reads_a_word_document(tmp_path):
+    docx = pytest.importorskip("docx")
+    made = docx.Document()
+    made.add_heading("عنوان الخبر", level=1)
+    for paragraph in AR_PARAGRAPHS:
+        made.add_paragraph(paragraph)
+    path = tmp_path / "article.docx"
+    made.save(str(path))
+    proc = tarjama("segment", str(path))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.decode().splitlines()[:3] == ["عنوان الخبر", "", "أعلنت الوزارة يوم السبت أن العمل اكتمل."]
+
+
+def test_align_reads_web_pages_as_translate_does(tmp_path):
+    source = _page(tmp_path, "ar.html", "ar", "عنوان الخبر", AR_PARAGRAPHS)
+    target = _page(tmp_path, "en.html", "en", "The headline", EN_PARAGRAPHS)
+    proc = tarjama("align", str(source), str(target), "-o", str(tmp_path / "out"), "--to", "tsv")
+    assert proc.returncode == 0, proc.stderr
+    rows = (tmp_path / "out" / "ar.tsv").read_text(encoding="utf-8").splitlines()
+    assert "<" not in "".join(rows) and len(rows) == 4, rows
+    assert rows[0] == "عنوان الخبر\tThe headline"
+    # The align TSV is a plain pair file, as CAT tools import it: two columns, no score (that is in the TMX x-score).
+    assert all(row.count("\t") == 1 for row in rows), rows
+
+
+@pytest.mark.parametrize("command", [["check"], ["evaluate"], ["align", "--presegmented"]])
+def test_line_aligned_commands_refuse_a_web_page_in_one_line(command, tmp_path):
+    page = _page(tmp_path, "page.html", "ar", "عنوان", AR_PARAGRAPHS)
+    text = tmp_path / "lines.txt"
+    text.write_text("one\ntwo\n", encoding="utf-8")
+    proc = tarjama(*command, str(page), str(text), *(["-o", str(tmp_path / "out")] if command[0] == "align" else []))
+    err = proc.stderr.decode().strip()
+    assert proc.returncode == 2 and len(err.splitlines()) == 1 and "is a web page" in err and "one segment per line" in err, err
+
+
+def test_batch_table_tells_human_matches_from_stored_machine_translations():
+    from translate.batch import DocumentReport, summary_table
+
+    table = summary_table([
+        DocumentReport("a.txt", (), segments=10, human=3, stored=5, new=2, flagged=1, seconds=1.25, qa=""),
+        DocumentReport("sub/b.html", (), segments=4, human=0, stored=0, new=4, flagged=4, seconds=2.0, qa=""),
+    ])
+    lines = table.splitlines()
+    assert lines[0].split() == ["file", "segments", "human", "TM", "stored", "MT", "new", "MT", "flagged", "seconds"]
+    assert lines[2].split() == ["a.txt", "10", "3", "5", "2", "1", "1.2"]
+    assert lines[-1].split() == ["total", "14", "3", "5", "6", "5", "3.2"]
+    assert len({len(line) for line in lines}) == 1, "columns line up"
+
+
+def test_the_documented_evaluate_example_runs_from_a_fresh_clone():
+    """The docs' evaluate example uses the fixtures shipped with the repository, not ../shared."""
+    flores = ROOT / "tests" / "fixtures" / "flores"
+    proc = tarjama("evaluate", str(flores / "encephalitis.mt.en.txt"), str(flores / "encephalitis.en.txt"))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.decode().splitlines() == [
+        "BLEU = 38.99  (nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0)",
+        "chrF2 = 68.45  (nrefs:1|case:mixed|eff:yes|nc:6|nw:0|space:no|version:2.6.0)",
+    ]
+
+
+def test_an_internal_error_has_its_own_exit_status(monkeypatch, capsys):
+    """A defect of tarjama exits 70, never 1 (validate's "invalid file") or 2 (the user's mistake)."""
+    from translate import cli
+
+    def broken(args):
+        raise RuntimeError("a defect\nover two lines")
+
+    monkeypatch.setitem(cli.COMMANDS, "segment", broken)
+    assert cli.main(["segment", "-"]) == cli.EXIT_INTERNAL == 70
+    err = capsys.readouterr().err.strip()
+    assert err.splitlines() == ["tarjama: error: internal error (RuntimeError: a defect over two lines); rerun with TARJAMA_DEBUG=1 and report it"]

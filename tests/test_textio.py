@@ -64,3 +64,91 @@ def test_written_files_are_readable_by_others(tmp_path):
     finally:
         os.umask(old)
     assert (tmp_path / "out.html").stat().st_mode & 0o777 == 0o644
+
+
+# --- issue 12: concurrent writers, stale temporary files, long names, identity of inputs and outputs ---
+
+_WRITER = """
+import sys
+from pathlib import Path
+from translate.textio import write_atomic
+target, tag = Path(sys.argv[1]), sys.argv[2]
+for n in range(150):
+    write_atomic(target, f"{tag} {n}\\n" + "x" * 20000 + "\\nend\\n")
+"""
+
+
+def test_concurrent_writers_of_one_output_all_succeed_and_the_last_complete_write_wins(tmp_path):
+    """Issue 12 item 4: one run's stale-file cleanup used to delete another live run's temporary file."""
+    import subprocess
+    import sys
+
+    target = tmp_path / "shared" / "article.tmx"
+    writers = [
+        subprocess.Popen([sys.executable, "-c", _WRITER, str(target), f"w{i}"], stderr=subprocess.PIPE, text=True)
+        for i in range(4)
+    ]
+    results = [(w.wait(timeout=300), w.stderr.read()) for w in writers]
+    assert all(code == 0 for code, _ in results), [err for _, err in results if err]
+    lines = target.read_text(encoding="utf-8").split("\n")
+    assert lines[0].split()[1] == "149" and lines[-2] == "end", "a whole write of one writer, and its last"
+    assert os.listdir(target.parent) == ["article.tmx"]
+
+
+def _dead_pid() -> int:
+    import subprocess
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def test_only_a_dead_processes_temporary_files_are_cleared(tmp_path):
+    from translate.textio import temporary_name
+
+    mine = temporary_name()
+    dead = mine.replace(f"-{os.getpid()}-", f"-{_dead_pid()}-")
+    live = mine.replace(f"-{os.getpid()}-", f"-{os.getppid()}-")
+    foreign = ".tarjama-otherhost-1-0badcafe.tmp"
+    unrelated = ".notes.txt"
+    for name in (dead, live, foreign, unrelated):
+        (tmp_path / name).write_text("partial", encoding="utf-8")
+    write_atomic(tmp_path / "out.txt", "x")
+    assert sorted(os.listdir(tmp_path)) == sorted([live, foreign, unrelated, "out.txt"])
+    # After a day, whoever made it (a reused pid, another machine on a shared folder) it is stale.
+    day_old = os.stat(tmp_path / foreign).st_mtime - 2 * 24 * 3600
+    os.utime(tmp_path / foreign, (day_old, day_old))
+    write_atomic(tmp_path / "out.txt", "y")
+    assert sorted(os.listdir(tmp_path)) == sorted([live, unrelated, "out.txt"])
+
+
+def test_any_name_the_file_system_accepts_can_be_written(tmp_path):
+    """Issue 12 item 9: a temporary name built from a 240-byte output name was too long."""
+    name = "ن" * 120 + ".en.txt"  # 247 bytes
+    assert len(name.encode()) <= os.pathconf(tmp_path, "PC_NAME_MAX")
+    write_atomic(tmp_path / name, "draft\n")
+    assert os.listdir(tmp_path) == [name]
+
+
+def test_a_name_too_long_for_the_file_system_is_one_error_naming_it(tmp_path):
+    name = "ن" * 130 + ".en.txt"
+    with pytest.raises(TarjamaError, match="too long") as caught:
+        write_atomic(tmp_path / name, "draft\n")
+    assert name in str(caught.value)
+    assert os.listdir(tmp_path) == []
+
+
+def test_an_output_is_never_written_over_an_input_whatever_its_name(tmp_path):
+    from translate.textio import refuse_overwriting_inputs
+
+    source = tmp_path / "page.html"
+    source.write_text("<p>مرحبا</p>", encoding="utf-8")
+    (tmp_path / "out").mkdir()
+    os.link(source, tmp_path / "out" / "page.html")
+    (tmp_path / "link.html").symlink_to(source)
+    for output in (tmp_path / "page.html", tmp_path / "." / "page.html", tmp_path / "out" / "page.html", tmp_path / "link.html"):
+        with pytest.raises(TarjamaError, match="would overwrite the input") as caught:
+            refuse_overwriting_inputs([tmp_path / "a.tmx", output], [str(source)])
+        assert str(output) in str(caught.value) and str(source) in str(caught.value)
+    refuse_overwriting_inputs([tmp_path / "page.tmx", tmp_path / "other.html"], [str(source), "-"])

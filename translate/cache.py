@@ -1,4 +1,4 @@
-"""Where tarjama keeps what it can rebuild: converted models and the translation memory.
+"""Where tarjama keeps what it can rebuild: converted models, sentence vectors and the translation memory.
 
 ``TARJAMA_CACHE_DIR`` overrides the location (the test suite points it at a
 temporary folder so that it never writes into a user's cache); otherwise the
@@ -29,3 +29,8 @@ def default_tm_path() -> Path:
 
 def converted_models_dir() -> Path:
     return cache_dir() / "ct2"
+
+
+def embedding_cache_path() -> Path:
+    """The aligner's sentence-vector cache (:class:`translate.alignment.embeddings.EmbeddingCache`)."""
+    return cache_dir() / "embeddings.sqlite3"

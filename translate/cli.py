@@ -2,7 +2,8 @@
 
 Contract: exit 0 on success; exit 2 with one ``tarjama: error: …`` line on
 stderr for bad usage or bad input; never a traceback (set TARJAMA_DEBUG=1 to
-see one); ``validate`` exits 1 when a file has errors.  Warnings are one
+see one); ``validate`` exits 1 when a file has errors; a defect of tarjama
+itself exits 70 with an ``internal error`` line.  Warnings are one
 ``tarjama: warning: …`` line each.  Nothing heavy is imported at module
 level: ``segment``, ``evaluate`` and ``validate`` never load torch.
 """
@@ -10,25 +11,31 @@ level: ``segment``, ``evaluate`` and ``validate`` never load torch.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
 from translate import TOOL_NAME, __version__
 from translate.cache import default_tm_path
 from translate.errors import TarjamaError
-from translate.textio import STDIN, read_text
+from translate.settings import DEFAULT_BATCH_SIZE, DEFAULT_BATCH_TOKENS, DEFAULT_NO_REPEAT_NGRAM, DecodingSettings, ExportOptions
+from translate.textio import STDIN
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+"""Ctrl-C; SIGTERM exits 128 + 15 = 143, the shell's convention for a process ended by a signal."""
 
 TRANSLATE_FORMATS = ("txt", "tmx", "html", "tsv", "xliff", "xliff2", "docx")
 ALIGN_FORMATS = ("tmx", "html", "tsv", "xliff", "xliff2")
 EXIT_INVALID = 1
 """``tarjama validate``: the file has errors (2 stays "could not check": no such file, bad usage)."""
+EXIT_INTERNAL = 70
+"""A defect of tarjama itself (sysexits' EX_SOFTWARE): never 1, which ``validate`` uses for "invalid file"."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -40,7 +47,6 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     from translate.translation.presets import DEFAULT_PRESET, PRESETS
-    from translate.translation.engine import DEFAULT_BATCH_SIZE, DEFAULT_BATCH_TOKENS, DEFAULT_NO_REPEAT_NGRAM
 
     presets = ", ".join(f"{p.name} = {p.hub_id}" for p in PRESETS.values())
     parser = _Parser(prog=TOOL_NAME, description="Arabic→English machine translation and bilingual alignment.")
@@ -52,33 +58,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output-dir", default=".", metavar="OUTDIR", help="where to write NAME.en.txt, NAME.tmx, NAME.html (default: .)")
     p.add_argument("--model", default=DEFAULT_PRESET, metavar="NAME_OR_DIR", help=f"a preset ({presets}), a hub id or a local model directory (default: {DEFAULT_PRESET})")
     p.add_argument("--to", default="txt,tmx,html", metavar="FORMATS", help=f"comma-separated outputs from {','.join(TRANSLATE_FORMATS)} (default: txt,tmx,html)")
-    p.add_argument("--backend", default="auto", choices=("auto", "transformers", "ctranslate2"), help="decoding backend (default: auto = ctranslate2 when it loads, else transformers)")
-    p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"), help="where to run the model (default: auto)")
-    p.add_argument("--compute-type", default="default", metavar="TYPE", help="numeric precision: int8, int8_float32, int8_float16, float16, bfloat16, float32 (default: int8 on CPU and float16 on GPU with ctranslate2; float32 with transformers)")
-    p.add_argument("--beam", type=_positive_int, default=None, metavar="N", help="beam size (default: the model's own, 4 for the Helsinki models)")
-    p.add_argument("--batch-tokens", type=_positive_int, default=DEFAULT_BATCH_TOKENS, metavar="N", help=f"source tokens per batch, padding included (default: {DEFAULT_BATCH_TOKENS})")
-    p.add_argument("--batch-size", type=_positive_int, default=DEFAULT_BATCH_SIZE, metavar="N", help=f"at most N sentences per batch (default: {DEFAULT_BATCH_SIZE})")
-    p.add_argument("--no-repeat-ngram", type=_natural_int, default=DEFAULT_NO_REPEAT_NGRAM, metavar="N", help=f"repetition guard: an output that degenerates into a repeated run is decoded again without repeated N-grams; 0 turns it off (default: {DEFAULT_NO_REPEAT_NGRAM})")
+    _add_decoding_options(p)
     _add_tm_option(p)
     p.add_argument("--no-tm", action="store_true", help="neither read nor write the translation memory")
     p.add_argument("--glossary", metavar="FILE.tsv", help="terminology to check: arabic<TAB>english[<TAB>dnt] per line")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors (no progress bar)")
+    _add_language_check_option(p)
     _add_export_options(p)
     _add_ray_options(p)
 
     p = sub.add_parser("segment", help="split a text into sentences, one per line, a blank line between paragraphs")
-    p.add_argument("input", metavar="INPUT", help="a UTF-8 text file; - reads stdin")
+    p.add_argument("input", metavar="INPUT", help="a UTF-8 text file, a web page (.html) or a Word document (.docx); - reads stdin")
     p.add_argument("--lang", default="ar", choices=("ar", "en"), help="language of the text (default: ar)")
 
     p = sub.add_parser("align", help="align an Arabic article with an existing English translation (or two folders of them)")
-    p.add_argument("source", metavar="SOURCE", help="the Arabic text, or a folder of Arabic articles (.txt, .html, .docx)")
-    p.add_argument("target", metavar="TARGET", help="its English translation, or the folder of their English versions (paired by relative path and name)")
+    p.add_argument("source", metavar="SOURCE", help="the Arabic article: text (.txt), web page (.html) or Word document (.docx); or a folder of them")
+    p.add_argument("target", metavar="TARGET", help="its English translation, in any of those formats; or the folder of their English versions (paired by relative path and name)")
     p.add_argument("-o", "--output-dir", default=".", metavar="OUTDIR", help="where to write the outputs (default: .)")
     p.add_argument("--presegmented", action="store_true", help="every input line is one segment; blank lines separate paragraphs")
     p.add_argument("--to", default="tmx,html,tsv", metavar="FORMATS", help=f"comma-separated outputs from {','.join(ALIGN_FORMATS)} (default: tmx,html,tsv)")
     p.add_argument("--mt", metavar="MT", help="a machine translation of SOURCE to bridge the languages: the NAME.tmx (or NAME.en.txt) that 'tarjama translate' wrote for it")
     p.add_argument("--merged-tmx", metavar="FILE", help="folders only: also write every pair's units into this one TMX")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    _add_language_check_option(p)
     _add_export_options(p)
     _add_ray_options(p)
 
@@ -93,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output-dir", default=None, metavar="OUTDIR", help="also write the checked pairs (see --to)")
     p.add_argument("--to", default="tsv,html", metavar="FORMATS", help=f"outputs with -o, from {','.join(TRANSLATE_FORMATS)} (default: tsv,html)")
     p.add_argument("-q", "--quiet", action="store_true", help="print no summary line")
+    _add_language_check_option(p)
 
     p = sub.add_parser("tm", help="manage the translation memory")
     tm_sub = p.add_subparsers(dest="tm_command", metavar="ACTION", required=True, parser_class=_Parser)
@@ -103,11 +106,84 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--target-lang", default="en", metavar="LANG", help="target language of the units (default: en)")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
 
+    _add_serve_parser(sub)
+
     p = sub.add_parser("evaluate", help="score a translation against a reference with sacrebleu BLEU and chrF")
     p.add_argument("hypothesis", metavar="HYPOTHESIS", help="system output, one segment per line")
     p.add_argument("reference", metavar="REFERENCE", help="reference translation, line-aligned with HYPOTHESIS")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     return parser
+
+
+def _add_decoding_options(p: argparse.ArgumentParser) -> None:
+    """The options that become a DecodingSettings value: the same for translate and serve."""
+    p.add_argument("--backend", default="auto", choices=("auto", "transformers", "ctranslate2"), help="decoding backend (default: auto = ctranslate2 when it loads, else transformers)")
+    p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"), help="where to run the model (default: auto)")
+    p.add_argument("--compute-type", default="default", metavar="TYPE", help="numeric precision: int8, int8_float32, int8_float16, float16, bfloat16, float32 (default: int8 on CPU and float16 on GPU with ctranslate2; float32 with transformers)")
+    p.add_argument("--beam", type=_positive_int, default=None, metavar="N", help="beam size (default: the model's own, 4 for the Helsinki models)")
+    p.add_argument("--batch-tokens", type=_positive_int, default=DEFAULT_BATCH_TOKENS, metavar="N", help=f"source tokens per batch, padding included (default: {DEFAULT_BATCH_TOKENS})")
+    p.add_argument("--batch-size", type=_positive_int, default=DEFAULT_BATCH_SIZE, metavar="N", help=f"at most N sentences per batch (default: {DEFAULT_BATCH_SIZE})")
+    p.add_argument("--no-repeat-ngram", type=_natural_int, default=DEFAULT_NO_REPEAT_NGRAM, metavar="N", help=f"repetition guard: an output that degenerates into a repeated run is decoded again without repeated N-grams; 0 turns it off (default: {DEFAULT_NO_REPEAT_NGRAM})")
+    p.add_argument("--fixed-length", type=_positive_int, default=None, help=argparse.SUPPRESS)  # benchmarks only: outputs of exactly N tokens
+
+
+def _add_serve_parser(sub: Any) -> None:
+    from translate.serve.config import DEFAULT_HOST, DEFAULT_PORT, Limits
+    from translate.translation.presets import DEFAULT_PRESET
+
+    limits = Limits()
+    p = sub.add_parser("serve", help="the LibreTranslate HTTP API and a page for translators, on this machine (needs tarjama[serve])")
+    p.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default: {DEFAULT_HOST}, this machine only; 0.0.0.0 opens it to the network)")
+    p.add_argument("--port", type=_int_at_least(1, "a port number"), default=DEFAULT_PORT, help=f"port (default: {DEFAULT_PORT}, LibreTranslate's)")
+    p.add_argument("--model", default=DEFAULT_PRESET, metavar="NAME_OR_DIR", help=f"a preset, a hub id or a local model directory (default: {DEFAULT_PRESET})")
+    _add_decoding_options(p)
+    _add_tm_option(p)
+    p.add_argument("--no-tm", action="store_true", help="neither read nor write the translation memory")
+    p.add_argument("--glossary", metavar="FILE.tsv", help="terminology the review page checks")
+    p.add_argument("--api-keys", metavar="FILE", help="require an api_key from this file (one key per line); without it, no key is needed")
+    p.add_argument("--cors", action="append", default=[], metavar="ORIGIN", help="let web pages from ORIGIN (e.g. https://weblate.example.org) call the API; repeatable (default: no CORS)")
+    p.add_argument("--no-cross-batching", action="store_true", help="translate each request on its own instead of merging concurrent requests into shared batches")
+    p.add_argument("--max-batch", type=_positive_int, default=64, metavar="N", help="sentences merged into one engine call (default: 64)")
+    p.add_argument("--batch-wait-ms", type=float, default=5.0, metavar="MS", help="how long to wait for more requests to merge (default: 5)")
+    p.add_argument("--char-limit", type=_positive_int, default=limits.chars, metavar="N", help=f"characters per text (default: {limits.chars})")
+    p.add_argument("--batch-limit", type=_positive_int, default=limits.texts, metavar="N", help=f"texts in a list q (default: {limits.texts})")
+    p.add_argument("--body-limit", type=_positive_int, default=limits.body_bytes, metavar="BYTES", help=f"request body size (default: {limits.body_bytes})")
+    p.add_argument("--file-limit", type=_positive_int, default=limits.file_bytes, metavar="BYTES", help=f"uploaded file size (default: {limits.file_bytes})")
+    p.add_argument("--queue-limit", type=_positive_int, default=limits.queue_segments, metavar="N", help=f"sentences waiting for the model before requests get 429 (default: {limits.queue_segments})")
+    p.add_argument("--timeout", type=float, default=limits.timeout_s, metavar="SECONDS", help=f"longest wait for a translation (default: {limits.timeout_s:g})")
+    p.add_argument("--body-timeout", type=float, default=limits.body_timeout_s, metavar="SECONDS", help=f"longest a client may take to send its request (default: {limits.body_timeout_s:g})")
+    p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from translate import serve
+    from translate.serve.config import Limits, ServeConfig
+
+    config = ServeConfig(
+        model=args.model,
+        decoding=_decoding_settings(args),
+        tm=args.tm,
+        no_tm=args.no_tm,
+        glossary=args.glossary,
+        host=args.host,
+        port=args.port,
+        api_keys=serve.read_api_keys(args.api_keys) if args.api_keys else frozenset(),
+        cors=tuple(args.cors),
+        cross_batching=not args.no_cross_batching,
+        max_batch=args.max_batch,
+        batch_wait_ms=args.batch_wait_ms,
+        limits=Limits(
+            chars=args.char_limit,
+            texts=args.batch_limit,
+            body_bytes=args.body_limit,
+            file_bytes=args.file_limit,
+            queue_segments=args.queue_limit,
+            timeout_s=args.timeout,
+            body_timeout_s=args.body_timeout,
+        ),
+        quiet=args.quiet,
+    )
+    return serve.run(config)
 
 
 def _add_export_options(p: argparse.ArgumentParser) -> None:
@@ -136,23 +212,65 @@ def _cluster_options(args: argparse.Namespace):  # -> translate.cluster.runner.C
     return ClusterOptions(address=args.ray or None, workers=args.workers or 2)
 
 
-def _export_settings(args: argparse.Namespace) -> dict:
-    return {"source_lang": args.src_lang, "target_lang": args.tgt_lang, "tmx_dedupe": args.tmx_dedupe}
+def _add_language_check_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--no-language-check",
+        action="store_true",
+        help="accept a file whose letters are mostly not in the expected script (Arabic source, English target); by default it is refused, as a file given in the wrong place",
+    )
 
 
-def _show_warnings(args: argparse.Namespace) -> None:
-    """Exporters warn through logging; the user sees each warning as one ``tarjama: warning: …`` line (none with -q)."""
-    import logging
+def _check_scripts(args: argparse.Namespace, *sides: tuple[str, str, str, str]) -> None:
+    """Each (text, lang, label, role): refused when clearly in the wrong script, before any model loads."""
+    if args.no_language_check:
+        return
+    from translate.script import check_script
 
+    for text, lang, label, role in sides:
+        check_script(text, lang, label, role)
+
+
+class _TerminalHandler(logging.Handler):
+    """Library messages as the CLI's lines: ``tarjama: warning: …`` for warnings, ``tarjama: …`` for progress.
+
+    Printed above a progress bar when one is on screen, never into it.
+    """
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a malformed message must not stop a run
+            message = str(record.msg)
+        prefix = f"{TOOL_NAME}: warning: " if record.levelno >= logging.WARNING else f"{TOOL_NAME}: "
+        _write(prefix + message)
+
+
+def _install_logging(quiet: bool) -> None:
+    """One handler on the package's logger; ``-q`` raises its level so that only errors pass."""
     logger = logging.getLogger("translate")
-    for old in [h for h in logger.handlers if getattr(h, "_tarjama", False)]:
+    for old in [h for h in logger.handlers if isinstance(h, _TerminalHandler)]:
         logger.removeHandler(old)  # a second main() in one process (tests) gets today's stderr and -q
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter(f"{TOOL_NAME}: warning: %(message)s"))
-    handler._tarjama = True  # type: ignore[attr-defined]
-    handler.setLevel(logging.ERROR if getattr(args, "quiet", False) else logging.WARNING)
-    logger.addHandler(handler)
-    logger.propagate = False
+    logger.addHandler(_TerminalHandler())
+    logger.setLevel(logging.ERROR if quiet else logging.INFO)
+
+
+def _export_options(args: argparse.Namespace, formats: Sequence[str]) -> ExportOptions:
+    return ExportOptions(
+        formats=tuple(formats), source_lang=args.src_lang, target_lang=args.tgt_lang, tmx_dedupe=args.tmx_dedupe
+    )
+
+
+def _decoding_settings(args: argparse.Namespace) -> DecodingSettings:
+    return DecodingSettings(
+        backend=args.backend,
+        device=args.device,
+        compute_type=args.compute_type,
+        beam=args.beam,
+        batch_tokens=args.batch_tokens,
+        batch_size=args.batch_size,
+        no_repeat_ngram=args.no_repeat_ngram,
+        fixed_length=args.fixed_length,
+    )
 
 
 def _add_tm_option(p: argparse.ArgumentParser) -> None:
@@ -161,7 +279,7 @@ def _add_tm_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tm", default=None, metavar="PATH", help=f"translation memory file, SQLite (default: {default_tm_path()})")
 
 
-def _int_at_least(minimum: int, what: str):  # noqa: ANN202 - an argparse type
+def _int_at_least(minimum: int, what: str):
     def parse(value: str) -> int:
         try:
             number = int(value)
@@ -188,8 +306,12 @@ def output_stem(path: str) -> str:
 
 
 def _say(args: argparse.Namespace, message: str) -> None:
-    if getattr(args, "quiet", False):
-        return
+    """What the CLI itself reports (per-file lines, summaries); ``-q`` silences it."""
+    if not getattr(args, "quiet", False):
+        _write(message)
+
+
+def _write(message: str) -> None:
     tqdm = sys.modules.get("tqdm")
     if tqdm is not None:  # a progress bar may be on screen: print above it, not into it
         tqdm.tqdm.write(message, file=sys.stderr)
@@ -198,114 +320,87 @@ def _say(args: argparse.Namespace, message: str) -> None:
 
 
 def cmd_translate(args: argparse.Namespace) -> int:
+    from translate import batch
     from translate.export import parse_formats
     from translate.export.base import check_languages
-    from translate.inputs import collect_inputs, load_document
 
-    formats = parse_formats(args.to, TRANSLATE_FORMATS)
-    settings = _export_settings(args)
-    _show_warnings(args)
+    export = _export_options(args, parse_formats(args.to, TRANSLATE_FORMATS))
+    settings = _decoding_settings(args)
     check_languages(args.src_lang, args.tgt_lang, "ar", "en")
     _check_workers_option(args)
     if args.ray is not None:
-        return _translate_on_ray(args, formats, settings)
-    inputs = collect_inputs(args.inputs)
+        return _translate_on_ray(args, export, settings)
     # Every input is read and checked before the model is loaded: a bad file fails in a second.
-    documents = [load_document(item.path, "ar", name=Path(item.stem).name) for item in inputs]
-    glossary = _glossary(args.glossary)
+    job = batch.plan(
+        args.inputs,
+        Path(args.output_dir),
+        export,
+        glossary=_glossary(args.glossary),
+        protected=[p for p in (args.glossary, args.tm) if p],
+        language_check=not args.no_language_check,
+    )
 
     from translate.translation import load_translator
     from translate.translation.memory import TranslationMemory
 
     memory = None if args.no_tm else TranslationMemory(args.tm or default_tm_path())
-    translator = load_translator(
-        args.model,
-        backend=args.backend,
-        device=args.device,
-        compute_type=args.compute_type,
-        beam=args.beam,
-        batch_tokens=args.batch_tokens,
-        batch_size=args.batch_size,
-        no_repeat_ngram_size=args.no_repeat_ngram,
-        memory=memory,
-        progress=not args.quiet,
-        quiet=args.quiet,
-    )
-    with translator.batch_progress(sum(len(d.segments) for d in documents)):
-        rows = _translate_all(args, translator, list(zip(inputs, documents)), glossary, formats, settings)
-    if len(rows) > 1:
-        _say(args, _table(rows))
+    translator = load_translator(args.model, settings, memory=memory)
+    reports = []
+    with _progress_bar(job.segments, enabled=not args.quiet) as progress:
+        for report in batch.translate_files(job, translator, progress):
+            reports.append(report)
+            _say(args, batch.document_line(report))
+            _say(args, f"{report.path}: {report.qa or 'no segment flagged'}")
+    if len(reports) > 1:
+        _say(args, batch.summary_table(reports))
     return 0
 
 
-def _translate_on_ray(args: argparse.Namespace, formats: list[str], settings: dict) -> int:
+def _translate_on_ray(args: argparse.Namespace, export: ExportOptions, settings: DecodingSettings) -> int:
     """The same job with the decoding on a Ray cluster: the memory, the inputs and the outputs stay here."""
-    from translate.cluster.settings import EngineSettings
+    from translate import batch
 
     options = _cluster_options(args)
     if STDIN in args.inputs:
         raise TarjamaError("--ray reads files and folders, not stdin (-)")
+    # Every input and output is checked before the cluster is asked for anything, as a local run checks them before loading.
+    job = batch.plan(
+        args.inputs,
+        Path(args.output_dir),
+        export,
+        glossary=_glossary(args.glossary),
+        protected=[p for p in (args.glossary, args.tm) if p],
+        language_check=not args.no_language_check,
+    )
     from translate.cluster.runner import translate_corpus
-    from translate.export import write_outputs
-    from translate.inputs import collect_inputs
-    from translate.qa import summary
     from translate.translation.memory import TranslationMemory
 
-    inputs = collect_inputs(args.inputs)
-    glossary = _glossary(args.glossary)
-    engine = EngineSettings(args.backend, args.device, args.compute_type, args.beam, args.batch_tokens, args.batch_size, args.no_repeat_ngram)
     memory = None if args.no_tm else TranslationMemory(args.tm or default_tm_path())
-    outdir = Path(args.output_dir)
-
-    def write(alignment: Any, stem: str) -> list[Path]:
-        return write_outputs(alignment, outdir, stem, formats, **settings)
-
-    rows = []
-    for done in translate_corpus(inputs, args.model, engine, options, write, memory=memory, glossary=glossary, progress=not args.quiet):
-        rows.append((done.index, (done.path, done.segments, done.reused, done.segments - done.reused, done.flagged, done.seconds)))
-        reuse = f" ({done.reused} from the translation memory)" if done.reused else ""
-        _say(args, f"{done.path}: {done.segments} segments{reuse} → {', '.join(str(w) for w in done.written)}")
-        _say(args, f"{done.path}: {summary(done.alignment.beads) or 'no segment flagged'}")
-    if len(rows) > 1:
-        _say(args, _table([row for _, row in sorted(rows)]))
+    order = {item.path: n for n, item in enumerate(job.inputs)}
+    reports = []
+    with _progress_bar(job.segments, enabled=not args.quiet) as progress:
+        for report in translate_corpus(job, args.model, settings, options, memory=memory, progress=progress):
+            reports.append(report)
+            _say(args, batch.document_line(report))
+            _say(args, f"{report.path}: {report.qa or 'no segment flagged'}")
+    if len(reports) > 1:
+        _say(args, batch.summary_table(sorted(reports, key=lambda r: order[r.path])))
     return 0
 
 
-def _translate_all(
-    args: argparse.Namespace, translator: Any, work: list[tuple[Any, Any]], glossary: Any, formats: list[str], settings: dict
-) -> list[tuple[str, int, int, int, int, float]]:
-    """Each document is written as soon as it is translated: a later failure loses nothing done."""
-    import time
+@contextlib.contextmanager
+def _progress_bar(total: int, enabled: bool) -> Iterator[Callable[[int], None] | None]:
+    """One bar over the whole batch's segments, on a terminal only, once the work lasts more than two seconds."""
+    if not enabled:
+        yield None
+        return
+    from tqdm import tqdm
 
-    from translate.export import write_outputs
-    from translate.pipeline import translate_document
-    from translate.qa import summary
-
-    outdir = Path(args.output_dir)
-    rows = []
-    for item, document in work:
-        started, reused_before = time.monotonic(), translator.reused
-        alignment = translate_document(document, translator, glossary=glossary)
-        written = write_outputs(alignment, outdir, item.stem, formats, **settings)
-        segments, reused = len(document.segments), translator.reused - reused_before
-        flagged = sum(1 for b in alignment.beads if b.flags)
-        rows.append((item.path, segments, reused, segments - reused, flagged, time.monotonic() - started))
-        reuse = f" ({reused} from the translation memory)" if reused else ""
-        _say(args, f"{item.path}: {segments} segments{reuse} → {', '.join(str(w) for w in written)}")
-        _say(args, f"{item.path}: {summary(alignment.beads) or 'no segment flagged'}")
-    return rows
-
-
-def _table(rows: list[tuple[str, int, int, int, int, float]]) -> str:
-    """The end-of-batch summary: what came from memory, what was translated, what to review."""
-    header = ("file", "segments", "from TM", "from MT", "flagged", "seconds")
-    total = ("total", *(sum(r[i] for r in rows) for i in range(1, 5)), sum(r[5] for r in rows))
-    cells = [header] + [(r[0], *(str(v) for v in r[1:5]), f"{r[5]:.1f}") for r in [*rows, total]]
-    width = max(len(c[0]) for c in cells)
-    lines = [f"{c[0]:<{width}}  " + "  ".join(f"{v:>8}" for v in c[1:]) for c in cells]
-    lines.insert(1, "-" * len(lines[0]))
-    lines.insert(len(lines) - 1, "-" * len(lines[0]))
-    return "\n".join(lines)
+    bar = tqdm(total=total, desc="translating", unit="segment", delay=2, file=sys.stderr, leave=False, disable=None)
+    try:
+        yield bar.update
+    finally:
+        bar.close()
 
 
 def _glossary(path: str | None):
@@ -328,22 +423,31 @@ def cmd_check(args: argparse.Namespace) -> int:
         from translate.export import parse_formats
 
         formats = parse_formats(args.to, TRANSLATE_FORMATS)
-    source_lines = read_text(args.source).splitlines()
-    target_lines = read_text(args.target).splitlines()
+    from translate.inputs import read_lines
+
+    source_lines = read_lines(args.source, "check")
+    target_lines = read_lines(args.target, "check")
+    _check_scripts(args, ("\n".join(source_lines), "ar", args.source, "the Arabic source"), ("\n".join(target_lines), "en", args.target, "the English translation"))
     if len(source_lines) != len(target_lines):
         raise TarjamaError(f"{args.source} has {len(source_lines)} lines but {args.target} has {len(target_lines)}; they must be line-aligned")
     glossary = _glossary(args.glossary)
+    sources = [p for p in (args.source, args.target, args.glossary) if p]
+    if formats:
+        from translate.export import prepare_outputs
+
+
+        prepare_outputs(Path(args.output_dir), [output_stem(args.source)], formats, "en", sources)
     # One segment per line, empty lines included, so that bead n is line n.
     source = assemble_document("ar", [(ParagraphKind.BODY, [line.strip()]) for line in source_lines], output_stem(args.source))
     target = assemble_document("en", [(ParagraphKind.BODY, [line.strip()]) for line in target_lines], output_stem(args.target))
     alignment = check_translation(source, target, glossary)
     for number, bead in enumerate(alignment.beads, start=1):
         if bead.flags:
-            print(f"{number}\t{'; '.join(bead.flags)}")
+            print(f"{number}\t{'; '.join(map(str, bead.flags))}")
     if formats:
         from translate.export import write_outputs
 
-        write_outputs(alignment, Path(args.output_dir), output_stem(args.source), formats)
+        write_outputs(alignment, Path(args.output_dir), output_stem(args.source), formats, inputs=sources)
     _say(args, summary(alignment.beads) or "no segment flagged")
     return 0
 
@@ -365,9 +469,9 @@ def cmd_tm(args: argparse.Namespace) -> int:
 
 
 def cmd_segment(args: argparse.Namespace) -> int:
-    from translate.segmentation import segment_document
+    from translate.inputs import load_document
 
-    document = segment_document(read_text(args.input), args.lang)
+    document = load_document(args.input, args.lang)  # a web page or Word document: its article, as translate reads it
     out = sys.stdout
     for index, paragraph in enumerate(document.paragraphs):
         if index:
@@ -378,13 +482,13 @@ def cmd_segment(args: argparse.Namespace) -> int:
 
 
 def cmd_align(args: argparse.Namespace) -> int:
-    from translate.export import parse_formats, write_outputs
+    from translate.export import parse_formats, prepare_outputs, write_outputs
     from translate.export.base import check_languages
+    from translate.inputs import load_document, read_lines
     from translate.pipeline import align_translation
-    from translate.segmentation import presegmented_document, segment_document
+    from translate.segmentation import presegmented_document
 
     formats = parse_formats(args.to, ALIGN_FORMATS)
-    _show_warnings(args)
     check_languages(args.src_lang, args.tgt_lang, "ar", "en")
     from translate.alignment.corpus import is_corpus
 
@@ -400,19 +504,25 @@ def cmd_align(args: argparse.Namespace) -> int:
         raise TarjamaError("--ray is for two folders (a corpus); one pair is aligned here")
     if args.source == STDIN and args.target == STDIN:
         raise TarjamaError("stdin (-) can be read only once")
-    make = presegmented_document if args.presegmented else segment_document
     stem = output_stem(args.source)
-    source = make(read_text(args.source), "ar", name=stem)
-    target = make(read_text(args.target), "en", name=output_stem(args.target))
+    if args.presegmented:
+        source = presegmented_document("\n".join(read_lines(args.source, "--presegmented")), "ar", name=stem)
+        target = presegmented_document("\n".join(read_lines(args.target, "--presegmented")), "en", name=output_stem(args.target))
+    else:  # every input format read as translate reads it
+        source = load_document(args.source, "ar", name=stem)
+        target = load_document(args.target, "en", name=output_stem(args.target))
+    _check_scripts(args, (source.text, "ar", args.source, "the Arabic source"), (target.text, "en", args.target, "the English translation"))
     mt = None
     if args.mt:
-        from translate.alignment.machine import machine_translation
+        from translate.alignment.machine import read_machine_translation
 
         if args.mt == STDIN and STDIN in (args.source, args.target):
             raise TarjamaError("stdin (-) can be read only once")
-        mt = machine_translation(read_text(args.mt), args.mt, source)
+        mt = read_machine_translation(args.mt, source)
+    sources = [p for p in (args.source, args.target, args.mt) if p]
+    prepare_outputs(Path(args.output_dir), [stem], formats, args.tgt_lang or "en", sources)
     alignment = align_translation(source, target, presegmented=args.presegmented, mt=mt, mt_label=Path(args.mt).name if args.mt else "")
-    written = write_outputs(alignment, Path(args.output_dir), stem, formats, **_export_settings(args))
+    written = write_outputs(alignment, Path(args.output_dir), stem, _export_options(args, formats), inputs=sources)
     unmatched_src = sum(1 for b in alignment.beads if not b.target)
     unmatched_tgt = sum(1 for b in alignment.beads if not b.source)
     _say(
@@ -425,8 +535,10 @@ def cmd_align(args: argparse.Namespace) -> int:
 
 def _align_corpus(args: argparse.Namespace, formats: list[str]) -> int:
     """Every pair of two folders, written as ``align SOURCE TARGET`` writes one, into mirrored folders."""
-    from translate.alignment.corpus import MergedTmx, align_local, pair_folders
-    from translate.export import write_outputs
+    from translate import batch
+    from translate.alignment.corpus import CorpusPair, MergedTmx, align_local, pair_folders
+    from translate.export import prepare_outputs
+    from translate.model import Alignment
 
     if args.mt:
         raise TarjamaError("--mt is for one pair; with two folders, align each pair with its MT separately")
@@ -438,8 +550,12 @@ def _align_corpus(args: argparse.Namespace, formats: list[str]) -> int:
         _say_warning(args, f"{path}: no Arabic counterpart in {args.source}; not aligned")
     if not pairing.pairs:
         raise TarjamaError(f"no file of {args.source} has a counterpart in {args.target} (paired by relative path and name)")
-    merged = MergedTmx(Path(args.merged_tmx), args.src_lang, args.tgt_lang, args.tmx_dedupe) if args.merged_tmx else None
+    export = _export_options(args, formats)
     outdir = Path(args.output_dir)
+    sources = [path for pair in pairing.pairs for path in (pair.source, pair.target)]
+    prepare_outputs(outdir, [pair.stem for pair in pairing.pairs], formats, args.tgt_lang or "en", sources)
+    merged = MergedTmx(Path(args.merged_tmx), args.src_lang, args.tgt_lang, args.tmx_dedupe) if args.merged_tmx else None
+    results: Iterator[tuple[int, CorpusPair, Alignment]]
     try:
         if options is None:
             results = ((i, pair, alignment) for i, (pair, alignment) in enumerate(align_local(pairing.pairs, args.presegmented)))
@@ -449,7 +565,7 @@ def _align_corpus(args: argparse.Namespace, formats: list[str]) -> int:
             results = align_corpus(pairing.pairs, options, presegmented=args.presegmented)
         beads = 0
         for index, pair, alignment in results:
-            written = write_outputs(alignment, outdir, pair.stem, formats, **_export_settings(args))
+            written = batch.write_alignment(alignment, outdir, pair.stem, export, (pair.source, pair.target))
             if merged is not None:
                 merged.add(index, pair.stem, alignment)
             beads += len(alignment.beads)
@@ -488,8 +604,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
     if args.hypothesis == STDIN and args.reference == STDIN:
         raise TarjamaError("stdin (-) can be read only once")
-    hypotheses = read_text(args.hypothesis).splitlines()
-    references = read_text(args.reference).splitlines()
+    from translate.inputs import read_lines
+
+    hypotheses = read_lines(args.hypothesis, "evaluate")
+    references = read_lines(args.reference, "evaluate")
     scores = evaluate(hypotheses, references)
     if args.json:
         print(json.dumps([{"metric": s.metric, "score": s.score, "signature": s.signature} for s in scores], indent=2))
@@ -507,31 +625,70 @@ COMMANDS = {
     "tm": cmd_tm,
     "evaluate": cmd_evaluate,
     "validate": cmd_validate,
+    "serve": cmd_serve,
 }
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (``kill``, systemd, a container runtime stopping) handled like Ctrl-C: the same unwinding
+    removes temporary files and half-converted models, and the user is told."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated(signum)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    import signal
+    import threading
+
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        return _main(argv)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     debug = os.environ.get("TARJAMA_DEBUG") not in (None, "", "0")
     try:
-        args = build_parser().parse_args(argv)
+        parser = build_parser()
+        arguments = sys.argv[1:] if argv is None else list(argv)
+        if not arguments:
+            # A bare `tarjama` is someone finding their way: show the whole help, not one error line.
+            # On stderr with exit 2 (usage), so that a script whose command went missing neither
+            # succeeds nor feeds the help into the next program as if it were output.
+            sys.stderr.write(parser.format_help())
+            return EXIT_USAGE
+        args = parser.parse_args(arguments)
+        _install_logging(getattr(args, "quiet", False))
         return COMMANDS[args.command](args)
     except TarjamaError as exc:
         if debug:
             raise
         print(f"{TOOL_NAME}: error: {_one_line(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        print(f"{TOOL_NAME}: interrupted; finished outputs were kept", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt as exc:
+        signum = exc.signum if isinstance(exc, Terminated) else None
+        how = "interrupted by SIGTERM" if signum is not None else "interrupted"
+        print(f"{TOOL_NAME}: {how}; finished outputs were kept, unfinished ones removed", file=sys.stderr)
+        return 128 + signum if signum is not None else EXIT_INTERRUPTED
     except BrokenPipeError:
         # `tarjama segment … | head` is normal use, not an error.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except Exception as exc:  # noqa: BLE001 - the contract is no traceback; TARJAMA_DEBUG=1 shows it
+    except Exception as exc:
         if debug:
             raise
         print(f"{TOOL_NAME}: error: internal error ({type(exc).__name__}: {_one_line(str(exc))}); rerun with TARJAMA_DEBUG=1 and report it", file=sys.stderr)
-        return 1
+        return EXIT_INTERNAL
 
 
 def _one_line(message: str) -> str:

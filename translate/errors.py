@@ -7,3 +7,13 @@ class TarjamaError(Exception):
     The message is shown to the user as it is, on one line, so it should say
     what is wrong and, where possible, what to do about it.
     """
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message, or its type's name when it has none.
+
+    A library's exception (a loader, a converter) can run to pages; the user
+    is told its first line, and ``TARJAMA_DEBUG=1`` shows the whole of it.
+    """
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -14,6 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from translate.flags import Flag
+
 
 class ParagraphKind(str, enum.Enum):
     """Headings, captions and list items are translated and exported apart from body text."""
@@ -122,7 +124,7 @@ class Bead:
     target: tuple[int, ...]
     score: float | None = None
     origin: Origin = Origin.HUMAN
-    flags: tuple[str, ...] = ()
+    flags: tuple[Flag, ...] = ()
 
     @property
     def kind(self) -> str:
@@ -138,6 +140,7 @@ class Provenance:
     aligner: str
     model_id: str | None = None
     model_revision: str | None = None
+    model_note: str | None = None  # what a reader must know of the model ("demo model with random weights: …")
     decoding: str | None = None
     qa: str | None = None
     created: datetime = field(default_factory=lambda: datetime.now(timezone.utc).replace(microsecond=0))
@@ -148,6 +151,7 @@ class Provenance:
             ("tool-version", self.tool_version),
             ("model", self.model_id),
             ("model-revision", self.model_revision),
+            ("model-note", self.model_note),
             ("decoding", self.decoding),
             ("segmenter", self.segmenter),
             ("aligner", self.aligner),

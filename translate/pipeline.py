@@ -10,53 +10,87 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Protocol, Sequence
+from typing import TYPE_CHECKING, Protocol
 
 from translate import __version__
-from translate.alignment import pair_translations
-from translate.alignment.aligner import SentenceAligner
-from translate.alignment.pairing import PAIRING_SIGNATURE
+from translate.alignment.pairing import PAIRING_SIGNATURE, pair_translations
 from translate.model import Alignment, Document, Origin, Provenance, assemble_document
 from translate.qa import Glossary, check_alignment
 from translate.segmentation import signature as segmenter_signature
 
 if TYPE_CHECKING:
-    from translate.translation.engine import Translation
+    from translate.alignment.aligner import SentenceAligner
+    from translate.translation.engine import Progress, Translation
 
 
-class Translator(Protocol):
-    model_id: str
-    revision: str | None
+class ModelDescription(Protocol):
+    """What an output's provenance says of the model: a loaded translator, or what a cluster worker reports of its own."""
+
+    @property
+    def model_id(self) -> str: ...
+
+    @property
+    def revision(self) -> str | None: ...
+
+    @property
+    def model_note(self) -> str | None: ...
 
     @property
     def decoding(self) -> str: ...
 
-    def translate_segments(self, sentences: Sequence[str]) -> list[Translation]: ...
+
+class Translator(ModelDescription, Protocol):
+    """What the pipeline needs of a translator: the engine, or anything that keeps its guarantees."""
+
+    def translate_segments(self, sentences: Sequence[str], progress: Progress | None = None) -> list[Translation]: ...
 
 
 def translate_document(
-    source: Document, translator: Translator, target_lang: str = "en", glossary: Glossary | None = None
+    source: Document,
+    translator: Translator,
+    target_lang: str = "en",
+    glossary: Glossary | None = None,
+    progress: Progress | None = None,
 ) -> Alignment:
-    """Translate every segment, keep the article's paragraph and heading structure, and flag what to review.
+    """Translate every segment, keep the article's paragraph and heading structure, and flag what to review."""
+    translations = translator.translate_segments([s.text for s in source.segments], progress)
+    return translated_document(source, translations, translation_provenance(source, translator), target_lang, glossary)
 
-    Each bead records where its target came from: ``mt`` (machine translation,
-    fresh or reused from the translation memory: the same text either way) or
-    ``tm`` (a human translation from the memory).
-    """
-    translations = translator.translate_segments([s.text for s in source.segments])
-    target = assemble_document(
-        target_lang,
-        ((p.kind, [translations[s.id].text for s in p.segments]) for p in source.paragraphs),
-        name=f"{source.name}.{target_lang}" if source.name else "",
-    )
-    provenance = Provenance(
+
+def translation_provenance(source: Document, translator: ModelDescription) -> Provenance:
+    """How a translation of ``source`` is made: recorded in every output."""
+    return Provenance(
         tool_version=__version__,
         segmenter=segmenter_signature(source.lang),
         aligner=PAIRING_SIGNATURE,
         model_id=translator.model_id,
         model_revision=translator.revision,
+        model_note=translator.model_note,
         decoding=translator.decoding,
+    )
+
+
+def translated_document(
+    source: Document,
+    translations: Sequence[Translation],
+    provenance: Provenance,
+    target_lang: str = "en",
+    glossary: Glossary | None = None,
+) -> Alignment:
+    """The alignment of ``source`` with its segments' translations (one per segment, in order).
+
+    Apart from :func:`translate_document` so that translations made elsewhere
+    (cluster workers, the server's shared batches) become exactly the files a
+    local run writes.  Each bead records where its target came from: ``mt``
+    (fresh or reused from the memory: the same text either way) or ``tm`` (a
+    human translation from the memory).
+    """
+    target = assemble_document(
+        target_lang,
+        ((p.kind, [translations[s.id].text for s in p.segments]) for p in source.paragraphs),
+        name=f"{source.name}.{target_lang}" if source.name else "",
     )
     beads = tuple(
         replace(bead, origin=translations[bead.source[0]].origin, flags=translations[bead.source[0]].flags)
@@ -78,7 +112,10 @@ def align_translation(
     ``mt`` is a machine translation of each source segment (``None`` where
     unknown), e.g. our own earlier draft: it bridges the two languages.
     """
-    aligner = aligner or SentenceAligner()
+    if aligner is None:
+        from translate.alignment.aligner import SentenceAligner
+
+        aligner = SentenceAligner()
     if presegmented:
         segmenter = "presegmented (one segment per line)"
     else:

@@ -7,10 +7,16 @@ a second, not a minute; outputs appear whole or not at all.
 from __future__ import annotations
 
 import codecs
-import glob
+import contextlib
+import errno
 import os
+import re
+import secrets
+import shutil
+import socket
 import sys
-import tempfile
+import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from translate.errors import TarjamaError
@@ -24,7 +30,7 @@ def decode(data: bytes, label: str) -> str:
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError as exc:
-            raise TarjamaError(f"{label}: invalid UTF-16 at byte {exc.start}") from None
+            raise TarjamaError(f"{label}: invalid UTF-16 at byte {exc.start}") from exc
     else:
         if b"\x00" in data:
             raise TarjamaError(f"{label}: looks like a binary file (NUL byte at offset {data.index(0)}), expected UTF-8 text")
@@ -32,7 +38,7 @@ def decode(data: bytes, label: str) -> str:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             offset = exc.start + (3 if data.startswith(codecs.BOM_UTF8) else 0)
-            raise TarjamaError(f"{label}: not valid UTF-8 (first bad byte at offset {offset}); save the file as UTF-8") from None
+            raise TarjamaError(f"{label}: not valid UTF-8 (first bad byte at offset {offset}); save the file as UTF-8") from exc
     if "\x00" in text:
         raise TarjamaError(f"{label}: looks like a binary file (contains NUL characters)")
     if not text.strip():
@@ -50,7 +56,7 @@ def read_bytes(path: str | Path, expected: str = "a text file") -> bytes:
     except FileNotFoundError:
         raise TarjamaError(f"{path}: no such file") from None
     except OSError as exc:
-        raise TarjamaError(f"{path}: cannot read ({exc.strerror})") from None
+        raise TarjamaError(f"{path}: cannot read ({exc.strerror})") from exc
 
 
 def read_text(path: str) -> str:
@@ -60,17 +66,178 @@ def read_text(path: str) -> str:
     return decode(read_bytes(path), path)
 
 
+# Temporary names are short and fixed-length, so that any output name the file system accepts can be
+# written (a temporary name built from the output's name would be too long for a 230-byte one), and they
+# name their owner, so that a run clears only what a dead process left, never a live run's file.
+TEMP_PREFIX = ".tarjama-"
+STALE_AFTER = 24 * 3600
+"""Seconds after which a temporary file or folder is stale whoever made it (a pid reused, another machine's)."""
+
+
+def _host() -> str:
+    return re.sub(r"[^A-Za-z0-9.]+", "", socket.gethostname())[:32] or "host"
+
+
+def temporary_name(suffix: str = ".tmp") -> str:
+    """``.tarjama-HOST-PID-RANDOM.tmp``: short whatever the output's name, and it says which process owns it."""
+    return f"{TEMP_PREFIX}{_host()}-{os.getpid()}-{secrets.token_hex(4)}{suffix}"
+
+
+_TEMPORARY = re.compile(r"\.tarjama-(?P<host>[A-Za-z0-9.]+)-(?P<pid>\d+)-[0-9a-f]+\.(?:tmp|part)")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # EPERM: another user's live process
+        return True
+    return True
+
+
+def is_stale(path: Path) -> bool:
+    """A temporary file or folder whose owner is gone: a dead process of this machine, or anyone's after a day."""
+    match = _TEMPORARY.fullmatch(path.name)
+    if match is None:
+        return False
+    try:
+        age = time.time() - path.lstat().st_mtime
+    except OSError:
+        return False
+    if age > STALE_AFTER:
+        return True
+    return match["host"] == _host() and int(match["pid"]) != os.getpid() and not _alive(int(match["pid"]))
+
+
+def clear_stale(folder: Path) -> None:
+    """Remove the temporary files and folders that dead runs left in ``folder``; a live run's are kept."""
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith(TEMP_PREFIX) and is_stale(entry):
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                with contextlib.suppress(OSError):
+                    entry.unlink()
+
+
+_ADVICE = {
+    errno.EROFS: "the storage is read-only; write the outputs elsewhere with -o DIR",
+    errno.ENOSPC: "the disk is full; free some space or write the outputs elsewhere with -o DIR",
+    errno.EDQUOT: "the disk quota is exceeded; free some space or write the outputs elsewhere with -o DIR",
+    errno.EACCES: "permission denied; write the outputs elsewhere with -o DIR",
+    errno.EPERM: "permission denied; write the outputs elsewhere with -o DIR",
+    errno.ENOTDIR: "a part of this path is a file, not a folder; give a folder with -o DIR",
+    errno.EEXIST: "a file of that name is in the way, not a folder; give a folder with -o DIR",
+    errno.EISDIR: "a folder of that name is in the way; remove it or write the outputs elsewhere with -o DIR",
+    errno.ENAMETOOLONG: "the name is too long for this file system; rename the input or write the outputs elsewhere with -o DIR",
+}
+
+
+def write_error(path: Path | str, exc: OSError, doing: str = "cannot write") -> TarjamaError:
+    """One line that names the path, says what went wrong and what to do."""
+    reason = exc.strerror or type(exc).__name__
+    advice = _ADVICE.get(exc.errno or 0, "write the outputs elsewhere with -o DIR")
+    return TarjamaError(f"{doing} {path}: {reason}; {advice}")
+
+
+def name_max(folder: Path) -> int:
+    """The longest file name (in bytes) that ``folder``'s file system accepts."""
+    try:
+        return os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        return 255
+
+
+def prepare_output_dir(folder: Path) -> None:
+    """Prove the output folder writable before any model is loaded, without making it yet.
+
+    An unwritable ``-o`` is found in a second, not after the first document
+    has been translated; and a run that then fails (a missing model, a bad
+    option) leaves no empty folder behind: the folder is made by the first
+    write.  So the probe goes to the nearest folder that exists already.
+    """
+    existing = Path(folder)
+    while not existing.exists() and existing.parent != existing:
+        if existing.is_symlink():  # a dangling link: mkdir would fail on it
+            break
+        existing = existing.parent
+    if not existing.is_dir():
+        where = "is a file" if existing == Path(folder) else f"is under {existing}, which is a file"
+        raise TarjamaError(f"-o {folder}: {where}, not a folder; give a folder with -o DIR")
+    probe = existing / temporary_name()
+    try:
+        fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            probe.unlink()
+        what = "cannot write to the output folder" if existing == Path(folder) else "cannot create the output folder"
+        raise write_error(folder, exc, what) from exc
+
+
+def refuse_overwriting_inputs(outputs: Iterable[Path], inputs: Iterable[str | Path]) -> None:
+    """No output may land on an input, whatever the names: files are compared by identity (device and inode),
+    so a hard link, a symbolic link or another spelling of the input's path is caught too."""
+    identities: dict[tuple[int, int], str] = {}
+    for source in inputs:
+        if str(source) == STDIN:
+            continue
+        try:
+            info = os.stat(source)
+        except OSError:
+            continue
+        identities[(info.st_dev, info.st_ino)] = str(source)
+    for output in outputs:
+        for stat in (os.stat, os.lstat):
+            try:
+                info = stat(output)
+            except OSError:
+                continue
+            overwritten = identities.get((info.st_dev, info.st_ino))
+            if overwritten is not None:
+                raise TarjamaError(
+                    f"the output {output} would overwrite the input {overwritten}; write the outputs elsewhere with -o DIR"
+                )
+
+
+def check_output_names(outputs: Iterable[Path]) -> None:
+    """An output name the file system cannot hold is refused by name before any work is done."""
+    for output in outputs:
+        folder = output.parent
+        while not folder.is_dir() and folder != folder.parent:
+            folder = folder.parent
+        limit = name_max(folder)
+        if len(os.fsencode(output.name)) > limit:
+            raise TarjamaError(
+                f"cannot write {output}: the name is {len(os.fsencode(output.name))} bytes, longer than the {limit} "
+                "this file system accepts; rename the input"
+            )
+
+
 def write_atomic(path: Path, text: str | bytes) -> None:
     """Write text (UTF-8, LF) or bytes to a temporary file beside ``path`` and rename it into place.
 
     An interrupted run therefore never leaves a half-written TMX that a CAT
-    tool would import in part.
+    tool would import in part.  Concurrent runs writing the same output each
+    write their own temporary file: the last complete write wins.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # A run killed while writing leaves its temporary file behind; the rerun clears it.
-    for stale in path.parent.glob(f".{glob.escape(path.name)}.*.part"):
-        stale.unlink(missing_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise write_error(path.parent, exc, "cannot create the folder") from exc
+    # A run killed while writing leaves its temporary file behind; a later run clears it once its owner is gone.
+    clear_stale(path.parent)
+    tmp = path.parent / temporary_name()
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as exc:
+        raise write_error(path, exc) from exc
     try:
         if isinstance(text, bytes):
             with os.fdopen(fd, "wb") as fh:
@@ -82,14 +249,14 @@ def write_atomic(path: Path, text: str | bytes) -> None:
                 fh.write(text)
                 fh.flush()
                 os.fsync(fh.fileno())
-        # mkstemp creates 0600; an output is an ordinary file that colleagues may open.
+        # The temporary file is created 0600; an output is an ordinary file that colleagues may open.
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
-    except BaseException:
-        try:
+    except BaseException as exc:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        if isinstance(exc, OSError):
+            raise write_error(path, exc) from exc
         raise

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import strategies as st
 
+from translate.flags import FLAGS, Flag
 from translate.model import Alignment, Bead, Origin, ParagraphKind, Provenance, assemble_document
 
 H, B = ParagraphKind.HEADING, ParagraphKind.BODY
@@ -51,9 +52,9 @@ def sample(provenance: Provenance) -> Alignment:
     beads = (
         Bead((0,), (0,), 0.95, Origin.MT),
         Bead((1,), (1,), 0.87654, Origin.MT),
-        Bead((), (2,), None, Origin.MT, ("unpaired",)),
-        Bead((2, 3), (3,), 0.61, Origin.MT, ("low-score", "merge")),
-        Bead((4,), (), None, Origin.MT, ("unpaired",)),
+        Bead((), (2,), None, Origin.MT, (Flag("empty"),)),
+        Bead((2, 3), (3,), 0.61, Origin.MT, (Flag("numbers", "missing 430"), Flag("split"))),
+        Bead((4,), (), None, Origin.MT, (Flag("empty"),)),
         Bead((5,), (4,), None, Origin.TM),
     )
     return Alignment(source, target, beads, provenance)
@@ -88,7 +89,7 @@ def _alignments(draw: st.DrawFn) -> Alignment:
             (i,) if i < m else (),
             draw(st.none() | st.floats(0, 1)),
             draw(st.sampled_from(list(Origin))),
-            tuple(draw(st.lists(_ANY_TEXT, max_size=2))),
+            tuple(draw(st.lists(st.builds(Flag, st.sampled_from(sorted(FLAGS)), _ANY_TEXT), max_size=2))),
         )
         for i in range(max(n, m))
     )

@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from translate.export import get_exporter, with_languages
+from translate.flags import Flag
 from translate.model import Alignment, Bead, Origin, ParagraphKind, Provenance, assemble_document
 
 CHROMIUM = next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None)
@@ -123,10 +124,10 @@ def hostile(provenance: Provenance) -> Alignment:
     target = assemble_document("en", [(h, en[:1]), (b, en[1:3]), (b, en[3:])], name="news " + PAYLOADS[4])
     beads = (
         Bead((0,), (0,), 0.95, Origin.MT),
-        Bead((1,), (1,), 0.5, Origin.MT, (PAYLOADS[1],)),
+        Bead((1,), (1,), 0.5, Origin.MT, (Flag("numbers", PAYLOADS[1]),)),
         Bead((2,), (2,), None, Origin.TM),
-        Bead((3,), (), None, Origin.MT, ("unpaired",)),
-        Bead((), (3,), None, Origin.HUMAN, ("unpaired",)),
+        Bead((3,), (), None, Origin.MT, (Flag("empty"),)),
+        Bead((), (3,), None, Origin.HUMAN, (Flag("empty"),)),
     )
     hostile_provenance = Provenance("0.1.0", PAYLOADS[0], PAYLOADS[2], model_id=PAYLOADS[3], created=provenance.created)
     return Alignment(source, target, beads, hostile_provenance)

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from translate.export import get_exporter, xml_safe
 from translate.export.html import text_direction
+from translate.flags import Flag
 from translate.model import Alignment, Bead, Document, Origin, ParagraphKind, Provenance, assemble_document
 
 
@@ -129,7 +130,7 @@ def test_one_row_per_bead_with_lang_and_dir(sample: Alignment) -> None:
 def test_scores_flags_headings_and_paragraphs(sample: Alignment) -> None:
     rows = Page(render(sample)).rows
     assert [row.cells[3].text.split()[0] for row in rows] == ["0.9500", "0.8765", "mt", "0.6100", "mt", "tm"]
-    assert "low-score, merge" in rows[3].cells[3].text
+    assert "numbers: missing 430, split" in rows[3].cells[3].text
     assert [number for number, row in enumerate(rows, start=1) if "flagged" in classes(row.attrs)] == [3, 4, 5]
     assert [number for number, row in enumerate(rows, start=1) if "para-start" in classes(row.attrs)] == [1, 2, 5]
     assert "heading" in classes(rows[0].cells[1].attrs) and "heading" in classes(rows[0].cells[2].attrs)
@@ -153,6 +154,20 @@ def test_footer_has_provenance_and_legend(sample: Alignment) -> None:
     for key, value in sample.provenance.items():
         assert key in footer_text and value in footer_text
     assert "Legend" in footer_text and "no counterpart" in footer_text
+
+
+def test_every_registered_flag_is_explained_in_the_legend(sample: Alignment) -> None:
+    """The demo model puts repetition-guard and length-cap on rows: the legend must say what they mean."""
+    from translate.flags import FLAGS
+
+    html = render(sample)
+    footer = Page(html[html.index("<h2>Flags</h2>") : html.index("<h2>Provenance</h2>")])
+    text = " ".join(" ".join(footer.text).split())
+    terms = {attrs.get("id") for attrs in footer.tags("dt")}
+    for info in FLAGS.values():
+        assert f"flag-{info.name}" in terms, info.name
+        assert " ".join(info.description.split()) in text, info.name
+    assert {"flag-repetition-guard", "flag-length-cap", "flag-split"} <= terms
 
 
 @pytest.mark.parametrize(
@@ -179,7 +194,7 @@ def _placeholder(alignment: Alignment) -> Alignment:
         paragraphs = [(p.kind, ["x"] * len(p.segments)) for p in doc.paragraphs]
         return assemble_document(doc.lang, paragraphs, name="x" if doc.name else "")
 
-    beads = tuple(Bead(b.source, b.target, b.score, b.origin, tuple("x" for _ in b.flags)) for b in alignment.beads)
+    beads = tuple(Bead(b.source, b.target, b.score, b.origin, tuple(Flag("empty") for _ in b.flags)) for b in alignment.beads)
     p = alignment.provenance
     provenance = Provenance("0.1.0", "x" if p.segmenter else "", "aligner", model_id="x" if p.model_id else None)
     return Alignment(same_shape(alignment.source), same_shape(alignment.target), beads, provenance)

@@ -84,7 +84,7 @@ def test_unit_props(sample: Alignment, tmx_dtd_path: Path) -> None:
     assert [props(tu) for tu in units] == [
         {"x-origin": "mt", **model, "x-score": "0.9500", "x-bead": "1-1"},
         {"x-origin": "mt", **model, "x-score": "0.8765", "x-bead": "1-1"},
-        {"x-origin": "mt", **model, "x-score": "0.6100", "x-flags": "low-score,merge", "x-bead": "2-1"},
+        {"x-origin": "mt", **model, "x-score": "0.6100", "x-flags": "numbers: missing 430,split", "x-bead": "2-1"},
         {"x-origin": "tm", "x-bead": "1-1"},
     ]
 

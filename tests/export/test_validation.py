@@ -92,6 +92,28 @@ def test_not_well_formed_gives_line_and_column() -> None:
     assert problems(bad_char)[0][:2] == (7, "error")
 
 
+def test_internal_entity_in_xliff_is_checked_not_crashed() -> None:
+    """A harmless internal DTD entity made the XLIFF schema check crash with XMLSchemaValidateError."""
+    xliff = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE xliff [<!ENTITY co "Acme">]>
+<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
+<file original="a" source-language="ar" target-language="en" datatype="plaintext"><body>
+<trans-unit id="1"><source>مرحبا &co;</source><target>Hello &co;</target></trans-unit>
+</body></file></xliff>"""
+    report = validate_bytes(xliff.encode("utf-8"), "x.xlf")
+    assert report.problems == [] and report.summary == "1 unit, ar → en"
+    broken = xliff.replace("<target>", "<target><bogus/>")
+    assert any(p.line == 5 and "not valid against the OASIS XLIFF 1.2" in p.message for p in validate_bytes(broken.encode("utf-8"), "x.xlf").problems)
+
+
+def test_what_import_refuses_is_invalid() -> None:
+    """validate called files "valid TMX" that tm import refused: an external entity, UTF-16 bytes declared as UTF-8."""
+    xxe = GOOD_TMX.replace("<tmx ", '<!DOCTYPE tmx [<!ENTITY x SYSTEM "file:///etc/hostname">]>\n<tmx ').replace("<seg>Hello</seg>", "<seg>&x;</seg>")
+    assert problems(xxe)[0][:2] == (2, "error") and "external entity &x;" in problems(xxe)[0][2]
+    ((line, severity, message),) = problems(GOOD_TMX.encode("utf-16"))
+    assert (line, severity) == (1, "error") and 'says encoding="UTF-8"' in message
+
+
 def test_other_files() -> None:
     assert problems(b"", "x.tmx") == [(1, "error", "the file is empty")]
     ((_, _, message),) = problems("<html><body/></html>", "x.tmx")

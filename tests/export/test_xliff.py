@@ -88,11 +88,11 @@ def test_states_follow_origin(sample: Alignment) -> None:
 def test_notes_for_flags_scores_and_unpaired_targets(sample: Alignment) -> None:
     root = parse_valid(render(sample))
     notes = {u.get("id"): [n.text for n in u.findall("x:note", NS)] for u in units(root)}
-    assert notes["4"][0] == "flags: low-score, merge"
+    assert notes["4"][0] == "flags: numbers: missing 430, split"
     assert notes["4"][1] == "origin: mt; bead: 2-1; score: 0.6100"
     # Bead 3 (0-1) has no Arabic: it is shown on the unit before it.
     assert notes["2"][-1] == "#3: target sentence with no source counterpart: An added sentence."
-    assert notes["5"][0] == "flags: unpaired"
+    assert notes["5"][0] == "flags: empty"
 
 
 def test_escaping(sample: Alignment) -> None:

@@ -1,8 +1,8 @@
 import pytest
 
 from translate.errors import TarjamaError
-from translate.qa import check_pair, flag_name
-from translate.qa.glossary import normalise_arabic, parse_glossary
+from translate.qa import check_pair
+from translate.qa.glossary import parse_glossary
 
 GLOSSARY = parse_glossary(
     "# team terminology\n"
@@ -12,11 +12,6 @@ GLOSSARY = parse_glossary(
     "لقاح\tvaccine\n",
     "team.tsv",
 )
-
-
-def test_normalisation_ignores_hamza_alef_diacritics_and_tatweel():
-    assert normalise_arabic("إِنَّ الأُمَمَ") == normalise_arabic("ان الامم")
-    assert normalise_arabic("مـــدرسة") == normalise_arabic("مدرسه")
 
 
 @pytest.mark.parametrize(
@@ -40,15 +35,15 @@ def test_a_different_word_with_the_same_letters_inside_is_not_a_match():
 
 def test_missing_required_english_is_a_glossary_flag():
     source = "قالت الأمم المتحدة إن لقاحات جديدة ستصل."
-    assert [flag_name(f) for f in check_pair(source, "The UN said new vaccines will arrive.", GLOSSARY)] == ["glossary"]
+    assert [f.name for f in check_pair(source, "The UN said new vaccines will arrive.", GLOSSARY)] == ["glossary"]
     assert check_pair(source, "The United Nations said new vaccines will arrive.", GLOSSARY) == ()
-    assert check_pair(source, "The UN said …", GLOSSARY)[0] == "glossary: الأمم المتحدة → United Nations"
+    assert str(check_pair(source, "The UN said …", GLOSSARY)[0]) == "glossary: الأمم المتحدة → United Nations"
 
 
 def test_do_not_translate_terms_must_appear_exactly():
     source = "أعلنت أرامكو أرباحها."
     assert check_pair(source, "Aramco announced its profits.", GLOSSARY) == ()
-    assert [flag_name(f) for f in check_pair(source, "ARAMCO announced its profits.", GLOSSARY)] == ["glossary"]
+    assert [f.name for f in check_pair(source, "ARAMCO announced its profits.", GLOSSARY)] == ["glossary"]
 
 
 @pytest.mark.parametrize(

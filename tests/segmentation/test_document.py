@@ -15,7 +15,11 @@ from hypothesis import strategies as st
 from translate.errors import TarjamaError
 from translate.model import Document, ParagraphKind
 from translate.segmentation import presegmented_document, segment_document
-from translate.segmentation.evaluation import (
+from translate.segmentation.rules import FINAL_PUNCTUATION
+
+# Benchmark code, outside the installed package: scripts/segmentation_eval.py.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+from segmentation_eval import (  # noqa: E402
     Article,
     Score,
     build_article,
@@ -25,7 +29,6 @@ from translate.segmentation.evaluation import (
     read_lines,
     score,
 )
-from translate.segmentation.rules import FINAL_PUNCTUATION
 
 H, B = ParagraphKind.HEADING, ParagraphKind.BODY
 

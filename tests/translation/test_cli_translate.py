@@ -87,6 +87,9 @@ def test_imported_human_translation_wins_over_mt(first_run, tiny_model):
         else:
             assert unit["origin"] == "mt"
     assert sum(u["ar"] == title for u in third) > 1
+    # The run summary tells the human matches from the stored machine translations.
+    human = sum(u["ar"] == title for u in third)
+    assert f"({len(third)} from the translation memory: {human} human, {len(third) - human} machine)" in proc.stderr, proc.stderr
 
 
 def test_no_tm_translates_afresh_and_quiet_prints_nothing(first_run, tiny_model):
@@ -121,7 +124,7 @@ def test_tm_import_of_a_broken_file_is_one_line(tmp_path):
     bad = tmp_path / "bad.tmx"
     bad.write_text("<tmx><body>", encoding="utf-8")
     proc = tarjama("tm", "import", str(bad), "--tm", str(tmp_path / "tm.sqlite"))
-    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "not a well-formed TMX" in proc.stderr
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and f"{bad}:1: not well-formed XML" in proc.stderr
 
 
 def test_tm_import_does_not_import_torch(tmp_path):
@@ -135,3 +138,38 @@ def test_tm_import_does_not_import_torch(tmp_path):
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
+
+
+def test_the_demo_model_says_its_english_is_nonsense_where_users_look(first_run, tiny_model):
+    """The builder's message, the config it writes, one CLI warning per run, and the review page and TMX made with it."""
+    import json
+
+    from translate.translation.source import DEMO_NOTE
+
+    built = (tiny_model.parent / "make_tiny_model.stderr").read_text(encoding="utf-8")
+    assert "nonsense by design" in built
+    assert json.loads((tiny_model / "config.json").read_text(encoding="utf-8"))["tarjama_demo"] is True
+    tm, tmp, _ = first_run
+    proc = tarjama("translate", str(ARTICLE), "--model", str(tiny_model), "--no-tm", "-o", str(tmp / "demo"))
+    assert proc.returncode == 0, proc.stderr
+    warnings = [line for line in proc.stderr.splitlines() if line.startswith("tarjama: warning: ")]
+    assert warnings == [f"tarjama: warning: {tiny_model}: {DEMO_NOTE}"], proc.stderr
+    page = (tmp / "demo" / "article.ar.html").read_text(encoding="utf-8")
+    assert f'<p class="model-note" role="note"><strong>Note:</strong> {DEMO_NOTE}</p>' in page
+    header = etree.parse(str(tmp / "demo" / "article.ar.tmx")).getroot().find("header")
+    assert {p.get("type"): p.text for p in header.findall("prop")}["x-tarjama-model-note"] == DEMO_NOTE
+
+
+def test_a_model_without_the_demo_marker_gets_no_note(tiny_model, tmp_path):
+    """The note is the marker's, not the path's: the same weights without it are a plain local model."""
+    import json
+    import shutil
+
+    plain = tmp_path / "plain"
+    shutil.copytree(tiny_model, plain)
+    config = json.loads((plain / "config.json").read_text(encoding="utf-8"))
+    del config["tarjama_demo"]
+    (plain / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    proc = tarjama("translate", str(ARTICLE), "--model", str(plain), "--no-tm", "--backend", "transformers", "-o", str(tmp_path / "out"), "--to", "html")
+    assert proc.returncode == 0, proc.stderr
+    assert "warning" not in proc.stderr and "nonsense" not in (tmp_path / "out" / "article.ar.html").read_text(encoding="utf-8")

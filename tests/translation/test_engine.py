@@ -9,6 +9,7 @@ import pytest
 
 from translate.errors import TarjamaError
 from translate.model import Origin
+from translate.settings import DecodingSettings
 from translate.translation import PRESETS, load_translator, resolve_model
 from translate.translation.engine import FLAG_REPETITION, FLAG_SPLIT, _batches, is_degenerate
 from translate.translation.memory import TranslationMemory
@@ -69,9 +70,9 @@ def reference(tiny_model):
 def test_batched_sorted_deduplicated_cached_path_equals_plain_generate(tiny_model, reference, tmp_path, backend, compute_type, beam):
     """Sorting, token-budget batching, deduplication and the memory must not change a single token."""
     # A short length cap keeps the test fast: a random model runs to the cap.
-    options = dict(backend=backend, compute_type=compute_type, device="cpu", beam=beam, batch_tokens=40, no_repeat_ngram_size=0, max_length_ratio=0.5)
+    options = DecodingSettings(backend=backend, compute_type=compute_type, device="cpu", beam=beam, batch_tokens=40, no_repeat_ngram=0, max_length_ratio=0.5)
     memory = TranslationMemory(tmp_path / "tm.sqlite")
-    ours = load_translator(str(tiny_model), memory=memory, **options)
+    ours = load_translator(str(tiny_model), options, memory=memory)
     first = ours.translate_segments(SENTENCES)
     expected = [reference(s, ours.budget, num_beams=beam)[0] for s in SENTENCES]
     assert [t.text for t in first] == expected
@@ -80,17 +81,17 @@ def test_batched_sorted_deduplicated_cached_path_equals_plain_generate(tiny_mode
     assert first[1] == first[3]
 
     # A later run (a new process would do the same) takes every segment from the memory, unchanged.
-    again = load_translator(str(tiny_model), memory=TranslationMemory(tmp_path / "tm.sqlite"), **options)
+    again = load_translator(str(tiny_model), options, memory=TranslationMemory(tmp_path / "tm.sqlite"))
     second = again.translate_segments(list(reversed(SENTENCES)))
     assert [t.text for t in second] == list(reversed(expected))
     assert all(t.origin is Origin.MT and t.from_memory for t in second)
-    assert not any(t.from_memory for t in first) and again.reused == len(SENTENCES)
+    assert not any(t.from_memory for t in first) and sum(t.from_memory for t in second) == len(SENTENCES)
 
 
 @pytest.mark.parametrize("backend,compute_type", ENGINES)
 def test_repetition_guard_redecodes_degenerate_outputs_only(tiny_model, reference, backend, compute_type):
     """Greedy with the guard on equals generate, redone with no_repeat_ngram_size where generate degenerated."""
-    ours = load_translator(str(tiny_model), backend=backend, compute_type=compute_type, device="cpu", beam=1, max_length_ratio=0.5)
+    ours = load_translator(str(tiny_model), DecodingSettings(backend=backend, compute_type=compute_type, device="cpu", beam=1, max_length_ratio=0.5))
     got = ours.translate_segments(SENTENCES)
     for sentence, translation in zip(SENTENCES, got):
         text, ids = reference(sentence, ours.budget, num_beams=1)
@@ -137,7 +138,7 @@ def test_degenerate_runs_are_recognised():
 
 
 def test_long_segment_is_split_and_rejoined_never_cut(tiny_model):
-    ours = load_translator(str(tiny_model), device="cpu", beam=1, max_source_tokens=24, no_repeat_ngram_size=0)
+    ours = load_translator(str(tiny_model), DecodingSettings(device="cpu", beam=1, max_source_tokens=24, no_repeat_ngram=0))
     segment = "، ".join(s.rstrip(".") for s in SENTENCES) + "."
     assert ours._count(segment) > 24
     pieces = split_to_fit(segment, ours._count, 24)
@@ -168,7 +169,7 @@ def test_directory_without_weights_is_refused(tmp_path):
 
 def test_unknown_compute_type_is_one_line(tiny_model):
     with pytest.raises(TarjamaError, match="compute type 'int4'.*supported"):
-        load_translator(str(tiny_model), backend="ctranslate2", compute_type="int4")
+        load_translator(str(tiny_model), DecodingSettings(backend="ctranslate2", compute_type="int4"))
 
 
 def test_unreachable_hub_fails_in_seconds_not_minutes(tmp_path):
@@ -197,31 +198,111 @@ def test_repetition_detector_on_real_model_outputs(output, shared, tiny_model):
     assert caught == ([1315] if "tico19" in output else [])
 
 
-def test_one_progress_bar_counts_every_segment_of_a_batch(tiny_model, tmp_path, monkeypatch):
+def test_progress_counts_every_segment_of_a_batch(tiny_model, tmp_path):
     """`tarjama translate DIR/` shows one bar over all documents, reused segments included."""
-    from translate.translation import engine
-
-    bars = []
-
-    class Recorder:
-        def __init__(self, total: int, enabled: bool) -> None:
-            self.total, self.updates = total, []
-            bars.append(self)
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc) -> None:
-            pass
-
-        def update(self, n: int) -> None:
-            self.updates.append(n)
-
-    monkeypatch.setattr(engine, "_progress", Recorder)
-    ours = load_translator(str(tiny_model), device="cpu", beam=1, progress=True, memory=TranslationMemory(tmp_path / "tm.sqlite"))
+    updates: list[int] = []
+    ours = load_translator(str(tiny_model), DecodingSettings(device="cpu", beam=1), memory=TranslationMemory(tmp_path / "tm.sqlite"))
     first, second = SENTENCES[:3] + SENTENCES[:1], SENTENCES[1:]  # a repeat inside one, an overlap across both
-    with ours.batch_progress(len(first) + len(second)):
-        ours.translate_segments(first)
-        ours.translate_segments(second)
-    assert len(bars) == 1 and bars[0].total == len(first) + len(second)
-    assert sum(bars[0].updates) == bars[0].total
+    ours.translate_segments(first, updates.append)
+    ours.translate_segments(second, updates.append)
+    assert sum(updates) == len(first) + len(second)
+
+
+def test_pieces_of_a_long_segment_are_kept_in_the_memory_and_a_rerun_resumes(tiny_model, tmp_path):
+    """A huge segment is many pieces of work: an interrupted run keeps the pieces it finished."""
+    segment = " ".join(s.rstrip(".") for s in SENTENCES * 6)
+
+    def open_translator(memory):
+        return load_translator(str(tiny_model), DecodingSettings(device="cpu", beam=1, batch_size=1, max_source_tokens=24, no_repeat_ngram=0), memory=memory)
+
+    expected = open_translator(None).translate_segments([segment])[0]
+    pieces = split_to_fit(segment, open_translator(None)._count, 24)
+    assert len(pieces) > 16, "enough pieces for two chunks of eight"
+
+    memory = TranslationMemory(tmp_path / "tm.sqlite")
+    first = open_translator(memory)
+    calls = []
+    generate = first.backend.generate
+
+    def interrupted(batch, **options):
+        calls.append(len(batch))
+        if len(calls) > 10:  # the second chunk of eight pieces is under way
+            raise KeyboardInterrupt
+        return generate(batch, **options)
+
+    first.backend.generate = interrupted
+    with pytest.raises(KeyboardInterrupt):
+        first.translate_segments([segment])
+    assert memory.counts()["mt"] == 8, "the first chunk of pieces was kept"
+
+    second = open_translator(memory)
+    decoded = []
+    generate = second.backend.generate
+    second.backend.generate = lambda batch, **options: decoded.extend(batch) or generate(batch, **options)
+    (got,) = second.translate_segments([segment])
+    assert len(decoded) == len(set(pieces)) - 8, "only the pieces not yet done are decoded again"
+    assert got.text == expected.text and FLAG_SPLIT in got.flags
+
+
+REPORT_IMPORTS = (
+    "import atexit, json, sys\n"
+    "from translate.cli import main\n"
+    "atexit.register(lambda: print('MODULES=' + json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('torch', 'transformers', 'sacremoses') or m == 'translate.translation.backends.hf'))))\n"
+    "sys.exit(main(sys.argv[1:]))\n"
+)
+
+
+def test_a_run_whose_segments_are_all_in_the_memory_loads_no_model(tiny_model, tmp_path):
+    """Issue 14: a rerun from the memory imported transformers (4 s) for a tokenizer it never used."""
+    import re
+
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    article = os.path.join(root, "tests", "fixtures", "article.ar.txt")
+    cache = tmp_path / "cache"
+    env = {**os.environ, "PYTHONPATH": root, "TARJAMA_CACHE_DIR": str(cache)}
+
+    def run(out):
+        args = ["translate", article, "-o", str(tmp_path / out), "--model", str(tiny_model), "--tm", str(tmp_path / "tm.sqlite"), "--to", "txt,tmx,html,xliff,tsv", "-q"]
+        done = subprocess.run([sys.executable, "-c", REPORT_IMPORTS, *args], capture_output=True, text=True, env=env, timeout=600)
+        assert done.returncode == 0, done.stderr
+        return re.search(r"MODULES=(.*)", done.stdout).group(1)
+
+    assert "transformers" in run("first"), "the first run converts the model with transformers: the check can see imports"
+    converted = cache / "ct2"
+    assert any(converted.rglob("model.bin"))
+    import shutil
+
+    shutil.rmtree(converted)  # a run that loads the model would have to convert it again
+    assert run("second") == "[]", "no model library is imported"
+    assert not converted.exists() or not any(converted.rglob("model.bin")), "no model was loaded (or converted)"
+    stamp = re.compile(r"\d{8}T\d{6}Z|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+    first, second = (sorted((tmp_path / d).iterdir()) for d in ("first", "second"))
+    assert [p.name for p in first] == [p.name for p in second] and len(first) == 5
+    for a, b in zip(first, second):
+        assert stamp.sub("", a.read_text(encoding="utf-8")) == stamp.sub("", b.read_text(encoding="utf-8")), a.name
+
+
+def test_the_key_follows_the_backend_that_really_loads(tiny_model, tmp_path, monkeypatch, caplog):
+    """``auto`` is planned as CTranslate2 without loading it; when CTranslate2 then fails to load, the
+    run continues on transformers, and it neither serves nor stores memory entries under CTranslate2's key."""
+    from translate.translation.backends import ct2
+
+    memory = TranslationMemory(tmp_path / "tm.sqlite")
+    settings = DecodingSettings(device="cpu", beam=1, max_length_ratio=0.5)
+    planned = load_translator(str(tiny_model), settings, memory=memory)
+    assert planned.signature.backend == "ctranslate2:int8" and not planned.loaded
+    # A CTranslate2 translation of the first sentence is in the memory; the second needs decoding.
+    memory.store_mt(planned.memory_key, [(SENTENCES[0], "stored by ctranslate2", ())])
+
+    def broken(*args, **kwargs):
+        raise TarjamaError("cannot convert (simulated)")
+
+    monkeypatch.setattr(ct2, "converted_model", broken)
+    got = planned.translate_segments(SENTENCES[:3])
+    assert planned.loaded and planned.backend.name == "transformers"
+    assert planned.signature.backend == "transformers:float32" and "transformers:float32" in planned.decoding
+    assert got[0].text != "stored by ctranslate2" and not got[0].from_memory, "another backend's entry is not served"
+    assert any("using the transformers backend" in r.getMessage() for r in caplog.records)
+    reference = load_translator(str(tiny_model), DecodingSettings(backend="transformers", device="cpu", beam=1, max_length_ratio=0.5))
+    assert [t.text for t in got] == reference.translate(SENTENCES[:3])
+    assert memory.lookup([SENTENCES[1]], planned.memory_key), "new translations are stored under the real key"

@@ -4,6 +4,7 @@ import pickle
 import shutil
 from pathlib import Path
 
+from translate.settings import DecodingSettings
 from translate.translation import load_translator
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,7 +25,7 @@ def test_safetensors_are_preferred_and_a_malicious_pickle_beside_them_is_never_r
     shutil.copytree(tiny_model, model)
     marker = tmp_path / "pwned"
     (model / "pytorch_model.bin").write_bytes(pickle.dumps(_Exploit(marker)))
-    translator = load_translator(str(model), device="cpu", beam=1)
+    translator = load_translator(str(model), DecodingSettings(device="cpu", beam=1))
     assert translator.translate(["مرحبا."])  # it loaded, from model.safetensors
     assert not marker.exists()
 
@@ -40,7 +41,7 @@ def test_remote_code_is_never_trusted(tiny_model, tmp_path):
     (model / "config.json").write_text(json.dumps(config))
     marker = tmp_path / "pwned"
     (model / "evil.py").write_text(f"from pathlib import Path\nPath({str(marker)!r}).touch()\n")
-    load_translator(str(model), device="cpu", beam=1)
+    load_translator(str(model), DecodingSettings(device="cpu", beam=1))
     assert not marker.exists()
     sources = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "translate").rglob("*.py"))
     assert "trust_remote_code=True" not in sources

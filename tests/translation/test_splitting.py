@@ -1,9 +1,11 @@
 """Splitting over-long segments: at the strongest boundary nearest the middle, never losing a character."""
 
+import time
+
 from hypothesis import given
 from hypothesis import strategies as st
 
-from translate.translation.splitting import split_to_fit
+from translate.translation.splitting import blocks, split_to_fit
 
 
 def words(text: str) -> int:
@@ -42,3 +44,63 @@ def test_pieces_fit_and_keep_every_character(tokens, limit):
     pieces = split_to_fit(text, words, limit)
     assert all(words(p) <= limit for p in pieces)
     assert "".join("".join(pieces).split()) == "".join(text.split())
+
+
+WORDS = "أعلنت وزارة الدفاع الروسية يوم السبت أن قواتها أكملت تحرير كورسك بالكامل وتعد هذه المنطقة".split()
+
+
+def unpunctuated(chars: int) -> str:
+    """One long line without a single punctuation mark: what a scraped table or a lost line break gives."""
+    words = (WORDS * (chars // 60 + 1))[: chars // 5]
+    return " ".join(words)[:chars].strip()
+
+
+class CountingTokens:
+    """Counts tokens as words, and counts every character it is asked to look at: the splitter's work."""
+
+    def __init__(self) -> None:
+        self.chars = 0
+
+    def __call__(self, text: str) -> int:
+        self.chars += len(text)
+        return text.count(" ") + 1
+
+
+def test_splitting_work_grows_linearly_with_the_input():
+    """A 20 MB unpunctuated line took minutes: the middle-split tokenized the whole text once per level."""
+    work = {}
+    for chars in (200_000, 1_600_000):
+        counter = CountingTokens()
+        text = unpunctuated(chars)
+        pieces = split_to_fit(text, counter, 100)
+        assert all(p.count(" ") + 1 <= 100 for p in pieces)
+        assert "".join(pieces).replace(" ", "") == text.replace(" ", "")
+        work[chars] = counter.chars / len(text)
+    # Each character is looked at a bounded number of times, whatever the length (8x the input: at most 8.8x the work).
+    assert work[1_600_000] <= 6, work
+    assert work[1_600_000] <= work[200_000] * 1.1, work
+
+
+def test_a_20_mb_line_splits_in_seconds():
+    text = unpunctuated(11_000_000)  # 20 MB of Arabic in UTF-8
+    assert len(text.encode("utf-8")) > 20_000_000
+    started = time.perf_counter()
+    pieces = split_to_fit(text, CountingTokens(), 100)
+    elapsed = time.perf_counter() - started
+    assert len(pieces) > 10_000
+    assert elapsed < 60, f"{elapsed:.1f} s"  # about 3 s here; minutes before
+
+
+def test_long_text_without_spaces_or_marks_is_cut_in_blocks():
+    text = "ب" * 50_000
+    pieces = split_to_fit(text, len, 1000)
+    assert "".join(pieces) == text and all(len(p) <= 1000 for p in pieces)
+
+
+def test_blocks_prefer_sentence_ends_and_never_drop_a_character():
+    sentence = "جملة " * 300 + "نهاية. "
+    text = sentence * 20
+    found = list(blocks(text, 4000))
+    assert all(len(b) <= 4000 for b in found)
+    assert all(b.endswith(".") for b in found[:-1])
+    assert "".join(found).replace(" ", "") == text.replace(" ", "")

@@ -49,7 +49,29 @@ def test_tarjama_tmx_round_trip_keeps_human_and_drops_mt(tmp_path):
 def test_broken_tmx_is_one_line(tmp_path):
     path = tmp_path / "broken.tmx"
     path.write_text("<tmx><body><tu>", encoding="utf-8")
-    with pytest.raises(TarjamaError, match="not a well-formed TMX"):
+    with pytest.raises(TarjamaError, match=r"broken.tmx:1: not well-formed XML \(column \d+\)"):
         read_tmx(path)
-    with pytest.raises(TarjamaError, match="cannot read"):
+    with pytest.raises(TarjamaError, match="missing.tmx: no such file"):
         read_tmx(Path(tmp_path / "missing.tmx"))
+
+
+def test_deep_inline_nesting_is_imported_or_refused_in_one_line(tmp_path):
+    """1000 nested inline elements (a 9 KB file) crashed the import with RecursionError."""
+    for depth, refused in ((200, False), (1000, True)):
+        deep = "<hi>" * depth + "world" + "</hi>" * depth
+        path = tmp_path / f"deep{depth}.tmx"
+        path.write_text(TMX.replace("<seg>The minister said</seg>", f"<seg>The minister {deep}</seg>"), encoding="utf-8")
+        if refused:
+            with pytest.raises(TarjamaError, match=rf"deep{depth}.tmx:\d+: elements nested more than 256 deep"):
+                read_tmx(path)
+        else:
+            assert read_tmx(path).pairs[0] == ("قال الوزير", "The minister world")
+
+
+def test_internal_entities_are_expanded_and_external_ones_refused(tmp_path):
+    path = tmp_path / "entity.tmx"
+    path.write_text(TMX.replace("<tmx ", '<!DOCTYPE tmx [<!ENTITY m "minister">]>\n<tmx ').replace("The minister said", "The &m; said"), encoding="utf-8")
+    assert read_tmx(path).pairs[0] == ("قال الوزير", "The minister said")
+    path.write_text(TMX.replace("<tmx ", '<!DOCTYPE tmx [<!ENTITY m SYSTEM "file:///etc/hostname">]>\n<tmx ').replace("The minister said", "The &m; said"), encoding="utf-8")
+    with pytest.raises(TarjamaError, match="entity.tmx:2: declares the external entity &m;"):
+        read_tmx(path)

@@ -118,6 +118,20 @@ class _Side:
     has_clauses: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
 
+@dataclass(frozen=True, slots=True)
+class _Features:
+    """The raw signals of beads (a, b) ending at (i, js), one value per j, kept apart from their weights:
+    the tuning script memoises them (``memo``) and reweights without recomputing. None: the signal does not apply."""
+
+    emb: np.ndarray
+    anchor: np.ndarray
+    length: np.ndarray
+    mt: np.ndarray | None  # the MT bridge, where the Arabic side has MT
+    gain: np.ndarray | None  # merges only
+    support: np.ndarray | None  # merges only
+    clause: np.ndarray | None  # 2-1 and 1-2 merges only
+
+
 def _span_texts(texts: Sequence[str], size: int) -> list[str]:
     return [" ".join(texts[k : k + size]) for k in range(len(texts) - size + 1)]
 
@@ -141,6 +155,7 @@ class SentenceAligner:
     @property
     def signature(self) -> str:
         shapes = ",".join(f"{a}-{b}" for a, b in self.shapes)
+        assert self.embedder is not None  # __post_init__ chose one
         return (
             f"tarjama-aligner embeddings={self.embedder.signature} beads={shapes} {self.weights.describe()} "
             f"search=full≤{self.search.full_cells} else coarse-to-fine margin={self.search.margin}"
@@ -289,7 +304,7 @@ class _BeadCost:
         self.chrf = ChrF() if self.mt is not None and self.w.mt else None
         self._mt_span: dict[tuple[int, int], str | None] = {}
         self.mt_reliability = self._mt_reliability() if self.chrf is not None else 0.0
-        self.memo: dict | None = None  # features per (a, b, i, band): the tuning script reuses them
+        self.memo: dict[tuple[int, int, int, int, int], _Features] | None = None  # features per (a, b, i, band): the tuning script reuses them
 
     @staticmethod
     def _side(texts: list[str], vecs: np.ndarray, max_size: int, anchors: np.ndarray) -> _Side:
@@ -330,7 +345,7 @@ class _BeadCost:
             hyp = self.mt[i]
             if hyp is None:
                 continue
-            centre = int(round(i * self.m / self.n))
+            centre = round(i * self.m / self.n)
             window = self.tgt.texts[max(0, centre - 32) : centre + 33]
             scores = [self.chrf.score(hyp, ref) / 100 for ref in window]
             gaps.append(max(scores) - sum(scores) / len(scores))
@@ -346,7 +361,7 @@ class _BeadCost:
             self._mt_span[key] = None if any(p is None for p in parts) else " ".join(p for p in parts if p is not None)
         return self._mt_span[key]
 
-    def features(self, a: int, b: int, i: int, js: np.ndarray) -> dict[str, np.ndarray | None]:
+    def features(self, a: int, b: int, i: int, js: np.ndarray) -> _Features:
         """The raw signals of the beads (a, b) ending at (i, js), before weighting."""
         if self.memo is not None:
             key = (a, b, i, int(js[0]), len(js))
@@ -356,29 +371,32 @@ class _BeadCost:
         k, ts = i - a, js - b
         src, tgt = self.src, self.tgt
         cos = tgt.spans[b][ts] @ src.spans[a][k]
-        out: dict[str, np.ndarray | None] = {"emb": cos - 0.5 * (src.hub[a][k] + tgt.hub[b][ts])}
+        emb = cos - 0.5 * (src.hub[a][k] + tgt.hub[b][ts])
         # anchors: +0.5 when both sides carry the same ones, −0.5 when they carry different ones
         na = src.anchor_norm[a][k]
         nb = tgt.anchor_norm[b][ts]
         both = (nb > 0) & (na > 0)
         dot = tgt.anchors[b][ts] @ src.anchors[a][k]
-        out["anchor"] = np.where(both, dot / np.maximum(na * nb, 1e-9) - 0.5, 0.0)
-        out["mt"] = None
+        anchor = np.where(both, dot / np.maximum(na * nb, 1e-9) - 0.5, 0.0)
+        mt: np.ndarray | None = None
         if self.chrf is not None:
             hyp = self._mt_text(k, a)
             if hyp is not None:
                 # chrF costs ~40 µs a pair: only for candidates the embeddings do not already rule out
                 refs = tgt.texts
                 bridge = np.zeros(len(ts))
-                for index in np.nonzero(out["emb"] > BRIDGE_MIN_EMB)[0]:
+                for index in np.nonzero(emb > BRIDGE_MIN_EMB)[0]:
                     t = ts[index]
                     bridge[index] = self.chrf.score(hyp, " ".join(refs[t : t + b])) / 100
-                out["mt"] = bridge
+                mt = bridge
         ls = src.cum_len[i] - src.cum_len[k]
         lt = tgt.cum_len[js] - tgt.cum_len[ts]
         mean = np.maximum((ls + lt / RATIO) / 2, 1.0)
         delta = (lt - ls * RATIO) / np.sqrt(mean * VARIANCE)
-        out["length"] = np.minimum(delta * delta / 2, 50.0)
+        length = np.minimum(delta * delta / 2, 50.0)
+        gain: np.ndarray | None = None
+        support: np.ndarray | None = None
+        clause: np.ndarray | None = None
         if a > 1 or b > 1:
             # what the sentences at either end of a merge add to the cosine: about nothing for a
             # subheading glued to its neighbour, a lot for two sentences a translator joined
@@ -387,9 +405,9 @@ class _BeadCost:
                 for start in (k, k + 1):
                     best = np.maximum(best, tgt.spans[b][ts] @ src.spans[a - 1][start])
             if b > 1:
-                for start in (ts, ts + 1):
-                    best = np.maximum(best, tgt.spans[b - 1][start] @ src.spans[a][k])
-            out["gain"] = cos - best
+                for starts in (ts, ts + 1):
+                    best = np.maximum(best, tgt.spans[b - 1][starts] @ src.spans[a][k])
+            gain = cos - best
             # every sentence of a merge must itself resemble the other side: a subheading does not
             support = np.full(len(js), np.inf)
             if a > 1:
@@ -398,10 +416,9 @@ class _BeadCost:
             if b > 1:
                 for offset in range(b):
                     support = np.minimum(support, tgt.spans[1][ts + offset] @ src.spans[a][k] - tgt.hub[1][ts + offset])
-            out["support"] = support
-            out["clause"] = self._clause_match(a, b, k, ts) if (a, b) in ((2, 1), (1, 2)) else None
-        else:
-            out["gain"] = out["support"] = out["clause"] = None
+            if (a, b) in ((2, 1), (1, 2)):
+                clause = self._clause_match(a, b, k, ts)
+        out = _Features(emb=emb, anchor=anchor, length=length, mt=mt, gain=gain, support=support, clause=clause)
         if self.memo is not None:
             self.memo[key] = out
         return out
@@ -424,11 +441,11 @@ class _BeadCost:
         match = np.where(second, part[1], part[0])
         return np.where(split & (match > np.where(second, whole[1], whole[0])), match, -np.inf)
 
-    def _combine(self, f: dict[str, np.ndarray | None]) -> np.ndarray:
+    def _combine(self, f: _Features) -> np.ndarray:
         w = self.w
-        s = w.emb * f["emb"] + w.anchor * f["anchor"]
-        if f["mt"] is not None and w.mt and self.mt_reliability:
-            s = s + w.mt * self.mt_reliability * (f["mt"] - w.mt_center)
+        s = w.emb * f.emb + w.anchor * f.anchor
+        if f.mt is not None and w.mt and self.mt_reliability:
+            s = s + w.mt * self.mt_reliability * (f.mt - w.mt_center)
         return s
 
     def similarity(self, a: int, b: int, i: int, j: int) -> float:
@@ -441,11 +458,11 @@ class _BeadCost:
         if not a or not b:
             return np.full(len(js), w.skip * (a + b))
         f = self.features(a, b, i, js)
-        cost = (a + b) / 2 * (1 - self._combine(f)) + w.penalty((a, b)) + w.length * f["length"]
+        cost = (a + b) / 2 * (1 - self._combine(f)) + w.penalty((a, b)) + w.length * f.length
         # a merge whose weaker sentence clearly matches its clause of the other side passes both checks
-        checked = 1.0 if f.get("clause") is None or not w.clause else (f["clause"] <= w.clause)
-        if f["gain"] is not None and w.gain:
-            cost = cost + w.gain * np.maximum(w.gain_floor - f["gain"], 0.0) * checked
-        if f["support"] is not None and w.support:
-            cost = cost + w.support * np.maximum(w.support_floor - f["support"], 0.0) * checked
+        checked = 1.0 if f.clause is None or not w.clause else (f.clause <= w.clause)
+        if f.gain is not None and w.gain:
+            cost = cost + w.gain * np.maximum(w.gain_floor - f.gain, 0.0) * checked
+        if f.support is not None and w.support:
+            cost = cost + w.support * np.maximum(w.support_floor - f.support, 0.0) * checked
         return cost

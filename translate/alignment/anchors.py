@@ -15,9 +15,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from translate import arabic
+
 DIM = 256
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
-_NUMBER = re.compile(r"[0-9٠-٩۰-۹]+(?:[.,٫٬][0-9٠-٩۰-۹]+)*")
+_NUMBER = re.compile(f"[{arabic.ANY_DIGIT_RANGE}]+(?:[.,٫٬][{arabic.ANY_DIGIT_RANGE}]+)*")
 _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-'][A-Za-z0-9]+)*")
 _QUOTES = re.compile(r"[\"«»“”„]")
 # British English quotes with single marks ('it's so awful'); an opening one, after a space or
@@ -30,7 +31,7 @@ def numbers(text: str) -> list[str]:
     """Numbers as digit strings: ١٬٢٠٠ and 1,200 both give "1200"; a decimal mark is kept as '.'."""
     out = []
     for match in _NUMBER.finditer(text):
-        raw = match.group().translate(_DIGITS)
+        raw = match.group().translate(arabic.TO_WESTERN_DIGITS)
         # a separator followed by exactly three digits groups thousands; anything else is a decimal mark
         parts = re.split(r"[.,٫٬]", raw)
         whole = parts[0]

@@ -101,18 +101,14 @@ def _key(relative: Path) -> str:
 
 def load_pair(pair: CorpusPair, presegmented: bool = False) -> tuple[Document, Document]:
     """Read both sides as ``tarjama align SOURCE TARGET`` does; any input format (``.html``, ``.docx``) works."""
-    from translate.inputs import load_document
+    from translate.inputs import load_document, read_lines
 
     if presegmented:
         from translate.segmentation import presegmented_document
-        from translate.textio import read_text
 
-        for path in (pair.source, pair.target):
-            if Path(path).suffix.lower() != ".txt":
-                raise TarjamaError(f"{path}: --presegmented reads text files (one segment per line), not {Path(path).suffix} files")
         return (
-            presegmented_document(read_text(pair.source), "ar", name=Path(pair.stem).name),
-            presegmented_document(read_text(pair.target), "en", name=_name(pair.target)),
+            presegmented_document("\n".join(read_lines(pair.source, "--presegmented")), "ar", name=Path(pair.stem).name),
+            presegmented_document("\n".join(read_lines(pair.target, "--presegmented")), "en", name=_name(pair.target)),
         )
     return load_document(pair.source, "ar", name=Path(pair.stem).name), load_document(pair.target, "en", name=_name(pair.target))
 

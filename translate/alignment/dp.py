@@ -14,6 +14,7 @@ Cells filled grow linearly with the input, which ``DPStats`` records.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -132,7 +133,7 @@ def band_around(path: Sequence[Shape], factor: int, n: int, m: int, margin: int)
     lo = np.full(n + 1, m, dtype=np.int64)
     hi = np.zeros(n + 1, dtype=np.int64)
     corners = path_corners(path)
-    for (i0, j0), (i1, j1) in zip(corners, corners[1:]):
+    for (i0, j0), (i1, j1) in itertools.pairwise(corners):
         r0, r1 = min(i0 * factor, n), min(i1 * factor, n)
         c0, c1 = min(j0 * factor, m), min(j1 * factor, m)
         lo[r0 : r1 + 1] = np.minimum(lo[r0 : r1 + 1], c0)

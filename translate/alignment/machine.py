@@ -11,45 +11,50 @@ sentence per Arabic segment.
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from collections import defaultdict, deque
 
 from translate.errors import TarjamaError
 from translate.model import Document
+from translate.textio import STDIN, decode, read_bytes
+from translate.tmxread import primary_language, read_units
 
-_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+def read_machine_translation(path: str, source: Document) -> list[str | None]:
+    """:func:`machine_translation` of a file (or stdin for ``-``), read as bytes so the TMX's own encoding is checked."""
+    import sys
+
+    data = sys.stdin.buffer.read() if path == STDIN else read_bytes(path, "a TMX or a text draft")
+    return machine_translation(data, "<stdin>" if path == STDIN else path, source)
 
 
-def machine_translation(text: str, label: str, source: Document) -> list[str | None]:
+def machine_translation(data: bytes | str, label: str, source: Document) -> list[str | None]:
     """The MT of every source segment (``None`` where it is not known), from a TMX or a plain-text draft."""
-    if text.lstrip().startswith("<"):
-        return _from_tmx(text, label, source)
-    return _from_draft(text, label, source)
+    if _looks_like_xml(data):
+        return _from_tmx(data.encode("utf-8") if isinstance(data, str) else data, label, source)
+    return _from_draft(data if isinstance(data, str) else decode(data, label), label, source)
 
 
-def _lang(tuv: ET.Element) -> str:
-    return (tuv.get(_XML_LANG) or tuv.get("lang") or "").lower().split("-")[0].split("_")[0]
+def _looks_like_xml(data: bytes | str) -> bool:
+    if isinstance(data, str):
+        return data.lstrip("\ufeff \t\r\n").startswith("<")
+    head = data[:64]
+    for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
+        if head.startswith(bom):
+            head = head[len(bom):]
+            break
+    return head.replace(b"\x00", b"").lstrip().startswith(b"<")
 
 
-def _from_tmx(text: str, label: str, source: Document) -> list[str | None]:
-    try:
-        root = ET.fromstring(text.encode("utf-8"))
-    except ET.ParseError as exc:
-        raise TarjamaError(f"{label}: not a readable TMX file ({exc})") from None
-    src_lang = source.lang.lower()
+def _from_tmx(data: bytes, label: str, source: Document) -> list[str | None]:
+    src_lang = primary_language(source.lang)
     by_source: dict[str, deque[str]] = defaultdict(deque)
     units = 0
-    for tu in root.iter("tu"):
-        sides: dict[str, str] = {}
-        for tuv in tu.iter("tuv"):
-            seg = tuv.find("seg")
-            if seg is not None:
-                sides[_lang(tuv)] = "".join(seg.itertext())
-        if src_lang in sides:
-            others = [v for k, v in sides.items() if k != src_lang]
-            if others:
-                by_source[_key(sides[src_lang])].append(others[0])
-                units += 1
+    for unit in read_units(data, label):
+        text = unit.text(src_lang)
+        others = [t for lang, t in unit.texts if lang != src_lang]
+        if text is not None and others:
+            by_source[_key(text)].append(others[0])
+            units += 1
     if not units:
         raise TarjamaError(f"{label}: no translation units with a '{src_lang}' side in this TMX")
     out: list[str | None] = []

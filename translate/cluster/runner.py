@@ -9,8 +9,8 @@ again: it is awaited, as locally the later document would find it in the
 memory.  Each call that comes back is stored in the memory at once, so a
 killed driver resumes from it like a local run, and a document whose segments
 are all known is assembled by the library's own
-:func:`translate.pipeline.translate_document` and written atomically there and
-then.
+:func:`translate.pipeline.translated_document` and written atomically by
+:func:`translate.batch.write_alignment` there and then.
 
 Why one call per document, not batches packed across documents: the worker's
 engine then sees the very list a local run decodes for that document, and
@@ -32,16 +32,23 @@ import logging
 import time
 import uuid
 from collections import Counter, deque
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 from translate.cluster.connection import NAMESPACE, connect, preflight
-from translate.cluster.settings import EngineSettings
-from translate.cluster.workers import AlignmentWorker, TranslationWorker, WorkerInfo
+from translate.cluster.workers import AlignmentWorker, ModelInfo, TranslationWorker, WorkerInfo
 from translate.errors import TarjamaError
 from translate.model import Alignment, Document, Origin
+from translate.textio import STDIN
+
+if TYPE_CHECKING:
+    from translate.alignment.corpus import CorpusPair
+    from translate.batch import DocumentReport, TranslationJob
+    from translate.inputs import InputFile
+    from translate.settings import DecodingSettings
+    from translate.translation.engine import Progress, Translation
+    from translate.translation.memory import TranslationMemory
 
 log = logging.getLogger(__name__)
 
@@ -61,20 +68,6 @@ class ClusterOptions:
     """None: one GPU per worker where the cluster has GPUs (and the device is not cpu), else none."""
     window: int | None = None
     """Documents held on the driver at once; None: 16 per worker."""
-
-
-@dataclass(frozen=True, slots=True)
-class DocumentDone:
-    """One document written: what the per-document lines and the summary table show."""
-
-    index: int
-    path: str
-    segments: int
-    reused: int
-    flagged: int
-    seconds: float
-    written: tuple[Path, ...]
-    alignment: Alignment = field(repr=False, compare=False)
 
 
 # -- the worker pool --------------------------------------------------------------
@@ -112,7 +105,7 @@ class _Pool:
 
     def describe(self, timeout: float) -> list[WorkerInfo]:
         refs = [actor.describe.remote() for actor in self.actors]
-        ready, waiting = self.ray.wait(refs, num_returns=len(refs), timeout=timeout)
+        _, waiting = self.ray.wait(refs, num_returns=len(refs), timeout=timeout)
         if waiting:
             raise TarjamaError(
                 f"{len(waiting)} of {len(refs)} Ray workers did not start within {timeout:.0f} s "
@@ -157,7 +150,7 @@ class _Pool:
         for actor in self.actors:
             try:
                 self.ray.kill(actor)
-            except Exception:  # noqa: BLE001,S110 - an actor already gone is what we want
+            except Exception:  # noqa: BLE001 - an actor already gone is what we want
                 pass
 
 
@@ -182,7 +175,7 @@ def _check_workers(infos: list[WorkerInfo], what: str) -> WorkerInfo:
             )
     first = infos[0]
     for info in infos[1:]:
-        if (info.decoding, info.memory_key, info.aligner) != (first.decoding, first.memory_key, first.aligner):
+        if (info.model, info.aligner) != (first.model, first.aligner):
             raise TarjamaError(
                 f"the Ray workers on {first.host} and {info.host} would not give the same outputs "
                 f"({first.decoding or first.aligner} vs {info.decoding or info.aligner}); give them the same hardware or set --device"
@@ -196,7 +189,7 @@ def _check_workers(infos: list[WorkerInfo], what: str) -> WorkerInfo:
 class TranslationWorkers:
     """The job's Ray workers, each with the model loaded, and what they report about it (the outputs' provenance)."""
 
-    def __init__(self, model: str, settings: EngineSettings, options: ClusterOptions) -> None:
+    def __init__(self, model: str, settings: DecodingSettings, options: ClusterOptions) -> None:
         preflight(options.address)
         ray = connect(options.address)
         started = time.monotonic()
@@ -219,74 +212,55 @@ class TranslationWorkers:
         self.close()
 
 
-class _Known:
-    """The provenance of the workers' translator, and the translations one document needs, for translate_document."""
-
-    def __init__(self, info: WorkerInfo, translations: dict[str, Any]) -> None:
-        self.model_id = info.model_id or ""
-        self.revision = info.revision
-        self.decoding = info.decoding or ""
-        self._translations = translations
-
-    def translate_segments(self, sentences: Sequence[str]) -> list[Any]:
-        from translate.translation.engine import Translation
-        from translate.translation.memory import normalise
-
-        empty = Translation("", Origin.MT)
-        return [self._translations[key] if key else empty for key in map(normalise, sentences)]
-
-
 @dataclass(slots=True, eq=False)
 class _Pending:
     index: int
-    path: str
-    stem: str
+    item: InputFile
     document: Document
     keys: tuple[str, ...]
     todo: tuple[str, ...]
     missing: set[str]
-    translations: dict[str, Any]
-    reused: int
+    translations: dict[str, Translation]
+    awaited: set[str]
+    """Segments another document of the job sent: locally this one would find them in the memory."""
 
 
 def translate_corpus(
-    inputs: Sequence[Any],
+    job: TranslationJob,
     model: str,
-    settings: EngineSettings,
+    settings: DecodingSettings,
     options: ClusterOptions,
-    write: Callable[[Alignment, str], list[Path]],
     *,
-    memory: Any = None,
-    glossary: Any = None,
-    progress: bool = False,
-    load: Callable[[Any], Document] | None = None,
+    memory: TranslationMemory | None = None,
+    progress: Progress | None = None,
     workers: TranslationWorkers | None = None,
-) -> Iterator[DocumentDone]:
-    """Translate ``inputs`` (:class:`translate.inputs.InputFile`) on the cluster, yielding each document once written.
+) -> Iterator[DocumentReport]:
+    """Translate a planned job (:func:`translate.batch.plan`) on the cluster, yielding each document's report once written.
 
-    ``write(alignment, stem)`` writes one document's outputs (the CLI's
-    ``write_outputs`` with its formats and export options).  ``workers``, when
+    Each document is assembled by :func:`translate.pipeline.translated_document`
+    with the provenance of the workers' translator and written by
+    :func:`translate.batch.write_alignment`, so its files are those a local run
+    writes.  Reports come in the order documents complete.  ``workers``, when
     given, are reused (a benchmark separates their start-up; a long-lived
     caller keeps them); else they are started here and stopped at the end.
     """
-    from translate.pipeline import translate_document
-    from translate.translation.engine import Translation, _progress
+    from translate.batch import read_input, report, write_alignment
+    from translate.pipeline import translated_document, translation_provenance
+    from translate.translation.engine import Translation
     from translate.translation.memory import normalise
 
-    load = load or _load_input
-    if workers is None:
-        preflight(options.address)
-    # Every input is read and checked before anything is sent, as a local run does; only the counts are kept.
-    total = sum(len(load(item).segments) for item in inputs)
     owned = workers is None
     workers = workers or TranslationWorkers(model, settings, options)
-    info = workers.info
+    described = workers.info.model
+    assert described is not None  # _check_workers refused a worker without a model
+    info: ModelInfo = described
     pool = workers.pool
     try:
         key = info.memory_key
         count = len(pool.actors)
         window = options.window or 16 * count
         max_in_flight = IN_FLIGHT_PER_WORKER * count
+        empty = Translation("", Origin.MT)
 
         # With a memory, a segment is sent once per job, as locally a later document finds it in the memory;
         # these are the translations pending documents share, with how many of them need each.
@@ -295,16 +269,15 @@ def translate_corpus(
         waiting: dict[str, list[_Pending]] = {}  # sent (or about to be) -> documents that wait for it
         queue: deque[_Pending] = deque()  # documents whose own unknown segments are still to be sent
         pending: dict[int, _Pending] = {}
-        source = iter(enumerate(inputs))
+        source = iter(enumerate(job.inputs))
         exhausted = False
         clock = [time.monotonic()]
 
-        def admit(index: int, item: Any) -> _Pending:
-            document = load(item)
+        def admit(index: int, item: InputFile) -> _Pending:
+            document = job.stdin if item.path == STDIN and job.stdin is not None else read_input(item)
             keys = tuple(normalise(s.text) for s in document.segments)
             unique = [k for k in dict.fromkeys(keys) if k]
-            doc = _Pending(index, item.path, item.stem, document, keys, (), set(), {}, 0)
-            reused: set[str] = set()
+            doc = _Pending(index, item, document, keys, (), set(), {}, set())
             if memory is not None:
                 unseen = [k for k in unique if k not in known and k not in waiting]
                 for k, match in (memory.lookup(unseen, key) if unseen else {}).items():
@@ -312,12 +285,11 @@ def translate_corpus(
                 for k in unique:
                     needed[k] += 1
                     if k in known:
-                        doc.translations[k] = known[k]
-                        reused.add(k)
+                        doc.translations[k] = replace(known[k], from_memory=True)
                     elif k in waiting:  # another document sent it: locally this one would find it in the memory
                         waiting[k].append(doc)
                         doc.missing.add(k)
-                        reused.add(k)
+                        doc.awaited.add(k)
                 todo = [k for k in unique if k not in doc.translations and k not in doc.missing]
                 for k in todo:
                     waiting[k] = [doc]
@@ -327,16 +299,17 @@ def translate_corpus(
             # the worker's engine then chunks and batches them exactly as a local run does.
             doc.todo = tuple(todo)
             doc.missing.update(todo)
-            doc.reused = sum(1 for k in keys if k in reused)
             pending[index] = doc
             if todo:
                 queue.append(doc)
             return doc
 
-        def finish(doc: _Pending) -> DocumentDone:
+        def finish(doc: _Pending) -> DocumentReport:
             del pending[doc.index]
-            alignment = translate_document(doc.document, _Known(info, doc.translations), glossary=glossary)
-            written = write(alignment, doc.stem)
+            translations = [doc.translations[k] if k else empty for k in doc.keys]
+            provenance = translation_provenance(doc.document, info)
+            alignment = translated_document(doc.document, translations, provenance, job.export.target_lang or "en", job.glossary)
+            written = write_alignment(alignment, job.output_dir, doc.item.stem, job.export, (doc.item.path, *job.protected))
             if memory is not None:
                 for k in dict.fromkeys(doc.keys):
                     if k and k in needed:
@@ -344,55 +317,48 @@ def translate_corpus(
                         if needed[k] <= 0:
                             del needed[k]
                             known.pop(k, None)
-            flagged = sum(1 for b in alignment.beads if b.flags)
-            segments = len(doc.document.segments)
             # Documents overlap on a cluster; a document's seconds are those since the previous one was
             # written, so that the summary's total is the job's wall time, as it is locally.
             now = time.monotonic()
             seconds, clock[0] = now - clock[0], now
-            return DocumentDone(doc.index, doc.path, segments, doc.reused, flagged, seconds, tuple(written), alignment)
+            if progress is not None:
+                progress(len(doc.keys))
+            return report(doc.item.path, alignment, translations, written, seconds)
 
-        with _progress(total, progress) as bar:
-            while True:
-                # Read while the window has room and few calls wait to be sent: that is the backpressure.
-                while not exhausted and len(pending) < window and len(queue) < max_in_flight:
-                    nxt = next(source, None)
-                    if nxt is None:
-                        exhausted = True
-                        break
-                    doc = admit(*nxt)
-                    if not doc.missing:
-                        done = finish(doc)
-                        if bar is not None:
-                            bar.update(done.segments)
-                        yield done
-                while queue and pool.in_flight < max_in_flight:
-                    doc = queue.popleft()
-                    pool.submit("translate", (doc.todo,), doc)
-                if not pool.in_flight:
-                    if exhausted and not queue:
-                        break
-                    continue
-                sender, translations = pool.next_done()
-                assert isinstance(sender, _Pending)
-                fresh = list(zip(sender.todo, translations))  # type: ignore[call-overload]
-                if memory is not None:
-                    memory.store_mt(key, [(k, t.text, t.flags) for k, t in fresh])
-                ready: list[_Pending] = []
-                for k, translation in fresh:
-                    receivers = waiting.pop(k, []) if memory is not None else [sender]
-                    if memory is not None and k in needed:
-                        known[k] = translation
-                    for doc in receivers:
-                        doc.translations[k] = translation
-                        doc.missing.discard(k)
-                        if not doc.missing and doc not in ready:
-                            ready.append(doc)
-                for doc in sorted(ready, key=lambda d: d.index):
-                    done = finish(doc)
-                    if bar is not None:
-                        bar.update(done.segments)
-                    yield done
+        while True:
+            # Read while the window has room and few calls wait to be sent: that is the backpressure.
+            while not exhausted and len(pending) < window and len(queue) < max_in_flight:
+                nxt = next(source, None)
+                if nxt is None:
+                    exhausted = True
+                    break
+                doc = admit(*nxt)
+                if not doc.missing:
+                    yield finish(doc)
+            while queue and pool.in_flight < max_in_flight:
+                doc = queue.popleft()
+                pool.submit("translate", (doc.todo,), doc)
+            if not pool.in_flight:
+                if exhausted and not queue:
+                    break
+                continue
+            sender, results = pool.next_done()
+            assert isinstance(sender, _Pending)
+            fresh: list[tuple[str, Translation]] = list(zip(sender.todo, results))
+            if memory is not None:
+                memory.store_mt(key, [(k, t.text, t.flags) for k, t in fresh])
+            ready: list[_Pending] = []
+            for k, translation in fresh:
+                receivers = waiting.pop(k, []) if memory is not None else [sender]
+                if memory is not None and k in needed:
+                    known[k] = translation
+                for doc in receivers:
+                    doc.translations[k] = replace(translation, from_memory=True) if k in doc.awaited else translation
+                    doc.missing.discard(k)
+                    if not doc.missing and doc not in ready:
+                        ready.append(doc)
+            for doc in sorted(ready, key=lambda d: d.index):
+                yield finish(doc)
         if pending or waiting:
             raise RuntimeError(f"{len(pending)} documents left unfinished")  # cannot happen; a loud failure if it does
     finally:
@@ -400,18 +366,12 @@ def translate_corpus(
             workers.close()
 
 
-def _load_input(item: Any) -> Document:
-    from translate.inputs import load_document
-
-    return load_document(item.path, "ar", name=Path(item.stem).name)
-
-
 # -- corpus alignment -------------------------------------------------------------
 
 
 def align_corpus(
-    pairs: Sequence[Any], options: ClusterOptions, *, presegmented: bool = False
-) -> Iterator[tuple[int, Any, Alignment]]:
+    pairs: Sequence[CorpusPair], options: ClusterOptions, *, presegmented: bool = False
+) -> Iterator[tuple[int, CorpusPair, Alignment]]:
     """Align each pair (:class:`translate.alignment.corpus.CorpusPair`) on the cluster; yields (index, pair, alignment) as each finishes.
 
     The driver reads the files and the workers embed and run the DP; at most a
@@ -452,4 +412,4 @@ def _first_line(exc: object) -> str:
     return lines[0] if lines else type(exc).__name__
 
 
-__all__ = ["ClusterOptions", "DocumentDone", "TranslationWorkers", "align_corpus", "translate_corpus"]
+__all__ = ["ClusterOptions", "TranslationWorkers", "align_corpus", "translate_corpus"]

@@ -26,10 +26,30 @@ from typing import TYPE_CHECKING
 from translate import __version__
 
 if TYPE_CHECKING:
-    from translate.cluster.settings import EngineSettings
+    from translate.alignment.aligner import SentenceAligner
     from translate.model import Alignment, Document
-    from translate.translation.engine import Translation
+    from translate.settings import DecodingSettings, DecodingSignature
+    from translate.translation.engine import Translation, Translator
     from translate.translation.memory import ModelKey
+
+
+@dataclass(frozen=True, slots=True)
+class ModelInfo:
+    """The worker's loaded translator as the outputs' provenance names it (a :class:`translate.pipeline.ModelDescription`).
+
+    The signature is taken after the model has really loaded, so the memory
+    key and the provenance are those a local run that decodes writes.
+    """
+
+    model_id: str
+    revision: str | None
+    model_note: str | None
+    signature: DecodingSignature
+    memory_key: ModelKey
+
+    @property
+    def decoding(self) -> str:
+        return self.signature.provenance_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,21 +60,26 @@ class WorkerInfo:
     pid: int
     tool_version: str
     error: str | None = None
-    model_id: str | None = None
-    revision: str | None = None
-    decoding: str | None = None
-    memory_key: ModelKey | None = None
+    model: ModelInfo | None = None
     aligner: str | None = None
+
+    @property
+    def decoding(self) -> str | None:
+        return self.model.decoding if self.model is not None else None
 
 
 class TranslationWorker:
     """One translator, loaded once per process; ``translate`` is segments in, translations out."""
 
-    def __init__(self, model: str, settings: EngineSettings) -> None:
-        self._translator = None
+    def __init__(self, model: str, settings: DecodingSettings) -> None:
+        self._translator: Translator | None = None
         self._error: str | None = None
         try:
-            self._translator = settings.load(model)
+            from translate.translation import load_translator
+
+            translator = load_translator(model, settings)
+            translator.load()  # now, not on the first call: a node that cannot load the model says so before any work
+            self._translator = translator
         except Exception as exc:  # noqa: BLE001 - reported by describe() as one line (see the module docstring)
             self._error = f"{type(exc).__name__}: {exc}" if not _is_user_error(exc) else str(exc)
 
@@ -63,9 +88,8 @@ class TranslationWorker:
         translator = self._translator
         if translator is None:
             return base
-        return WorkerInfo(
-            base.host, base.pid, __version__, None, translator.model_id, translator.revision, translator.decoding, translator.memory_key
-        )
+        model = ModelInfo(translator.model_id, translator.revision, translator.model_note, translator.signature, translator.memory_key)
+        return WorkerInfo(base.host, base.pid, __version__, None, model)
 
     def pid(self) -> int:
         return os.getpid()
@@ -81,7 +105,7 @@ class AlignmentWorker:
     """One aligner (its embedding model loaded once per process); ``align`` is a document pair in, an alignment out."""
 
     def __init__(self) -> None:
-        self._aligner = None
+        self._aligner: SentenceAligner | None = None
         self._error: str | None = None
         try:
             from translate.alignment.aligner import SentenceAligner

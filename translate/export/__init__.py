@@ -19,7 +19,9 @@ from translate.export.tmx import TmxExporter
 from translate.export.tsv import TsvExporter
 from translate.export.xliff import XliffExporter
 from translate.export.xliff2 import Xliff2Exporter
-from translate.model import Alignment
+from translate.model import Alignment, Document, Provenance
+from translate.settings import ExportOptions
+from translate.textio import check_output_names, prepare_output_dir, refuse_overwriting_inputs
 
 __all__ = [
     "EXPORTERS",
@@ -27,6 +29,8 @@ __all__ = [
     "export_warnings",
     "get_exporter",
     "parse_formats",
+    "planned_outputs",
+    "prepare_outputs",
     "with_languages",
     "write_outputs",
     "xml_safe",
@@ -84,7 +88,7 @@ def export_warnings(alignment: Alignment, formats: Iterable[str]) -> list[str]:
     if formats & _XML_FORMATS:
         numbers, removed = [], []
         for number, bead in enumerate(alignment.beads, start=1):
-            bad = not_xml(alignment.source_text(bead)) + not_xml(alignment.target_text(bead)) + not_xml(" ".join(bead.flags))
+            bad = not_xml(alignment.source_text(bead)) + not_xml(alignment.target_text(bead)) + not_xml(" ".join(map(str, bead.flags)))
             if bad:
                 numbers.append(number)
                 removed += bad
@@ -127,23 +131,45 @@ def write_outputs(
     alignment: Alignment,
     outdir: Path,
     stem: str,
-    formats: Iterable[str],
+    export: ExportOptions | Iterable[str],
     *,
-    source_lang: str | None = None,
-    target_lang: str | None = None,
-    tmx_dedupe: bool = False,
+    inputs: Sequence[str | Path] = (),
 ) -> list[Path]:
     """Write one file per format; every name (and language code) is checked before the first file is written.
 
-    ``source_lang``/``target_lang`` label the outputs with a CAT project's
-    exact codes (``ar-SA``, ``en-US``); warnings go to this module's logger,
-    which the CLI prints as ``tarjama: warning: …`` lines.
+    ``export`` carries the formats and the exact language codes of a CAT
+    project (``ar-SA``, ``en-US``); a plain list of format names writes the
+    documents' own codes.  Warnings go to this module's logger.  No output is
+    written over one of ``inputs`` (the files the outputs were made from).
     """
-    formats = list(formats)
+    if not isinstance(export, ExportOptions):
+        export = ExportOptions(formats=tuple(export))
+    formats = list(export.formats)
     exporters = [get_exporter(name) for name in formats]
-    if tmx_dedupe:
+    if export.tmx_dedupe:
         exporters = [TmxExporter(dedupe=True) if e.name == "tmx" else e for e in exporters]
-    labelled = with_languages(alignment, source_lang, target_lang)
+    labelled = with_languages(alignment, export.source_lang, export.target_lang)
+    refuse_overwriting_inputs([Path(outdir) / (stem + e.suffix(labelled)) for e in exporters], inputs)
     for message in export_warnings(labelled, formats):
         log.warning("%s: %s", stem, message)
     return [exporter.write(labelled, outdir, stem) for exporter in exporters]
+
+
+def prepare_outputs(outdir: Path, stems: Iterable[str], formats: Iterable[str], target_lang: str, inputs: Iterable[str | Path]) -> None:
+    """Everything about the outputs that can fail is checked before a model is loaded: the folder is
+    writable, every name fits the file system, and no output would land on an input."""
+    formats = list(formats)
+    outputs = [path for stem in stems for path in planned_outputs(outdir, stem, formats, target_lang)]
+    refuse_overwriting_inputs(outputs, inputs)
+    check_output_names(outputs)
+    prepare_output_dir(Path(outdir))
+
+
+def planned_outputs(outdir: Path, stem: str, formats: Iterable[str], target_lang: str) -> list[Path]:
+    """The files ``write_outputs`` will write, known before anything is translated: the suffixes depend
+    only on the target language, so an empty alignment in that language names them."""
+    empty = Alignment(
+        source=Document("", "", ()), target=Document(target_lang, "", ()), beads=(),
+        provenance=Provenance(tool_version="", segmenter="", aligner=""),
+    )
+    return [Path(outdir) / (stem + get_exporter(name).suffix(empty)) for name in formats]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import datetime
 
 from translate import TOOL_NAME, __version__
 from translate.export.base import Exporter, primary, utc, xml_safe
@@ -26,8 +27,8 @@ class DocxExporter(Exporter):
 
     def render(self, alignment: Alignment) -> bytes:
         import docx  # python-docx: imported here so that the other formats do not pay for it
-        from docx.oxml.ns import qn
         from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
 
         document = docx.Document()
         target = alignment.target
@@ -57,7 +58,7 @@ class DocxExporter(Exporter):
         props.keywords = f"{TOOL_NAME} {__version__}; machine translation draft for post-editing"
         out = io.BytesIO()
         document.save(out)
-        return _fixed_times(out.getvalue(), created.timetuple()[:6])
+        return _fixed_times(out.getvalue(), created)
 
 
 def _fit(text: str, limit: int = 255) -> str:
@@ -66,19 +67,21 @@ def _fit(text: str, limit: int = 255) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _fixed_times(data: bytes, when: tuple[int, ...]) -> bytes:
+def _fixed_times(data: bytes, created: datetime) -> bytes:
     """The zip with every entry dated at the provenance time: the same input gives the same bytes."""
+    # A zip entry cannot be dated before 1980 (its DOS timestamp starts there).
+    when = max((created.year, created.month, created.day, created.hour, created.minute, created.second), (1980, 1, 1, 0, 0, 0))
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=max(when, (1980, 1, 1, 0, 0, 0)))
+            fixed = zipfile.ZipInfo(info.filename, date_time=when)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = info.external_attr
             target.writestr(fixed, source.read(info.filename))
     return out.getvalue()
 
 
-def _set_language(document, lang: str, qn, OxmlElement) -> None:  # noqa: ANN001 - python-docx internals
+def _set_language(document, lang: str, qn, OxmlElement) -> None:
     """``<w:lang w:val="en-US"/>`` in the default run properties: Word proofs the draft in the right language."""
     styles = document.styles.element
     defaults = styles.find(qn("w:docDefaults"))

@@ -16,8 +16,8 @@ from html import escape
 
 from translate import TOOL_NAME, __version__
 from translate.export.base import Exporter, xml_safe
+from translate.flags import FLAGS, flag_list
 from translate.model import Alignment, Bead, Document, ParagraphKind
-from translate.qa import FLAGS
 
 _RTL = {"ar", "he", "fa", "ur"}
 _LANGUAGE_NAMES = {"ar": "Arabic", "en": "English", "fa": "Persian", "he": "Hebrew", "ur": "Urdu"}
@@ -26,6 +26,7 @@ _CSS = """
 body { font-family: system-ui, "Segoe UI", Arial, sans-serif; margin: 1.5rem; color: #1a1a1a; }
 h1 { font-size: 1.3rem; margin: 0 0 .3rem; }
 .documents { color: #555; margin: 0 0 1rem; }
+.model-note { margin: 0 0 1rem; padding: .4rem .6rem; border: 2px solid #c60; background: #fff1e0; }
 table { border-collapse: collapse; width: 100%; table-layout: fixed; }
 th, td { border: 1px solid #ccc; padding: .35rem .5rem; vertical-align: top; overflow-wrap: anywhere; }
 th { background: #eee; text-align: start; }
@@ -130,6 +131,7 @@ class _Page:
             "<body>",
             f"<h1><bdi>{name}</bdi> – alignment review</h1>",
             f'<p class="documents">{self._documents()}</p>',
+            *([f'<p class="model-note" role="note"><strong>Note:</strong> {self.esc(a.provenance.model_note)}</p>'] if a.provenance.model_note else []),
             "<table>",
             '<colgroup><col class="num"><col><col><col class="meta"></colgroup>',
             "<thead><tr>"
@@ -192,7 +194,7 @@ class _Page:
         parts.append(f'<span class="badge origin-{bead.origin.value}">{bead.origin.value}</span>')
         parts.append(f'<span class="kind">{bead.kind}</span>')
         if bead.flags:
-            parts.append(f'<span class="flags">{self.esc(", ".join(bead.flags))}</span>')
+            parts.append(f'<span class="flags">{self.esc(flag_list(bead.flags, ", "))}</span>')
         return f'<td class="meta">{" ".join(parts)}</td>'
 
     def _footer(self) -> str:
@@ -202,7 +204,10 @@ class _Page:
         provenance = "".join(
             f"<dt>{self.esc(key)}</dt><dd>{self.esc(value)}</dd>" for key, value in self.alignment.provenance.items()
         )
-        flags = "".join(f"<dt>{escape(name)}</dt><dd>{escape(meaning, quote=False)}</dd>" for name, meaning in FLAGS.items())
+        flags = "".join(
+            f'<dt id="flag-{escape(info.name)}">{escape(info.name)}</dt><dd>{escape(info.label, quote=False)}: {escape(info.description, quote=False)}</dd>'
+            for info in FLAGS.values()
+        )
         return (
             "<footer>\n"
             f"<h2>Legend</h2>\n<dl>{legend}</dl>\n"

@@ -16,9 +16,12 @@ no character that XML 1.0 forbids, no empty ``<seg>``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 from translate import TOOL_NAME, __version__
 from translate.export.base import Exporter, utc, xml_attrs, xml_safe, xml_text
+from translate.flags import flag_list
 from translate.model import Alignment, Bead, Origin
+
 
 @dataclass(frozen=True, slots=True)
 class Unit:
@@ -102,7 +105,7 @@ def unit_props(alignment: Alignment, bead: Bead) -> list[tuple[str, str]]:
     if bead.score is not None:
         props.append(("x-score", f"{bead.score:.4f}"))
     if bead.flags:
-        props.append(("x-flags", ",".join(bead.flags)))
+        props.append(("x-flags", flag_list(bead.flags, ",")))
     props.append(("x-bead", bead.kind))
     return props
 

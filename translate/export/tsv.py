@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from translate.export.base import Exporter, encodable
+from translate.flags import flag_list
 from translate.model import Alignment
 
 # Tab and every character that str.splitlines() or a spreadsheet takes as a
@@ -25,7 +26,7 @@ class TsvExporter(Exporter):
         with_flags = alignment.provenance.qa is not None
         return "".join(
             f"{_cell(alignment.source_text(bead))}\t{_cell(alignment.target_text(bead))}"
-            + (f"\t{_cell('; '.join(bead.flags))}" if with_flags else "")
+            + (f"\t{_cell(flag_list(bead.flags, '; '))}" if with_flags else "")
             + "\n"
             for bead in alignment.beads
         )

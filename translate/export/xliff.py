@@ -23,6 +23,7 @@ from collections.abc import Iterator
 
 from translate import TOOL_NAME, __version__
 from translate.export.base import Exporter, utc, xml_attrs, xml_text
+from translate.flags import flag_list
 from translate.model import Alignment, Bead, Origin, ParagraphKind
 
 NAMESPACE = "urn:oasis:names:tc:xliff:document:1.2"
@@ -129,7 +130,7 @@ def _unit(alignment: Alignment, number: int, bead: Bead) -> list[str]:
         lines.append(f"          <target{xml_attrs(attrs)}>{xml_text(alignment.target_text(bead))}</target>")
     notes = []
     if bead.flags:
-        notes.append("flags: " + ", ".join(bead.flags))
+        notes.append("flags: " + flag_list(bead.flags, ", "))
     details = [f"origin: {bead.origin.value}", f"bead: {bead.kind}"]
     if bead.score is not None:
         details.append(f"score: {bead.score:.4f}")

@@ -17,6 +17,7 @@ from __future__ import annotations
 from translate import TOOL_NAME
 from translate.export.base import Exporter, xml_attrs, xml_text
 from translate.export.xliff import _groups
+from translate.flags import flag_list
 from translate.model import Alignment, Bead, ParagraphKind
 
 NAMESPACE = "urn:oasis:names:tc:xliff:document:2.0"
@@ -47,7 +48,7 @@ class Xliff2Exporter(Exporter):
                     continue
                 notes, orphans = orphans, []
                 if bead.flags:
-                    notes.insert(0, "flags: " + ", ".join(bead.flags))
+                    notes.insert(0, "flags: " + flag_list(bead.flags, ", "))
                 details = [f"origin: {bead.origin.value}", f"bead: {bead.kind}"]
                 if bead.score is not None:
                     details.append(f"score: {bead.score:.4f}")

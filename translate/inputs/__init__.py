@@ -18,9 +18,10 @@ from translate.model import Document
 from translate.segmentation import segment_document
 from translate.textio import STDIN, read_bytes, read_text
 
-__all__ = ["SUFFIXES", "InputFile", "collect_inputs", "load_document"]
+__all__ = ["DOCUMENT_SUFFIXES", "SUFFIXES", "InputFile", "collect_inputs", "load_document", "read_lines"]
 
 SUFFIXES = (".txt", ".html", ".htm", ".docx")
+DOCUMENT_SUFFIXES = (".html", ".htm", ".docx")  # formats whose text is not their bytes: read through an extractor
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,18 +35,44 @@ class InputFile:
 def load_document(path: str, lang: str = "ar", name: str = "") -> Document:
     suffix = Path(path).suffix.lower() if path != STDIN else ""
     if suffix in (".html", ".htm"):
-        from translate.inputs.html import html_paragraphs
+        from translate.inputs import html
 
-        return document_from_paragraphs(html_paragraphs(_read_bytes(path), path), lang, name)
+        data = _read_bytes(path, html.MAX_HTML_BYTES, "a web page")
+        return document_from_paragraphs(html.html_paragraphs(data, path), lang, name)
     if suffix == ".docx":
-        from translate.inputs.docx import docx_paragraphs
+        from translate.inputs import docx
 
-        return document_from_paragraphs(docx_paragraphs(_read_bytes(path), path), lang, name)
+        data = _read_bytes(path, docx.MAX_DOCX_BYTES, "a Word document")
+        return document_from_paragraphs(docx.docx_paragraphs(data, path), lang, name)
     return segment_document(read_text(path), lang, name)
 
 
-def _read_bytes(path: str) -> bytes:
+def read_lines(path: str, what: str) -> list[str]:
+    """The lines of a line-aligned text file; a web page or Word document is refused, never read as markup.
+
+    Line-aligned inputs (``check``, ``evaluate``, ``align --presegmented``) pair
+    line n with line n; a page's paragraphs have no such lines, and reading
+    its bytes as text would compare markup.
+    """
+    suffix = Path(path).suffix.lower() if path != STDIN else ""
+    if suffix in DOCUMENT_SUFFIXES:
+        kind = "a Word document" if suffix == ".docx" else "a web page"
+        raise TarjamaError(f"{path} is {kind}, but {what} needs plain text with one segment per line (save it as .txt, or run 'tarjama segment {path}')")
+    return read_text(path).splitlines()
+
+
+def _read_bytes(path: str, limit: int, what: str) -> bytes:
+    """The file's bytes, refused by size before they are read (and again if it grew meanwhile)."""
+    too_big = f"{path}: larger than {limit // 2**20} MiB, the limit for {what}"
+    try:
+        size = os.stat(path).st_size
+    except OSError:
+        size = 0  # read_bytes names what is wrong
+    if size > limit:
+        raise TarjamaError(too_big)
     data = read_bytes(path, "a web page or Word document")
+    if len(data) > limit:
+        raise TarjamaError(too_big)
     if not data.strip():
         raise TarjamaError(f"{path}: the file is empty (no text to work on)")
     return data
@@ -59,7 +86,7 @@ def collect_inputs(arguments: list[str]) -> list[InputFile]:
             found.append((STDIN, Path("stdin")))
         elif Path(argument).is_dir():
             root = Path(argument)
-            files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES and not _hidden(p, root))
+            files = _folder_files(root)
             if not files:
                 raise TarjamaError(f"{argument}: no input files ({', '.join(SUFFIXES)}) in this folder")
             found.extend((str(p), p.relative_to(root).with_suffix("")) for p in files)
@@ -76,8 +103,24 @@ def _stem(name: str) -> str:
     return stem or name
 
 
-def _hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(root).parts)
+def _folder_files(root: Path) -> list[Path]:
+    """The input files under ``root``, hidden ones left out; a subfolder that cannot be read stops the run
+    by name, as an unreadable file does, instead of leaving its files silently out of the batch."""
+
+    def refuse(exc: OSError) -> None:
+        raise TarjamaError(
+            f"{exc.filename or root}: cannot read this folder ({exc.strerror or exc}); "
+            "make it readable or move it out of the input folder"
+        ) from exc
+
+    files = []
+    for folder, subfolders, names in os.walk(root, onerror=refuse):
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+        for name in names:
+            path = Path(folder) / name
+            if not name.startswith(".") and path.suffix.lower() in SUFFIXES and path.is_file():
+                files.append(path)
+    return sorted(files)
 
 
 def _unique(stems: list[Path], paths: list[str]) -> list[str]:

@@ -11,21 +11,15 @@ import dataclasses
 from collections import Counter
 from collections.abc import Iterable
 
+from translate.flags import GLOSSARY, QA_FLAGS, Flag
 from translate.model import Alignment, Bead
 from translate.qa import checks
 from translate.qa.glossary import Glossary, load_glossary, parse_glossary
 
-__all__ = ["FLAGS", "Glossary", "check_alignment", "check_pair", "flag_name", "load_glossary", "parse_glossary", "summary"]
+__all__ = ["FLAGS", "Glossary", "check_alignment", "check_pair", "load_glossary", "parse_glossary", "summary"]
 
-FLAGS: dict[str, str] = {
-    "numbers": "a number in the source is missing from the target, or the target has one the source does not",
-    "arabic-script": "Arabic letters were left in the English",
-    "length": "the target is far longer or shorter than translations of this length usually are",
-    "repetition": "a word or pattern repeats over and over: typical of degenerate MT output",
-    "empty": "the translation is empty",
-    "untranslated": "the target is the source, untranslated",
-    "glossary": "a glossary term of the source does not have its required English in the target",
-}
+# The QA checks' flags, name → description (the registry in translate.flags has them all).
+FLAGS: dict[str, str] = {info.name: info.description for info in QA_FLAGS}
 
 QA_VERSION = "1"
 
@@ -41,7 +35,7 @@ def signature(glossary: Glossary | None = None) -> str:
     return " ".join(parts)
 
 
-def check_pair(source: str, target: str, glossary: Glossary | None = None) -> tuple[str, ...]:
+def check_pair(source: str, target: str, glossary: Glossary | None = None) -> tuple[Flag, ...]:
     """All flags for one source–target pair, in a fixed order."""
     blocking = checks.empty_or_untranslated(source, target)
     if blocking:
@@ -54,7 +48,7 @@ def check_pair(source: str, target: str, glossary: Glossary | None = None) -> tu
     ]
     if glossary is not None:
         for term in glossary.violations(source, target):
-            flags.append(f"glossary: {term.arabic} → {term.english}".replace(",", " "))
+            flags.append(GLOSSARY.flag(f"{term.arabic} → {term.english}".replace(",", " ")))
     return tuple(flags)
 
 
@@ -70,16 +64,12 @@ def check_alignment(alignment: Alignment, glossary: Glossary | None = None) -> A
     return dataclasses.replace(alignment, beads=tuple(beads), provenance=provenance)
 
 
-def flag_name(flag: str) -> str:
-    return flag.split(":", 1)[0].strip()
-
-
 def summary(beads: Iterable[Bead]) -> str | None:
     """``3 segments flagged: 2 numbers, 1 repetition`` (None when nothing is flagged)."""
     flagged = 0
     counts: Counter[str] = Counter()
     for bead in beads:
-        names = {flag_name(f) for f in bead.flags}
+        names = {f.name for f in bead.flags}
         if names:
             flagged += 1
             counts.update(names)

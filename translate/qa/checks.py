@@ -1,8 +1,8 @@
 """One function per QA check: each looks at one source–target pair and returns its flags.
 
-A flag is ``name`` or ``name: detail``; the detail tells the translator what to
-look at ("numbers: missing 430").  Details never contain a comma, so flags can
-be listed comma-separated.
+A flag is a :class:`~translate.flags.Flag`: a registered name and a detail that
+tells the translator what to look at (``numbers: missing 430``).  Details never
+contain a comma, so flags can be listed comma-separated.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from __future__ import annotations
 import math
 import re
 
+from translate import arabic
+from translate.flags import ARABIC_SCRIPT, EMPTY, LENGTH, NUMBERS, REPETITION, UNTRANSLATED, Flag
 from translate.qa import numbers as _numbers
-
-ARABIC_LETTER = re.compile("[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc]")
 
 # Gale–Church style length model, fitted by scripts/calibrate_qa.py on 14,773 real
 # Arabic–English pairs (NTREX, FLORES-200, TICO-19, Tatoeba references): English
@@ -31,24 +31,24 @@ NGRAM_MAX = 4
 NGRAM_REPEATS = 3
 
 
-def empty_or_untranslated(source: str, target: str) -> list[str]:
+def empty_or_untranslated(source: str, target: str) -> list[Flag]:
     if not target.strip():
-        return ["empty"] if source.strip() else []
-    if ARABIC_LETTER.search(source) and " ".join(target.split()) == " ".join(source.split()):
-        return ["untranslated"]
+        return [EMPTY.flag()] if source.strip() else []
+    if arabic.LETTER.search(source) and " ".join(target.split()) == " ".join(source.split()):
+        return [UNTRANSLATED.flag()]
     return []
 
 
-def arabic_script(source: str, target: str) -> list[str]:
+def arabic_script(source: str, target: str) -> list[Flag]:
     """Arabic letters left in the English (not when the whole target is the untranslated source)."""
-    letters = ARABIC_LETTER.findall(target)
+    letters = arabic.LETTER.findall(target)
     if not letters or " ".join(target.split()) == " ".join(source.split()):
         return []
-    words = re.findall(r"\S*[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]\S*", target)
-    return [f"arabic-script: {' '.join(words[:3])}" if words else "arabic-script"]
+    words = re.findall(f"\\S*[{arabic.SCRIPT_RANGES}]\\S*", target)
+    return [ARABIC_SCRIPT.flag(" ".join(words[:3]))]
 
 
-def number_mismatch(source: str, target: str) -> list[str]:
+def number_mismatch(source: str, target: str) -> list[Flag]:
     missing, extra = _numbers.mismatch(source, target)
     if not missing and not extra:
         return []
@@ -57,7 +57,7 @@ def number_mismatch(source: str, target: str) -> list[str]:
         detail.append("missing " + " ".join(missing))
     if extra:
         detail.append("extra " + " ".join(extra))
-    return [f"numbers: {'; '.join(detail)}"]
+    return [NUMBERS.flag("; ".join(detail))]
 
 
 def length_z(source: str, target: str) -> float:
@@ -66,23 +66,23 @@ def length_z(source: str, target: str) -> float:
     return (tgt - src * LENGTH_RATIO) / math.sqrt(max(src, 1) * LENGTH_VARIANCE)
 
 
-def length_outlier(source: str, target: str) -> list[str]:
+def length_outlier(source: str, target: str) -> list[Flag]:
     if not source.strip() or not target.strip():
         return []
     z = length_z(source, target)
     if abs(z) <= LENGTH_Z_LIMIT:
         return []
-    return [f"length: {'too long' if z > 0 else 'too short'} (z={z:+.1f})"]
+    return [LENGTH.flag(f"{'too long' if z > 0 else 'too short'} (z={z:+.1f})")]
 
 
-def repetition(source: str, target: str) -> list[str]:
+def repetition(source: str, target: str) -> list[Flag]:
     run = _CHAR_RUN.search(target)
     if run and any(c.isalpha() for c in run.group(1)):
-        return [f"repetition: {run.group(1)}×{len(run.group()) // len(run.group(1))}"]
+        return [REPETITION.flag(f"{run.group(1)}×{len(run.group()) // len(run.group(1))}")]
     gram = _repeated_ngram([t.lower() for t in _TOKEN.findall(target)])
     # A repetition the source has too ("جدا جدا جدا") is the author's, not the model's.
     if gram and not _repeated_ngram(_TOKEN.findall(source)):
-        return [f"repetition: {' '.join(gram)}×{NGRAM_REPEATS}+"]
+        return [REPETITION.flag(f"{' '.join(gram)}×{NGRAM_REPEATS}+")]
     return []
 
 

@@ -13,11 +13,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from translate.arabic import fold
 from translate.errors import TarjamaError
 from translate.textio import read_text
 
-_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
-_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ؤ": "و", "ئ": "ي", "ة": "ه"})
 _WORD = re.compile(r"[^\W\d_]+|\d+")
 # Longest first: a word is tried without each proclitic cluster it may start with.
 _PROCLITICS = sorted(
@@ -26,10 +25,6 @@ _PROCLITICS = sorted(
     reverse=True,
 )
 _DNT_MARKS = {"dnt", "do-not-translate", "donottranslate", "x", "yes", "true", "1", "keep"}
-
-
-def normalise_arabic(text: str) -> str:
-    return _DIACRITICS.sub("", text).translate(_LETTERS)
 
 
 def _forms(word: str) -> set[str]:
@@ -57,7 +52,7 @@ class Term:
 
     @property
     def key(self) -> tuple[str, ...]:
-        return tuple(_WORD.findall(normalise_arabic(self.arabic)))
+        return tuple(_WORD.findall(fold(self.arabic)))
 
     def required(self) -> re.Pattern[str]:
         words = [re.escape(w) for w in self.english.split()]
@@ -76,7 +71,7 @@ class Glossary:
         return f"glossary={self.name or 'inline'} terms={len(self.terms)}"
 
     def terms_in(self, source: str) -> list[Term]:
-        words = _WORD.findall(normalise_arabic(source))
+        words = _WORD.findall(fold(source))
         forms = [_forms(w) for w in words]
         bare = [{_strip_article(f) for f in fs} for fs in forms]
         found = []

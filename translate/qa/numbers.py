@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from decimal import Decimal, InvalidOperation
 
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+from translate import arabic
 
 # A clock time, a digit run with decimal or thousands separators inside, then
 # what may follow it: an English ordinal or decade suffix ("15th", "1960s", "20s"
@@ -31,7 +31,7 @@ _SCALES = {
 }
 
 # Number words cheap to match exactly; enough for "three people" ↔ "3 أشخاص".
-_ENGLISH_WORDS = {
+_ENGLISH_WORDS: dict[str, int | Decimal] = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
     "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
@@ -40,7 +40,7 @@ _ENGLISH_WORDS = {
     "third": 3, "fourth": 4, "fifth": 5, "half": Decimal("0.5"), "once": 1, "twice": 2, "single": 1,
     "both": 2, "double": 2, "pair": 2, "decade": 10, "century": 100,
 }
-_ARABIC_WORDS = {
+_ARABIC_WORDS: dict[str, int | Decimal] = {
     "واحد": 1, "واحدة": 1, "اثنان": 2, "اثنين": 2, "اثنتان": 2, "اثنتين": 2, "ثلاث": 3, "ثلاثة": 3,
     "أربع": 4, "أربعة": 4, "خمس": 5, "خمسة": 5, "ست": 6, "ستة": 6, "سبع": 7, "سبعة": 7, "ثمان": 8,
     "ثماني": 8, "ثمانية": 8, "تسع": 9, "تسعة": 9, "عشر": 10, "عشرة": 10, "عشرون": 20, "عشرين": 20,
@@ -57,7 +57,7 @@ _ARABIC_PREFIXES = ("وال", "بال", "فال", "و", "ب", "ف", "ل", "ال"
 
 def _value(token: str) -> str | None:
     """Canonical decimal string of a numeral such as "1,250.5" or "١٢٫٥"."""
-    token = token.translate(_DIGITS).replace("٫", ".").replace("٬", ",")
+    token = token.translate(arabic.TO_WESTERN_DIGITS).replace("٫", ".").replace("٬", ",")
     if token.count(".") > 1:  # "1.2.3": a version or a date; compare it as written
         return token.replace(",", "")
     integer, dot, fraction = token.partition(".")
@@ -82,7 +82,7 @@ def numbers(text: str) -> tuple[Counter[str], set[str]]:
     """
     hard: Counter[str] = Counter()
     soft: set[str] = set()
-    for match in _NUMBER.finditer(text.translate(_DIGITS)):
+    for match in _NUMBER.finditer(text.translate(arabic.TO_WESTERN_DIGITS)):
         if match.group("time"):
             hours, minutes = re.split(r"[:.]", match.group("time"))
             hard[f"{int(hours)}:{minutes}"] += 1

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import enum
 import re
-import unicodedata
+
+from translate import arabic
 
 LANGUAGES = ("ar", "en")
 
@@ -35,9 +36,6 @@ CONTINUATION = ",;:،؛"
 FINAL_PUNCTUATION = re.compile(f"[{re.escape(TERMINATORS)}][{re.escape(CLOSERS)}]*\\Z")
 """A segment matching this ends like a sentence; one that does not is a heading, caption or list item."""
 
-TATWEEL = "\u0640"
-
-
 class Kind(enum.Enum):
     """What a word followed by a period is, which says whether the period can end a sentence."""
 
@@ -61,43 +59,34 @@ class Kind(enum.Enum):
 EN_ABBREVIATIONS: dict[str, Kind] = {
     **dict.fromkeys(
         # Titles and ranks.
-        "Mr Mrs Ms Messrs Mmes Dr Drs Prof Profs Rev Revd Hon Fr Gen Lt Col Maj Capt Cmdr Adm Sgt Cpl Pvt "
-        "Gov Sen Sens Rep Reps Pres Supt Det Insp Atty Mt Ft".split(),
+        ["Mr", "Mrs", "Ms", "Messrs", "Mmes", "Dr", "Drs", "Prof", "Profs", "Rev", "Revd", "Hon", "Fr", "Gen", "Lt", "Col", "Maj", "Capt", "Cmdr", "Adm", "Sgt", "Cpl", "Pvt", "Gov", "Sen", "Sens", "Rep", "Reps", "Pres", "Supt", "Det", "Insp", "Atty", "Mt", "Ft"],
         Kind.PREFIX,
     ),
     # Months are followed by a day or year; "until Oct. President Joko ..." ends a sentence.
     **dict.fromkeys(
-        "Art Fig Figs Vol Vols Ch Sec Para Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec".split(),
+        ["Art", "Fig", "Figs", "Vol", "Vols", "Ch", "Sec", "Para", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec"],
         Kind.BEFORE_NUMBER,
     ),
     # Saint/Street, Junior/Senior and company suffixes can all close a sentence.
-    **dict.fromkeys("St Ave Rd Blvd Jr Sr Inc Ltd Co Corp Bros Plc Dept Univ".split(), Kind.FINAL_CAPABLE),
+    **dict.fromkeys(["St", "Ave", "Rd", "Blvd", "Jr", "Sr", "Inc", "Ltd", "Co", "Corp", "Bros", "Plc", "Dept", "Univ"], Kind.FINAL_CAPABLE),
 }
 """Case-sensitive: "Co." is a company, "co." is not."""
 
 EN_LOWER_ABBREVIATIONS: dict[str, Kind] = {
-    **dict.fromkeys("e.g i.e cf vs v viz".split(), Kind.PREFIX),
-    **dict.fromkeys("no nos p pp approx ca".split(), Kind.BEFORE_NUMBER),
+    **dict.fromkeys(["e.g", "i.e", "cf", "vs", "v", "viz"], Kind.PREFIX),
+    **dict.fromkeys(["no", "nos", "p", "pp", "approx", "ca"], Kind.BEFORE_NUMBER),
     "al": Kind.FINAL_CAPABLE,  # "et al."
     "etc": Kind.LIST_END,
 }
 """Also matched with a capital first letter ("E.g.", "Vs."), except single letters: "P." is an initial."""
 
 EN_SENTENCE_STARTERS = frozenset(
-    """
-    A An The This That These Those There Here It Its He His Him She Her They Their Them We Our Us I My You Your
-    But And Or So Yet Still Then Now Thus Hence However Meanwhile Moreover Furthermore Also Instead Indeed
-    In On At As If When While After Before Since Although Though Because Even During For From With Without By
-    Some Many Most All Both Each Every Several Such Other Another No Neither None One Two Three
-    What Why How Who Whom Whose Where Which Last Next Earlier Later Today Yesterday According
-    """.split()
+    ["A", "An", "The", "This", "That", "These", "Those", "There", "Here", "It", "Its", "He", "His", "Him", "She", "Her", "They", "Their", "Them", "We", "Our", "Us", "I", "My", "You", "Your", "But", "And", "Or", "So", "Yet", "Still", "Then", "Now", "Thus", "Hence", "However", "Meanwhile", "Moreover", "Furthermore", "Also", "Instead", "Indeed", "In", "On", "At", "As", "If", "When", "While", "After", "Before", "Since", "Although", "Though", "Because", "Even", "During", "For", "From", "With", "Without", "By", "Some", "Many", "Most", "All", "Both", "Each", "Every", "Several", "Such", "Other", "Another", "No", "Neither", "None", "One", "Two", "Three", "What", "Why", "How", "Who", "Whom", "Whose", "Where", "Which", "Last", "Next", "Earlier", "Later", "Today", "Yesterday", "According"]
 )
 """Capitalised function words: after "U.S." or an initial they signal a new sentence, a name does not."""
 
 EN_ATTRIBUTION = frozenset(
-    "said says added asked told wrote tweeted shouted yelled cried exclaimed replied responded answered "
-    "explained noted insisted stated protested laughed whispered admitted argued continued recalled warned "
-    "according".split()
+    ["said", "says", "added", "asked", "told", "wrote", "tweeted", "shouted", "yelled", "cried", "exclaimed", "replied", "responded", "answered", "explained", "noted", "insisted", "stated", "protested", "laughed", "whispered", "admitted", "argued", "continued", "recalled", "warned", "according"]
 )
 """'"Really?" Smith asked.' is one sentence: one of these right after a quote attributes it."""
 
@@ -117,19 +106,17 @@ shape, not listed.  "إلخ." ends an enumeration and, in the test data, a sente
 """
 
 AR_LETTER_NAMES = frozenset(
-    "إيه أيه بي سي دي إي إف اف جي إتش إيتش اتش آي جيه كيه كي إل إم ام إن أو كيو آر ار إس اس تي يو في فى "
-    "دبليو إكس اكس واي زد زي".split()
+    ["إيه", "أيه", "بي", "سي", "دي", "إي", "إف", "اف", "جي", "إتش", "إيتش", "اتش", "آي", "جيه", "كيه", "كي", "إل", "إم", "ام", "إن", "أو", "كيو", "آر", "ار", "إس", "اس", "تي", "يو", "في", "فى", "دبليو", "إكس", "اكس", "واي", "زد", "زي"]
 )
 """Latin letters spelled in Arabic: "دي. كي. أريا" (D. K. Arya) are initials,
 but "سي إن إن." (CNN.) is an acronym that can end a sentence."""
 
 AR_ATTRIBUTION = frozenset(
-    "قال قالت أضاف أضافت كما يقول تقول حسبما وفقا وفق سأل سألت تساءل تساءلت صاح صرخ هتف "
-    "أوضح أوضحت ذكر ذكرت أكد أكدت".split()
+    ["قال", "قالت", "أضاف", "أضافت", "كما", "يقول", "تقول", "حسبما", "وفقا", "وفق", "سأل", "سألت", "تساءل", "تساءلت", "صاح", "صرخ", "هتف", "أوضح", "أوضحت", "ذكر", "ذكرت", "أكد", "أكدت"]
 )
 """'"يوجد قرش في المياه!" كما أضاف هاميل.' is one sentence: the quote is attributed after it."""
 
-AR_PARTICIPLES = frozenset("قائلا قائلة مضيفا مضيفة متسائلا متسائلة مشيرا مشيرة موضحا موضحة".split())
+AR_PARTICIPLES = frozenset(["قائلا", "قائلة", "مضيفا", "مضيفة", "متسائلا", "متسائلة", "مشيرا", "مشيرة", "موضحا", "موضحة"])
 """'"…؟" قائلًا: "…"' is one sentence: these adverbial participles ("saying", "adding")
 never open one, even before a colon.  Looked up without diacritics (قائلًا is قائلا)."""
 
@@ -149,31 +136,14 @@ GLUED_MIN_LETTERS = 2
 """Both words around a glued period need this many letters or digits: "ص.ب" and "ق.م"
 are abbreviations, "2020.كما" and "المرض.تتمثل" are two sentences."""
 
-_LIST_MARKER = re.compile(r"[0-9٠-٩]{1,3}|[ivxIVX]{1,4}|\w")
+_LIST_MARKER = re.compile(f"[{arabic.WESTERN_DIGIT_RANGE}{arabic.ARABIC_INDIC_DIGIT_RANGE}]{{1,3}}|[ivxIVX]{{1,4}}|\\w")
 """Tokens that number a list item when they open a line ("1. ", "iv. ", "أ. ")."""
-
-
-def is_arabic_letter(ch: str) -> bool:
-    """Arabic script blocks, including presentation forms that scraped PDFs produce."""
-    code = ord(ch)
-    return ch.isalpha() and (
-        0x0600 <= code <= 0x06FF
-        or 0x0750 <= code <= 0x077F
-        or 0x08A0 <= code <= 0x08FF
-        or 0xFB50 <= code <= 0xFDFF
-        or 0xFE70 <= code <= 0xFEFF
-    )
-
-
-def bare(word: str) -> str:
-    """Drop diacritics and tatweel for lookups only; the text itself is never changed."""
-    return "".join(ch for ch in word if ch != TATWEEL and not unicodedata.category(ch).startswith("M"))
 
 
 def _is_arabic_initials(token: str) -> bool:
     """"د", "ص.ب", "ق.م", "أ.د": one Arabic letter, or several joined by periods."""
     parts = token.split(".")
-    return all(len(p) == 1 and is_arabic_letter(p) for p in parts)
+    return all(len(p) == 1 and arabic.is_letter(p) for p in parts)
 
 
 def classify(token: str, previous: str, lang: str, at_start: bool) -> Kind:
@@ -186,14 +156,14 @@ def classify(token: str, previous: str, lang: str, at_start: bool) -> Kind:
         return Kind.WORD
     if at_start and _LIST_MARKER.fullmatch(token):
         return Kind.PREFIX
-    word = bare(token)
+    word = arabic.bare(token)
     if word in AR_ABBREVIATIONS:
         return AR_ABBREVIATIONS[word]
     if _is_arabic_initials(word):
         return Kind.PREFIX
     if word in AR_LETTER_NAMES:
         # "سي إن إن." is an acronym; "دي." after a word or another initial is an initial.
-        return Kind.WORD if bare(previous) in AR_LETTER_NAMES else Kind.PREFIX
+        return Kind.WORD if arabic.bare(previous) in AR_LETTER_NAMES else Kind.PREFIX
     kind = _latin_kind(token)
     if lang == "ar" and kind is Kind.FINAL_CAPABLE:
         # Arabic has no capitals to tell "U.S. President" from a new sentence; keep them together.
@@ -221,12 +191,12 @@ def starts_sentence(kind: Kind, next_word: str, lang: str) -> bool:
     if kind is Kind.BEFORE_NUMBER:
         return not (next_word[:1].isdigit() or next_word.startswith("#"))
     if kind is Kind.LATIN_LETTER and lang == "ar":
-        return is_arabic_letter(next_word[:1])
+        return arabic.is_letter(next_word[:1])
     if kind in (Kind.FINAL_CAPABLE, Kind.LATIN_LETTER):
         return next_word.rstrip(CONTINUATION) in EN_SENTENCE_STARTERS  # "1 p.m. However, ..."
     if kind is Kind.LIST_END:
         first = next_word[:1]
-        return first.isupper() or (lang == "ar" and is_arabic_letter(first))
+        return first.isupper() or (lang == "ar" and arabic.is_letter(first))
     return False
 
 
@@ -239,9 +209,9 @@ def is_glued_boundary(before: str, term: str, after: str) -> bool:
     if term != ".":
         return True
     core = before.rstrip(CLOSERS)
-    if sum(ch.isalnum() for ch in bare(core)) < GLUED_MIN_LETTERS:
+    if sum(ch.isalnum() for ch in arabic.bare(core)) < GLUED_MIN_LETTERS:
         return False
-    return sum(ch.isalpha() for ch in bare(after)) >= GLUED_MIN_LETTERS
+    return sum(ch.isalpha() for ch in arabic.bare(after)) >= GLUED_MIN_LETTERS
 
 
 def is_attribution(following: list[str], lang: str) -> bool:
@@ -255,7 +225,7 @@ def is_attribution(following: list[str], lang: str) -> bool:
     """
     verbs = ATTRIBUTION[lang]
     for index, word in enumerate(following[:ATTRIBUTION_WORDS]):
-        plain = bare(word)
+        plain = arabic.bare(word)
         core = plain.strip(OPENERS + CLOSERS + CONTINUATION + TERMINATORS)
         if index == 0 and lang == "en" and core in EN_SENTENCE_STARTERS:
             return False

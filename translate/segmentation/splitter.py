@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from translate import arabic
 from translate.errors import TarjamaError
 from translate.model import Document, Paragraph, ParagraphKind, Segment
 from translate.segmentation import rules
@@ -17,9 +18,8 @@ from translate.segmentation import rules
 SEGMENTER_NAME = "tarjama-rules"
 SEGMENTER_VERSION = "2"
 
-_ARABIC_LETTER = "\u0621-\u063a\u0641-\u064a\u0671-\u06d3\u06fa-\u06fc"
 _CANDIDATE = re.compile(
-    f"(?P<term>[{re.escape(rules.TERMINATORS)}]+)(?:(?P<close>[{re.escape(rules.CLOSERS)}]*)(?=\\s)|(?=[{_ARABIC_LETTER}]))"
+    f"(?P<term>[{re.escape(rules.TERMINATORS)}]+)(?:(?P<close>[{re.escape(rules.CLOSERS)}]*)(?=\\s)|(?=[{arabic.CORE_LETTER_RANGES}]))"
 )
 """Every possible boundary: final punctuation (and closing quotes) followed by whitespace,
 or a terminator glued between a word and an Arabic letter (a lost space)."""
@@ -84,9 +84,8 @@ def _is_boundary(text: str, match: re.Match[str], nxt: int, first: int, lang: st
         return False
     word = _next_word(text, nxt)
     # '"Really?" Smith asked.' is one sentence; after '."' the quoted sentence is complete.
-    if term != "." and any(ch in rules.CLOSING_QUOTES for ch in close):
-        if rules.is_attribution(text[nxt : nxt + _CLAUSE_WINDOW].split(), lang):
-            return False
+    if term != "." and any(ch in rules.CLOSING_QUOTES for ch in close) and rules.is_attribution(text[nxt : nxt + _CLAUSE_WINDOW].split(), lang):
+        return False
     if any(ch in rules.STRONG_TERMINATORS for ch in term):
         return True
     if term != ".":  # an ellipsis ("...", "…", "..")

@@ -14,35 +14,48 @@ never on what else is in its batch:
 * an output that degenerates into a repeated run of tokens, or that reaches
   the length cap, is decoded again with ``no_repeat_ngram_size`` set: the
   repetition guard.  Outputs that do not degenerate are exactly what the model
-  gives without it.
+  gives without it;
+* nothing is loaded before it is needed: the memory key comes from the
+  settings, the model's small files and a cheap backend plan, so a run whose
+  segments are all in the memory loads neither tokenizer nor model (nor
+  imports a model library); the first segment to decode loads both;
+* a backend that decodes several batches at once (CTranslate2's replicas) is
+  given that many of the same batches from as many threads: batches are made
+  exactly as before, so concurrency cannot change an output either.
 """
 
 from __future__ import annotations
 
-import contextlib
 import itertools
+import logging
 import math
-import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
+from translate.flags import LENGTH_CAP, REPETITION_GUARD, SPLIT, Flag
 from translate.model import Origin
+from translate.settings import DecodingSettings, DecodingSignature
 from translate.translation import splitting
-from translate.translation.backends import open_backend
-from translate.translation.memory import ModelKey, TranslationMemory, normalise
+from translate.translation.backends import Backend, BackendPlan, open_backend, plan_backend
+from translate.translation.memory import Match, ModelKey, TranslationMemory, normalise
 from translate.translation.source import load_tokenizer, resolve_source
+from translate.translation.tokenizer import declared_max_length
 
-LENGTH_BUCKET = 8
-DEFAULT_BATCH_TOKENS = 2048
-DEFAULT_BATCH_SIZE = 16
-DEFAULT_NO_REPEAT_NGRAM = 3
+if TYPE_CHECKING:
+    from translate.translation.tokenizer import Tokenizer
 
-# Bead flags a translation may carry (shown in TMX x-flags and on the review page).
-FLAG_SPLIT = "split"  # too long for the model: translated in pieces and rejoined
-FLAG_REPETITION = "repetition-guard"  # the first output degenerated; decoded again without repeated n-grams
-FLAG_LENGTH_CAP = "length-cap"  # the output reached the length cap and may be incomplete
+Progress = Callable[[int], None]
+"""Told how many more segments are done."""
+
+log = logging.getLogger(__name__)
+
+# Bead flags a translation may carry (shown in TMX x-flags and on the review page); described in translate.flags.
+FLAG_SPLIT = SPLIT.flag()
+FLAG_REPETITION = REPETITION_GUARD.flag()
+FLAG_LENGTH_CAP = LENGTH_CAP.flag()
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +69,7 @@ class Translation:
 
     text: str
     origin: Origin
-    flags: tuple[str, ...] = ()
+    flags: tuple[Flag, ...] = ()
     from_memory: bool = False
 
 
@@ -66,188 +79,268 @@ class Translator:
     def __init__(
         self,
         model: str | None = None,
+        settings: DecodingSettings = DecodingSettings(),
         *,
-        backend: str = "auto",
-        device: str = "auto",
-        compute_type: str = "default",
-        beam: int | None = None,
-        batch_tokens: int = DEFAULT_BATCH_TOKENS,
-        batch_size: int = DEFAULT_BATCH_SIZE,
-        max_length_ratio: float = 2.0,
-        no_repeat_ngram_size: int = DEFAULT_NO_REPEAT_NGRAM,
         memory: TranslationMemory | None = None,
-        progress: bool = False,
-        quiet: bool = False,
-        max_source_tokens: int | None = None,
-        fixed_length: int | None = None,
     ) -> None:
+        self.settings = settings
         self.source = resolve_source(model)
         self.model_id = self.source.model_id
         self.revision = self.source.revision
-        self.tokenizer = load_tokenizer(self.source)
-        self.backend = open_backend(backend, self.source, self.tokenizer, device=device, compute_type=compute_type, quiet=quiet)
-        self.device = self.backend.device
-        self.beam = beam or self.source.default_beam
-        self.batch_tokens = batch_tokens
-        self.batch_size = batch_size
-        self.max_length_ratio = max_length_ratio
-        self.max_length = self.source.max_length
-        self.max_source_tokens = max_source_tokens or _source_limit(self.source.max_positions, self.tokenizer)
-        self.no_repeat_ngram_size = no_repeat_ngram_size
-        self.fixed_length = fixed_length
+        self.model_note = self.source.note
+        self.plan: BackendPlan = plan_backend(settings.backend, settings.device, settings.compute_type)
+        self.signature = DecodingSignature(
+            backend=self.plan.signature,
+            device=self.plan.device,
+            beam=settings.beam or self.source.default_beam,
+            max_length=self.source.max_length,
+            max_length_ratio=settings.max_length_ratio,
+            no_repeat_ngram=settings.no_repeat_ngram,
+            max_source_tokens=settings.max_source_tokens or _source_limit(self.source.max_positions, declared_max_length(self.source.path)),
+            batch_tokens=settings.batch_tokens,
+            fixed_length=settings.fixed_length,
+        )
         self.memory = memory
-        self.reused = 0  # segments served from the memory so far, for the batch summary
-        self.chunk_size = max(batch_size, 1) * 8
-        self._batch_bar: Any = None
-        self.progress = progress and not quiet
+        # Chunks go to the memory as they finish: a killed run loses at most one chunk.
+        self.chunk_size = settings.batch_size * 8
+        self._tokenizer: Tokenizer | None = None
+        self._backend: Backend | None = None
+        self._pool: ThreadPoolExecutor | None = None
+        if self.model_note:
+            log.warning("%s: %s", self.model_id, self.model_note)
+
+    # -- loading ------------------------------------------------------------------
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the model is loaded (a run whose segments all come from the memory never loads it)."""
+        return self._backend is not None
+
+    @property
+    def tokenizer(self) -> Tokenizer:
+        if self._tokenizer is None:
+            self._tokenizer = load_tokenizer(self.source)
+            if not self.settings.max_source_tokens:
+                limit = _source_limit(self.source.max_positions, self._tokenizer.model_max_length)
+                self.signature = replace(self.signature, max_source_tokens=limit)
+        return self._tokenizer
+
+    @property
+    def backend(self) -> Backend:
+        return self.load()
+
+    def load(self) -> Backend:
+        """The model, loaded on first use; the signature (and so the memory key) follows what really loaded."""
+        if self._backend is None:
+            tokenizer = self.tokenizer
+            self._backend = open_backend(self.plan, self.source, tokenizer)
+            self.signature = replace(self.signature, backend=self._backend.signature, device=self._backend.device)
+            if self._backend.parallelism > 1:
+                self._pool = ThreadPoolExecutor(self._backend.parallelism, thread_name_prefix="tarjama-decode")
+        return self._backend
 
     # -- settings -----------------------------------------------------------------
 
     @property
-    def settings(self) -> str:
-        """Everything that changes an output, as one string: it keys the translation memory."""
-        cap = f"{self.fixed_length} exactly" if self.fixed_length else (
-            f"min({self.max_length},{self.max_length_ratio:g}*ceil(src/{LENGTH_BUCKET})*{LENGTH_BUCKET}+10)"
-        )
-        guard = f"no-repeat-{self.no_repeat_ngram_size}-on-degenerate" if self.no_repeat_ngram_size else "off"
-        return (
-            f"backend={self.backend.signature}|beam={self.beam}|max_new_tokens={cap}|guard={guard}"
-            f"|max_source_tokens={self.max_source_tokens}"
-        )
+    def device(self) -> str:
+        return self.signature.device
+
+    @property
+    def beam(self) -> int:
+        return self.signature.beam
+
+    @property
+    def max_source_tokens(self) -> int:
+        return self.signature.max_source_tokens
 
     @property
     def decoding(self) -> str:
         """The decoding settings as one reproducible string (the provenance of every output)."""
-        return f"{self.settings}|device={self.device}|batch_tokens={self.batch_tokens}"
+        return self.signature.provenance_text
 
     @property
     def memory_key(self) -> ModelKey:
-        return ModelKey(self.model_id, self.revision, self.settings)
+        return ModelKey(self.source.identity, self.revision, self.signature.memory_text)
 
     def budget(self, source_tokens: int) -> int:
-        """The most tokens a translation of ``source_tokens`` tokens may have.
-
-        It depends on a length bucket, not on the batch, so a sentence gets the
-        same cap (and the same output) whatever it is batched with.
-        """
-        if self.fixed_length:
-            return self.fixed_length
-        bucket = math.ceil(source_tokens / LENGTH_BUCKET) * LENGTH_BUCKET
-        return min(self.max_length, math.ceil(self.max_length_ratio * bucket) + 10)
+        """The most tokens a translation of ``source_tokens`` tokens may have (see :class:`DecodingSignature`)."""
+        return self.signature.budget(source_tokens)
 
     # -- translation --------------------------------------------------------------
-
-    @contextlib.contextmanager
-    def batch_progress(self, total_segments: int) -> Iterator[None]:
-        """One progress bar over several documents' segments (``tarjama translate DIR/``)."""
-        with _progress(total_segments, self.progress) as bar:
-            self._batch_bar = bar
-            try:
-                yield
-            finally:
-                self._batch_bar = None
 
     def translate(self, sentences: Sequence[str]) -> list[str]:
         return [t.text for t in self.translate_segments(sentences)]
 
-    def translate_segments(self, sentences: Sequence[str]) -> list[Translation]:
-        """Translations in the caller's order, each with its origin (mt or tm) and flags."""
+    def translate_segments(self, sentences: Sequence[str], progress: Progress | None = None) -> list[Translation]:
+        """Translations in the caller's order, each with its origin (mt or tm) and flags.
+
+        ``progress`` is called with a number of segments each time that many are
+        done (reused ones at once, decoded ones chunk by chunk): the batch API
+        keeps one bar over many documents with it.
+        """
         keys = [normalise(s) for s in sentences]
-        results: dict[str, Translation] = {"": Translation("", Origin.MT)}
         unique = [k for k in dict.fromkeys(keys) if k]
+        results = self._reuse(unique)
+        todo = [k for k in unique if k not in results]
+        if todo and not self.loaded:
+            planned = self.memory_key
+            self.load()  # the key may change with what really loaded
+            if self.memory_key != planned:  # never serve another backend's translations
+                results = self._reuse(unique)
+                todo = [k for k in unique if k not in results]
+        # A segment longer than a block is split without being tokenized whole: tokenizing a
+        # 20 MB line at once costs more than all its pieces and holds its ids for nothing.
+        short = [k for k in todo if len(k) <= splitting.BLOCK_CHARS]
+        encoded: dict[str, list[int]] = dict(zip(short, self.tokenizer.encode(short))) if short else {}
+        pieces = {
+            k: [k] if k in encoded and len(encoded[k]) <= self.max_source_tokens else splitting.split_to_fit(k, self._count, self.max_source_tokens)
+            for k in todo
+        }
+        # Pieces of a split segment go to the memory as they are done (each is translated exactly
+        # as it would be as a segment of its own), so an interrupted long segment resumes.
+        split_parts = {p for k in todo if len(pieces[k]) > 1 for p in pieces[k] if normalise(p) == p}
+        done: dict[str, tuple[str, tuple[Flag, ...]]] = {}
+        occurrences = Counter(keys)
+        if progress is not None:
+            pending = set(todo)
+            progress(sum(n for k, n in occurrences.items() if k not in pending))
+        # Longest first, in chunks that go to the memory as soon as they are done: a run that
+        # is killed loses at most one chunk, and the rerun takes the rest from the memory.
+        # Chunking cannot change an output, any more than batching can.
+        order = sorted(todo, key=lambda k: len(encoded[k]) if k in encoded else len(k), reverse=True)
+        for start in range(0, len(order), self.chunk_size):
+            chunk = order[start : start + self.chunk_size]
+            wanted = list(dict.fromkeys(p for k in chunk for p in pieces[k] if p not in done))
+            self._translate_pieces(wanted, encoded, split_parts, done)
+            fresh = []
+            for key in chunk:
+                parts = [done[p] for p in pieces[key]]
+                flags = _union(f for _, part_flags in parts for f in part_flags)
+                if len(parts) > 1:
+                    flags = (FLAG_SPLIT, *flags)
+                results[key] = Translation(" ".join(text for text, _ in parts if text), Origin.MT, flags)
+                fresh.append((key, results[key].text, flags))
+            if self.memory is not None:
+                self.memory.store_mt(self.memory_key, fresh)
+            if progress is not None:
+                progress(sum(occurrences[k] for k in chunk))
+        return [results[k] for k in keys]
+
+    def _reuse(self, unique: list[str]) -> dict[str, Translation]:
+        """The segments the memory has under this run's key (and human matches), as translations."""
+        results: dict[str, Translation] = {"": Translation("", Origin.MT)}
         if self.memory is not None and unique:
-            for key, match in self.memory.lookup(unique, self.memory_key).items():
+            found: dict[str, Match] = self.memory.lookup(unique, self.memory_key)
+            for key, match in found.items():
                 if match.human:
                     results[key] = Translation(match.target, Origin.TM, (), from_memory=True)
                 else:
                     results[key] = Translation(match.target, Origin.MT, tuple(match.flags), from_memory=True)
-        todo = [k for k in unique if k not in results]
-        encoded: dict[str, list[int]] = dict(zip(todo, self.tokenizer(todo)["input_ids"])) if todo else {}
-        pieces = {
-            k: [k] if len(encoded[k]) <= self.max_source_tokens else splitting.split_to_fit(k, self._count, self.max_source_tokens)
-            for k in todo
-        }
-        total = len({p for parts in pieces.values() for p in parts})
-        done: dict[str, tuple[str, tuple[str, ...]]] = {}
-        # Inside batch_progress() one bar counts the whole batch's segments; else one counts this call's.
-        shared = self._batch_bar
-        occurrences = Counter(keys)
-        if shared is not None:
-            pending = set(todo)
-            shared.update(sum(n for k, n in occurrences.items() if k not in pending))
-        with contextlib.nullcontext() if shared is not None else _progress(total, self.progress) as bar:
-            # Longest first, in chunks that go to the memory as soon as they are done: a run that
-            # is killed loses at most one chunk, and the rerun takes the rest from the memory.
-            # Chunking cannot change an output, any more than batching can.
-            order = sorted(todo, key=lambda k: len(encoded[k]), reverse=True)
-            for start in range(0, len(order), self.chunk_size):
-                chunk = order[start : start + self.chunk_size]
-                wanted = list(dict.fromkeys(p for k in chunk for p in pieces[k] if p not in done))
-                done.update(self._translate_unique(wanted, encoded, bar))
-                fresh = []
-                for key in chunk:
-                    parts = [done[p] for p in pieces[key]]
-                    flags = _union(f for _, part_flags in parts for f in part_flags)
-                    if len(parts) > 1:
-                        flags = (FLAG_SPLIT, *flags)
-                    results[key] = Translation(" ".join(text for text, _ in parts if text), Origin.MT, flags)
-                    fresh.append((key, results[key].text, flags))
-                if self.memory is not None:
-                    self.memory.store_mt(self.memory_key, fresh)
-                if shared is not None:
-                    shared.update(sum(occurrences[k] for k in chunk))
-        self.reused += sum(1 for k in keys if results[k].from_memory)
-        return [results[k] for k in keys]
+        return results
+
+    def _translate_pieces(
+        self,
+        wanted: list[str],
+        encoded: dict[str, list[int]],
+        split_parts: set[str],
+        done: dict[str, tuple[str, tuple[Flag, ...]]],
+    ) -> None:
+        """Translate ``wanted`` into ``done`` a chunk at a time; pieces of split segments go through the memory.
+
+        A machine translation of a piece is reused, never a human one: a human
+        match is for a whole segment, and a split segment stays machine output.
+        """
+        for start in range(0, len(wanted), self.chunk_size):
+            part = wanted[start : start + self.chunk_size]
+            if self.memory is not None and split_parts:
+                stored = self.memory.lookup([p for p in part if p in split_parts], self.memory_key)
+                reused = {p: (m.target, m.flags) for p, m in stored.items() if not m.human}
+                done.update(reused)
+            fresh = self._translate_unique([p for p in part if p not in done], encoded)
+            done.update(fresh)
+            if self.memory is not None:
+                self.memory.store_mt(self.memory_key, [(p, text, flags) for p, (text, flags) in fresh.items() if p in split_parts])
+
+    def alternatives(self, sentence: str, count: int) -> list[str]:
+        """Up to ``count`` different translations of one sentence, best first: the decoder's n-best list.
+
+        Not through the memory (it keeps one translation per sentence) and not
+        split: a sentence longer than the model's input is cut to fit, since
+        alternatives are offered for short UI strings, never for an article.
+        """
+        backend = self.load()
+        ids = self.tokenizer.encode([sentence])[0][: self.max_source_tokens]
+        budget = self.budget(len(ids))
+        outputs = backend.n_best(
+            ids, beam=self.beam, count=count, max_new_tokens=budget, min_new_tokens=budget if self.signature.fixed_length else 0
+        )
+        return list(dict.fromkeys(text.strip() for text in self.tokenizer.decode(outputs)))
 
     def _count(self, text: str) -> int:
-        return len(self.tokenizer(text)["input_ids"])
+        return len(self.tokenizer.encode([text])[0])
 
-    def _translate_unique(self, texts: list[str], known: dict[str, list[int]], bar: Any) -> dict[str, tuple[str, tuple[str, ...]]]:
+    def _translate_unique(self, texts: list[str], known: dict[str, list[int]]) -> dict[str, tuple[str, tuple[Flag, ...]]]:
         if not texts:
             return {}
         missing = [t for t in texts if t not in known]
         if missing:
-            known = {**known, **dict(zip(missing, self.tokenizer(missing)["input_ids"]))}
+            known = {**known, **dict(zip(missing, self.tokenizer.encode(missing)))}
         encoded = [known[t] for t in texts]
-        outputs = self._decode_all(encoded, 0, bar)
-        flags: dict[int, tuple[str, ...]] = {}
-        if self.no_repeat_ngram_size and not self.fixed_length:
+        outputs = self._decode_all(encoded, 0)
+        flags: dict[int, tuple[Flag, ...]] = {}
+        guard = self.signature.no_repeat_ngram
+        if guard and not self.signature.fixed_length:
             again = [i for i, out in outputs.items() if self._capped(out, encoded[i]) or is_degenerate(out)]
             if again:
-                retried = self._decode_all({i: encoded[i] for i in again}, self.no_repeat_ngram_size, None)
+                retried = self._decode_all({i: encoded[i] for i in again}, guard)
                 for i, out in retried.items():
                     outputs[i] = out
                     flags[i] = (FLAG_REPETITION, FLAG_LENGTH_CAP) if self._capped(out, encoded[i]) else (FLAG_REPETITION,)
-        return {
-            text: (self.tokenizer.decode(outputs[i], skip_special_tokens=True).strip(), flags.get(i, ()))
-            for i, text in enumerate(texts)
-        }
+        decoded = self.tokenizer.decode([outputs[i] for i in range(len(texts))])
+        return {text: (decoded[i].strip(), flags.get(i, ())) for i, text in enumerate(texts)}
 
     def _capped(self, output: list[int], source: list[int]) -> bool:
         return len(output) >= self.budget(len(source)) - 1
 
-    def _decode_all(self, encoded: Sequence[list[int]] | dict[int, list[int]], no_repeat: int, bar: Any) -> dict[int, list[int]]:
+    def _decode_all(self, encoded: Sequence[list[int]] | dict[int, list[int]], no_repeat: int) -> dict[int, list[int]]:
         """Decode every sentence, longest first, in batches that share one length budget."""
         items = dict(enumerate(encoded)) if not isinstance(encoded, dict) else encoded
         order = sorted(items, key=lambda i: len(items[i]), reverse=True)
-        outputs: dict[int, list[int]] = {}
         # Batches never mix budgets, so batching cannot change any output.
-        for budget, group in itertools.groupby(order, key=lambda i: self.budget(len(items[i]))):
-            for batch in _batches(list(group), lambda i: len(items[i]), self.batch_tokens, self.batch_size):
-                generated = self.backend.generate(
-                    [items[i] for i in batch],
-                    beam=self.beam,
-                    max_new_tokens=budget,
-                    min_new_tokens=budget if self.fixed_length else 0,
-                    no_repeat_ngram_size=no_repeat,
-                )
-                outputs.update(zip(batch, generated))
-                if bar is not None:
-                    bar.update(len(batch))
+        batches = [
+            (budget, batch)
+            for budget, group in itertools.groupby(order, key=lambda i: self.budget(len(items[i])))
+            for batch in _batches(list(group), lambda i: len(items[i]), self.settings.batch_tokens, self.settings.batch_size)
+        ]
+        backend = self.backend
+
+        def decode(budget: int, batch: list[int]) -> list[list[int]]:
+            return backend.generate(
+                [items[i] for i in batch],
+                beam=self.beam,
+                max_new_tokens=budget,
+                min_new_tokens=budget if self.signature.fixed_length else 0,
+                no_repeat_ngram_size=no_repeat,
+            )
+
+        outputs: dict[int, list[int]] = {}
+        if self._pool is None or len(batches) < 2:
+            for budget, batch in batches:
+                outputs.update(zip(batch, decode(budget, batch)))
+            return outputs
+        # As many batches in flight as the backend decodes at once (CTranslate2 releases the GIL).
+        futures: list[Future[list[list[int]]]] = [self._pool.submit(decode, budget, batch) for budget, batch in batches]
+        try:
+            for (_, batch), future in zip(batches, futures):
+                outputs.update(zip(batch, future.result()))
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
         return outputs
 
 
-def _batches(order: list[int], length: Any, batch_tokens: int, batch_size: int) -> Iterable[list[int]]:
+def _batches(order: list[int], length: Callable[[int], int], batch_tokens: int, batch_size: int) -> Iterable[list[int]]:
     """Consecutive runs of ``order`` (longest first) whose padded size stays within the token budget."""
     batch: list[int] = []
     for index in order:
@@ -274,32 +367,10 @@ def is_degenerate(ids: Sequence[int], max_n: int = 4, min_repeats: int = 4, min_
     return False
 
 
-def _source_limit(positions: int, tokenizer: Any) -> int:
+def _source_limit(positions: int, declared: int) -> int:
     """The longest input, in tokens with </s>: the model's positions, or less if its tokenizer says so (tc-big: 1024 vs 512)."""
-    declared = getattr(tokenizer, "model_max_length", None)
-    return min(positions, int(declared)) if isinstance(declared, int) and 0 < declared < 100_000 else positions
+    return min(positions, declared) if 0 < declared < 100_000 else positions
 
 
-def _union(flags: Iterable[str]) -> tuple[str, ...]:
+def _union(flags: Iterable[Flag]) -> tuple[Flag, ...]:
     return tuple(dict.fromkeys(flags))
-
-
-class _progress:
-    """A progress bar on stderr that appears only on a terminal, when the work lasts more than two seconds."""
-
-    def __init__(self, total: int, enabled: bool) -> None:
-        self.total = total
-        self.enabled = enabled
-        self._bar: Any = None
-
-    def __enter__(self) -> Any:
-        if not self.enabled:
-            return None
-        from tqdm import tqdm  # noqa: PLC0415
-
-        self._bar = tqdm(total=self.total, desc="translating", unit="segment", delay=2, file=sys.stderr, leave=False, disable=None)
-        return self._bar
-
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.close()

@@ -1,6 +1,7 @@
 """Find a MarianMT model on disk (a local directory or the hub's download cache) and its tokenizer.
 
-Everything here is free of torch: the CTranslate2 backend runs without it.
+Everything here is free of torch, and of transformers unless a tokenizer needs
+it: the CTranslate2 backend runs without either.
 """
 
 from __future__ import annotations
@@ -9,18 +10,31 @@ import contextlib
 import hashlib
 import io
 import json
+import logging
 import os
 import socket
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
-from translate.errors import TarjamaError
-from translate.translation.presets import resolve_model
+from translate.errors import TarjamaError, first_line
+from translate.translation.presets import PRESETS, resolve_model
+
+if TYPE_CHECKING:
+    from translate.translation.tokenizer import Tokenizer
+
+log = logging.getLogger(__name__)
 
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
 REQUIRED_FILES = ("config.json", "source.spm", "target.spm", "vocab.json")
+IDENTITY_FILES = (*REQUIRED_FILES, "generation_config.json", "tokenizer_config.json")
+"""With the weights, every file whose content changes a translation: what a local model *is*."""
+# scripts/make_tiny_model.py marks its random-weight model in config.json, so that the
+# outputs made with it can say so where a user looks, not only in the README.
+DEMO_KEY = "tarjama_demo"
+DEMO_NOTE = "demo model with random weights: the English is nonsense by design"
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +46,14 @@ class ModelSource:
     revision: str
     config: dict[str, Any]
     generation: dict[str, Any]
+    identity: str = ""
+    """What the model is, however its path was spelled: the hub id, or ``local:<content hash>`` for a
+    directory.  It keys the translation memory and the conversion cache; ``model_id`` (the name as
+    given) stays for provenance, so an output still says which path the user passed."""
+
+    def __post_init__(self) -> None:
+        if not self.identity:
+            object.__setattr__(self, "identity", self.model_id)
 
     @property
     def max_positions(self) -> int:
@@ -40,6 +62,11 @@ class ModelSource:
     @property
     def default_beam(self) -> int:
         return int(self.generation.get("num_beams") or self.config.get("num_beams") or 1)
+
+    @property
+    def note(self) -> str | None:
+        """What every output must tell its reader about the model (the demo model's nonsense English)."""
+        return DEMO_NOTE if self.config.get(DEMO_KEY) is True else None
 
     @property
     def max_length(self) -> int:
@@ -53,27 +80,81 @@ def resolve_source(model: str | None) -> ModelSource:
     path = Path(model_id).expanduser()
     if path.is_dir():
         _check_directory(model_id, path)
-        revision = _weights_digest(path)
+        revision = _content_digest(path)
+        identity = f"local:{revision}"
     elif _looks_like_path(model_id):
-        raise TarjamaError(f"model directory {model_id!r} does not exist; pass --model DIR with a MarianMT model directory")
+        raise TarjamaError(f"model directory {model_id!r} does not exist; pass --model DIR with a MarianMT model directory, or {presets_hint()}")
+    elif "/" not in model_id:  # every MarianMT hub id is owner/name: a bare word is a mistyped preset or folder
+        raise TarjamaError(f"unknown model {model_id!r}: not a preset, a model directory or a hub id (owner/name); {presets_hint()}")
     else:
         path, revision = _hub_snapshot(model_id)
+        identity = model_id
     config = _read_json(path / "config.json")
     generation = _read_json(path / "generation_config.json") if (path / "generation_config.json").is_file() else {}
-    return ModelSource(model_id, path, revision, config, generation)
+    return ModelSource(model_id, path, revision, config, generation, identity)
 
 
-def load_tokenizer(source: ModelSource) -> Any:
-    """The model's own MarianTokenizer (SentencePiece + vocab.json); it does not import torch."""
-    from transformers import MarianTokenizer  # noqa: PLC0415 - a second of import, paid only when translating
-    from transformers.utils import logging as hf_logging  # noqa: PLC0415
+def presets_hint() -> str:
+    """The presets, for every error that says a model was not found: the user may have mistyped one."""
+    return "presets: " + ", ".join(f"{p.name} = {p.hub_id}" for p in PRESETS.values())
 
-    hf_logging.set_verbosity_error()
+
+def load_tokenizer(source: ModelSource) -> Tokenizer:
+    """The model's tokenizer: :class:`MarianSentencePiece` (``sentencepiece`` alone, no transformers).
+
+    ``MarianTokenizer`` is loaded instead only for a model directory whose
+    tokenizer settings MarianSentencePiece does not reproduce exactly (it says
+    so with :class:`UnsupportedTokenizer`): importing transformers costs four
+    seconds, tokenizing differently would cost correctness.
+    """
+    from translate.translation.tokenizer import MarianSentencePiece, UnsupportedTokenizer
+
     try:
-        with contextlib.redirect_stderr(io.StringIO()):
-            return MarianTokenizer.from_pretrained(str(source.path))
-    except Exception as exc:  # noqa: BLE001 - a broken tokenizer file becomes one line
-        raise TarjamaError(f"cannot load the tokenizer of {source.model_id!r}: {_first_line(exc)}") from None
+        return MarianSentencePiece.from_dir(source.path)
+    except UnsupportedTokenizer as exc:
+        log.info("%s: loading transformers' MarianTokenizer, since %s", source.model_id, exc)
+    except (OSError, ValueError, KeyError, RuntimeError) as exc:
+        raise TarjamaError(f"cannot load the tokenizer of {source.model_id!r}: {first_line(exc)}") from exc
+    return TransformersTokenizer.from_dir(source)
+
+
+class TransformersTokenizer:
+    """transformers' ``MarianTokenizer`` behind the :class:`Tokenizer` interface: the fallback."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+        self.model_max_length = int(min(inner.model_max_length, 1 << 31))
+        self.pad_token_id: int | None = inner.pad_token_id
+        # Source ids to the strings CTranslate2's source vocabulary holds (MarianTokenizer's own
+        # convert_ids_to_tokens reads the *target* vocabulary, wrong for separate vocabularies).
+        decoder = {i: t for t, i in inner.get_src_vocab().items()}
+        decoder.update({i: t.content for i, t in inner.added_tokens_decoder.items()})
+        self._source_decoder = decoder
+
+    @classmethod
+    def from_dir(cls, source: ModelSource) -> TransformersTokenizer:
+        from transformers import MarianTokenizer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.set_verbosity_error()
+        try:
+            with contextlib.redirect_stderr(io.StringIO()):
+                return cls(MarianTokenizer.from_pretrained(str(source.path)))
+        except Exception as exc:
+            raise TarjamaError(f"cannot load the tokenizer of {source.model_id!r}: {first_line(exc)}") from exc
+
+    def encode(self, texts: Sequence[str]) -> list[list[int]]:
+        return [list(ids) for ids in self._inner(list(texts))["input_ids"]]
+
+    def decode(self, ids_list: Sequence[Sequence[int]]) -> list[str]:
+        return [text.strip() for text in self._inner.batch_decode([list(ids) for ids in ids_list], skip_special_tokens=True)]
+
+    def source_tokens(self, ids: Iterable[int]) -> list[str]:
+        return [self._source_decoder[i] for i in ids]
+
+    def __call__(self, text: str | Sequence[str]) -> Any:
+        """``MarianTokenizer(text)``, for code written against it."""
+        return self._inner(text if isinstance(text, str) else list(text))
 
 
 def _check_directory(model_id: str, path: Path) -> None:
@@ -85,14 +166,14 @@ def _check_directory(model_id: str, path: Path) -> None:
 
 def _hub_snapshot(model_id: str) -> tuple[Path, str]:
     """The hub model's files from the download cache, downloading them when the hub is reachable."""
-    from huggingface_hub import snapshot_download  # noqa: PLC0415
+    from huggingface_hub import snapshot_download
 
     patterns = ["*.json", "*.spm", "model.safetensors", "pytorch_model.bin"]
     offline = os.environ.get("HF_HUB_OFFLINE") not in (None, "", "0")
     try:
         try:
             path = Path(snapshot_download(model_id, allow_patterns=patterns, local_files_only=True))
-        except Exception:  # noqa: BLE001 - not in the cache: download it if we can
+        except Exception:
             if offline:
                 raise
             _require_hub(model_id)
@@ -101,16 +182,16 @@ def _hub_snapshot(model_id: str) -> tuple[Path, str]:
         _check_directory(model_id, path)
     except TarjamaError:
         raise
-    except Exception as exc:  # noqa: BLE001 - any hub failure becomes one actionable line
+    except Exception as exc:
         raise TarjamaError(
-            f"cannot load model {model_id!r}: {_first_line(exc)[:200]}; to work offline, pass --model DIR with a downloaded MarianMT model directory"
-        ) from None
+            f"cannot load model {model_id!r}: {first_line(exc)[:200]}; to work offline, pass --model DIR with a downloaded MarianMT model directory; {presets_hint()}"
+        ) from exc
     return path, path.name  # the snapshot folder is named by the commit hash
 
 
 def _require_hub(model_id: str) -> None:
     """Fail in seconds, not minutes of retries, when the model hub cannot be reached."""
-    from huggingface_hub import constants  # noqa: PLC0415
+    from huggingface_hub import constants
 
     url = urlparse(constants.ENDPOINT)
     host, port = url.hostname or "huggingface.co", url.port or (443 if url.scheme == "https" else 80)
@@ -119,7 +200,7 @@ def _require_hub(model_id: str) -> None:
     except OSError:
         raise TarjamaError(
             f"model {model_id!r} is neither a local directory nor in the download cache, and the model hub "
-            f"({host}) cannot be reached; download it on a connected machine and pass --model DIR"
+            f"({host}) cannot be reached; download it on a connected machine and pass --model DIR; {presets_hint()}"
         ) from None
 
 
@@ -127,11 +208,33 @@ def _looks_like_path(name: str) -> bool:
     return name.startswith((".", "/", "~")) or os.sep + os.sep in name or name.count("/") > 1 or name.endswith("/")
 
 
+def _content_digest(path: Path) -> str:
+    """A local model directory's identity and revision: a hash of the content of every file that shapes a translation.
+
+    Content, not the path: ``models/tiny``, its absolute path, a symlink to it
+    and a copy of it are one model (one conversion, one set of memory
+    entries); change a weight or the vocabulary and it is another.  The whole
+    weight file is hashed, not a sample of it: two fine-tuned checkpoints of
+    one base model can share their size and their first and last megabytes.
+    That costs about 0.3 s for a 300 MB model once per file version (see
+    :func:`_weights_digest`); the small files are hashed on every run.
+    """
+    digest = hashlib.sha256()
+    for name in sorted(IDENTITY_FILES):
+        file = path / name
+        if file.is_file():
+            digest.update(f"{name}\0{hashlib.sha256(file.read_bytes()).hexdigest()}\0".encode())
+    digest.update(f"weights\0{_weights_digest(path)}".encode())
+    return f"sha256:{digest.hexdigest()[:16]}"
+
+
 def _weights_digest(path: Path) -> str:
-    """A content hash stands in for the hub revision of a local model directory.
+    """The hash of the weight file's content.
 
     Hashing a 1 GB model takes seconds, so the hash is remembered in the cache
-    directory for as long as the file keeps its size and modification time.
+    directory, under the file's resolved path, for as long as the file keeps its
+    size and modification time: those only say when to hash again, they are
+    never the identity.
     """
     for name in WEIGHT_FILES:
         weights = path / name
@@ -154,7 +257,7 @@ def _weights_digest(path: Path) -> str:
 
 
 def _digests_file() -> Path:
-    from translate.cache import cache_dir  # noqa: PLC0415
+    from translate.cache import cache_dir
 
     return cache_dir() / "weight-digests.json"
 
@@ -169,7 +272,7 @@ def _read_digests() -> dict[str, list]:
 
 def _write_digests(known: dict[str, list]) -> None:
     """Best effort: a cache that cannot be written only costs a re-hash next time."""
-    from translate.textio import write_atomic  # noqa: PLC0415
+    from translate.textio import write_atomic
 
     try:
         _digests_file().parent.mkdir(parents=True, exist_ok=True)
@@ -182,9 +285,4 @@ def _read_json(path: Path) -> dict[str, Any]:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise TarjamaError(f"cannot read {path}: {_first_line(exc)}") from None
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
+        raise TarjamaError(f"cannot read {path}: {first_line(exc)}") from exc

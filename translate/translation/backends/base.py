@@ -1,6 +1,6 @@
 """What a decoding backend does: token ids in, token ids out.
 
-Tokenization stays outside the backends (one MarianTokenizer for all), so
+Tokenization stays outside the backends (one tokenizer for all), so
 every backend sees exactly the same input pieces and the engine can compare,
 cache and check their outputs token by token.
 """
@@ -16,6 +16,8 @@ class Backend(ABC):
     name: str
     device: str
     compute_type: str
+    parallelism: int = 1
+    """How many batches it decodes at once from as many calling threads (CTranslate2's replicas); 1: one at a time."""
 
     @property
     def signature(self) -> str:
@@ -40,6 +42,15 @@ class Backend(ABC):
         otherwise an output that reaches ``max_new_tokens`` ends there with
         ``max_new_tokens - 1`` tokens and a forced end token, as Marian's
         generation config says.
+        """
+
+
+    @abstractmethod
+    def n_best(self, ids: Sequence[int], *, beam: int, count: int, max_new_tokens: int, min_new_tokens: int = 0) -> list[list[int]]:
+        """The ``count`` best outputs for one sentence, best first, under the same length rule as :meth:`generate`.
+
+        For a translator's alternatives (LibreTranslate's ``alternatives``):
+        the decoder's own n-best list, with a beam at least ``count`` wide.
         """
 
 

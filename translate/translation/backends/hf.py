@@ -11,7 +11,7 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
-from translate.errors import TarjamaError
+from translate.errors import TarjamaError, first_line
 from translate.translation.backends.base import Backend, cpu_threads
 from translate.translation.source import ModelSource
 
@@ -22,9 +22,9 @@ class TransformersBackend(Backend):
     name = "transformers"
 
     def __init__(self, source: ModelSource, *, device: str = "auto", compute_type: str = "default") -> None:
-        import torch  # noqa: PLC0415 - seconds of import, paid only by this backend
-        from transformers import MarianMTModel  # noqa: PLC0415
-        from transformers.utils import logging as hf_logging  # noqa: PLC0415
+        import torch
+        from transformers import MarianMTModel
+        from transformers.utils import logging as hf_logging
 
         hf_logging.set_verbosity_error()
         self._torch = torch
@@ -39,12 +39,13 @@ class TransformersBackend(Backend):
         try:
             with contextlib.redirect_stderr(io.StringIO()):
                 model = MarianMTModel.from_pretrained(str(source.path))
-        except Exception as exc:  # noqa: BLE001 - any loader failure becomes one line
-            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise TarjamaError(f"cannot load model {source.model_id!r}: {reason[:200]}") from None
-        self._model = model.to(self.device, getattr(torch, self.compute_type)).eval()
-        self._pad = int(model.config.pad_token_id)
-        self._eos = int(model.config.eos_token_id)
+        except Exception as exc:
+            raise TarjamaError(f"cannot load model {source.model_id!r}: {first_line(exc)[:200]}") from exc
+        # transformers declares PreTrainedModel.to with @wraps(torch.nn.Module.to), so its
+        # annotations take the device for ``self``: a gap in its typing, not in this call.
+        self._model = model.to(self.device, getattr(torch, self.compute_type)).eval()  # type: ignore[arg-type]
+        self._pad = _token_id(model.config.pad_token_id, "pad", source)
+        self._eos = _token_id(model.config.eos_token_id, "eos", source)
 
     def generate(
         self,
@@ -75,11 +76,32 @@ class TransformersBackend(Backend):
             )
         return [self._strip(row) for row in output.tolist()]
 
+    def n_best(self, ids: Sequence[int], *, beam: int, count: int, max_new_tokens: int, min_new_tokens: int = 0) -> list[list[int]]:
+        torch = self._torch
+        options: dict[str, Any] = {
+            "num_beams": max(beam, count), "num_return_sequences": count, "max_new_tokens": max_new_tokens, "do_sample": False,
+        }
+        if min_new_tokens:
+            options["min_new_tokens"] = min_new_tokens
+            if min_new_tokens >= max_new_tokens:
+                options["forced_eos_token_id"] = None
+        with torch.inference_mode():
+            output = self._model.generate(input_ids=torch.tensor([list(ids)], device=self.device), **options)
+        return [self._strip(row) for row in output.tolist()]
+
     def _strip(self, row: list[int]) -> list[int]:
         ids = row[1:]  # the decoder start token
         if self._eos in ids:
             ids = ids[: ids.index(self._eos)]
         return [i for i in ids if i != self._pad]
+
+
+def _token_id(value: int | list[int] | None, name: str, source: ModelSource) -> int:
+    """A special token id of the model's config, which must be one token: padding and cutting
+    the output at the end-of-sentence token need exactly one id (a Marian config gives one)."""
+    if isinstance(value, int):
+        return value
+    raise TarjamaError(f"model {source.model_id!r}: its config.json gives {name}_token_id={value!r}, expected one token id")
 
 
 def _pick_device(torch: Any, device: str) -> str:

@@ -5,7 +5,9 @@ Segmenters meet scraped articles: a headline on its own line, paragraphs of a
 few sentences joined by spaces.  :func:`build_article` rebuilds such text and
 keeps the gold sentence spans, so that a segmenter is scored on exact spans
 (precision, recall, F1), as a CAT tool's segmentation is judged by the TM
-entries it produces.  Used by ``scripts/bench_segmentation.py`` and the tests.
+entries it produces.  Benchmark code, not part of the installed package: used by
+``scripts/bench_segmentation.py`` and the segmentation accuracy tests
+(tests/segmentation/test_document.py), which import it from ``scripts/``.
 """
 
 from __future__ import annotations

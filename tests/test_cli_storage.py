@@ -1,0 +1,246 @@
+"""Issue 12: outputs under storage faults, collisions with inputs, long names, unreadable folders and SIGTERM.
+
+Every condition ends in success or in one ``tarjama: error:`` line naming the
+path, exit 2, and an unwritable output is found before the model is loaded.
+Storage faults are real: a small tmpfs for a full disk, a read-only bind
+mount for read-only storage (both need root; skipped with the reason otherwise).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+ARTICLE = FIXTURES / "article.ar.txt"
+NO_MODEL = "/nonexistent/model"  # a run that got past the output checks would fail on this instead
+
+
+def tarjama(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "translate", *args], capture_output=True, text=True, cwd=cwd, timeout=600,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def one_error(proc: subprocess.CompletedProcess) -> str:
+    """The run failed as the contract says: exit 2 and one error line, no traceback."""
+    lines = proc.stderr.strip().splitlines()
+    assert proc.returncode == 2, proc.stderr
+    assert len(lines) == 1 and lines[0].startswith("tarjama: error: "), proc.stderr
+    assert "internal error" not in lines[0]
+    return lines[0]
+
+
+@contextlib.contextmanager
+def mounted(*command: str, target: Path):
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs or a read-only bind mount needs root")
+    done = subprocess.run(["mount", *command, str(target)], capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"mount is not permitted here: {done.stderr.strip()}")
+    try:
+        yield target
+    finally:
+        subprocess.run(["umount", str(target)], check=False)
+
+
+@contextlib.contextmanager
+def read_only(folder: Path):
+    """``folder`` made read-only by a read-only bind mount over itself (chmod does not stop root)."""
+    with mounted("--bind", str(folder), target=folder):
+        done = subprocess.run(["mount", "-o", "remount,bind,ro", str(folder)], capture_output=True, text=True)
+        if done.returncode != 0:
+            pytest.skip(f"remounting read-only is not permitted here: {done.stderr.strip()}")
+        yield folder
+
+
+# --- item 1: no output over an input ---
+
+
+def test_the_review_page_is_not_written_over_the_html_input(tiny_model, tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text("<html><body><p>هذه جملة عربية قصيرة.</p></body></html>\n", encoding="utf-8")
+    before = page.read_bytes()
+    line = one_error(tarjama("translate", "page.html", "--model", str(tiny_model), "--no-tm", cwd=tmp_path))
+    assert "the output page.html would overwrite the input page.html" in line and "-o DIR" in line
+    assert page.read_bytes() == before
+    assert os.listdir(tmp_path) == ["page.html"], "nothing is written when one output collides"
+    # Refused before the model loads: a missing model is never reached.
+    assert "would overwrite the input" in one_error(tarjama("translate", "page.html", "--model", NO_MODEL, cwd=tmp_path))
+
+
+def test_an_output_folder_holding_a_hard_link_of_the_input_is_refused(tmp_path):
+    source = tmp_path / "in" / "article.html"
+    source.parent.mkdir()
+    source.write_text("<html><body><p>هذه جملة عربية قصيرة.</p></body></html>\n", encoding="utf-8")
+    (tmp_path / "out").mkdir()
+    os.link(source, tmp_path / "out" / "article.html")
+    line = one_error(tarjama("translate", str(source), "-o", str(tmp_path / "out"), "--model", NO_MODEL))
+    assert str(tmp_path / "out" / "article.html") in line and str(source) in line
+
+
+def test_align_and_check_refuse_outputs_over_their_inputs(tmp_path):
+    (tmp_path / "a.html").write_text("<html><body><p>هذه جملة عربية قصيرة.</p></body></html>\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("This is a sentence.\n", encoding="utf-8")
+    line = one_error(tarjama("align", "a.html", "b.txt", "--to", "html", cwd=tmp_path))
+    assert "the output a.html would overwrite the input a.html" in line
+    (tmp_path / "a.tsv").write_text("هذه جملة.\n", encoding="utf-8")
+    line = one_error(tarjama("check", "a.tsv", "b.txt", "-o", ".", "--to", "tsv", cwd=tmp_path))
+    assert "the output a.tsv would overwrite the input a.tsv" in line
+    assert (tmp_path / "a.html").read_text(encoding="utf-8") == "<html><body><p>هذه جملة عربية قصيرة.</p></body></html>\n"
+    assert (tmp_path / "a.tsv").read_text(encoding="utf-8") == "هذه جملة.\n"
+
+
+# --- item 5: unwritable -o, found before the model loads ---
+
+
+def test_o_naming_a_file_or_a_path_under_a_file(tmp_path):
+    blocker = tmp_path / "report.txt"
+    blocker.write_text("not a folder\n", encoding="utf-8")
+    line = one_error(tarjama("translate", str(ARTICLE), "-o", str(blocker), "--model", NO_MODEL))
+    assert str(blocker) in line and "not a folder" in line and "-o DIR" in line
+    line = one_error(tarjama("translate", str(ARTICLE), "-o", str(blocker / "sub"), "--model", NO_MODEL))
+    assert str(blocker / "sub") in line and "-o DIR" in line
+    line = one_error(tarjama("check", str(ARTICLE), str(ARTICLE), "-o", str(blocker), "--no-language-check"))
+    assert str(blocker) in line
+
+
+def test_o_on_read_only_storage(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    with read_only(out):
+        line = one_error(tarjama("translate", str(ARTICLE), "-o", str(out), "--model", NO_MODEL))
+        assert str(out) in line and "read-only" in line and "-o DIR" in line
+        line = one_error(tarjama("translate", str(ARTICLE), "-o", str(out / "new"), "--model", NO_MODEL))
+        assert str(out / "new") in line and "read-only" in line
+
+
+def test_a_full_disk_names_the_file_that_could_not_be_written(tiny_model, tmp_path):
+    out = tmp_path / "small"
+    out.mkdir()
+    with mounted("-t", "tmpfs", "-o", "size=64k", "tmpfs", target=out):
+        filler = out / "filler"
+        with contextlib.suppress(OSError), filler.open("wb") as fh:
+            fh.write(b"x" * 60 * 1024)
+        proc = tarjama("translate", str(ARTICLE), "-o", str(out), "--model", str(tiny_model), "--no-tm", "-q", "--backend", "transformers")
+        line = one_error(proc)
+        assert f"cannot write {out}/article.ar." in line and "disk is full" in line, line
+        assert not [p for p in os.listdir(out) if p.startswith(".")], "no temporary file is left"
+
+
+# --- item 9: long names ---
+
+
+def test_a_230_byte_input_name_is_translated(tiny_model, tmp_path):
+    name = "ن" * 115 + ".txt"  # 234 bytes: NAME.en.txt is 237, NAME.html 235
+    (tmp_path / name).write_bytes(ARTICLE.read_bytes())
+    proc = tarjama("translate", name, "-o", "out", "--model", str(tiny_model), "--no-tm", "-q", "--backend", "transformers", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(os.listdir(tmp_path / "out")) == sorted("ن" * 115 + s for s in (".en.txt", ".tmx", ".html"))
+
+
+def test_an_output_name_too_long_for_the_file_system_is_one_line_before_the_model_loads(tmp_path):
+    name = "ن" * 125 + ".txt"  # 254 bytes, accepted; NAME.en.txt would be 257
+    (tmp_path / name).write_bytes(ARTICLE.read_bytes())
+    line = one_error(tarjama("translate", name, "--model", NO_MODEL, cwd=tmp_path))
+    assert "ن" * 125 + ".en.txt" in line and "longer than the 255" in line
+
+
+# --- item 10: an unreadable subfolder ---
+
+
+def test_an_unreadable_subfolder_is_refused_by_name():
+    """Run as an unprivileged user (root reads any folder): the batch must not silently lose its files."""
+    if os.geteuid() != 0:
+        pytest.skip("needs root to run the check as another, unprivileged user")
+    base = Path(tempfile.mkdtemp(prefix="tarjama-unreadable-"))
+    try:
+        base.chmod(0o755)
+        (base / "in" / "locked").mkdir(parents=True)
+        (base / "in" / "a.txt").write_bytes(ARTICLE.read_bytes())
+        (base / "in" / "locked" / "b.txt").write_bytes(ARTICLE.read_bytes())
+        for folder in (base / "in", base / "in" / "locked"):
+            folder.chmod(0o755)
+        (base / "in" / "locked").chmod(0o300)  # not readable, as a colleague's private folder
+        argv = ["translate", str(base / "in"), "-o", str(base / "out"), "--model", NO_MODEL]
+        # As root the folder is read and the run goes on to the (missing) model; this also imports, while
+        # /root is still reachable, every module the unprivileged child will need.
+        from translate.cli import main
+
+        with contextlib.redirect_stderr(io.StringIO()) as as_root:
+            assert main(argv) == 2
+        assert "locked" not in as_root.getvalue() and NO_MODEL in as_root.getvalue(), as_root.getvalue()
+        code, err = _main_as_nobody(argv)
+        lines = err.strip().splitlines()
+        assert code == 2 and len(lines) == 1, err
+        assert lines[0].startswith("tarjama: error: ") and str(base / "in" / "locked") in lines[0], err
+    finally:
+        subprocess.run(["rm", "-rf", str(base)], check=False)
+
+
+def _main_as_nobody(argv: list[str]) -> tuple[int, str]:
+    """``tarjama`` run in a forked child that dropped to uid/gid 65534 (its interpreter is already loaded)."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child
+        code = 99
+        try:
+            os.close(read)
+            os.setgroups([])
+            os.setgid(65534)
+            os.setuid(65534)
+            from translate.cli import main
+
+            stderr = io.StringIO()
+            with contextlib.redirect_stderr(stderr):
+                code = main(argv)
+            os.write(write, stderr.getvalue().encode())
+        except BaseException as exc:  # noqa: BLE001 - reported to the parent
+            os.write(write, f"child failed: {exc!r}".encode())
+        finally:
+            os._exit(code)
+    os.close(write)
+    with os.fdopen(read, "rb") as fh:
+        err = fh.read().decode()
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), err
+
+
+# --- item 8: SIGTERM is Ctrl-C ---
+
+
+def test_sigterm_mid_batch_says_so_removes_temporary_files_and_exits_143(tiny_model, tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    lines = ARTICLE.read_text(encoding="utf-8").splitlines()
+    for n in range(8):
+        (inputs / f"doc-{n}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "translate", "translate", str(inputs), "-o", str(out), "--model", str(tiny_model),
+         "--backend", "transformers", "--no-tm", "--batch-size", "2"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and process.poll() is None:
+        if out.exists() and any(p.name.endswith(".html") for p in out.iterdir()):
+            process.send_signal(signal.SIGTERM)
+            break
+        time.sleep(0.005)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 143, err
+    assert err.strip().splitlines()[-1].startswith("tarjama: interrupted by SIGTERM"), err
+    written = sorted(p.name for p in out.iterdir())
+    assert not [n for n in written if n.startswith(".")], "no temporary file is left"
+    assert 0 < len(written) < 8 * 3, "stopped midway, finished outputs kept"

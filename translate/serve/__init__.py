@@ -1,0 +1,44 @@
+"""``tarjama serve``: the LibreTranslate HTTP API and a page for translators, in front of tarjama's engine.
+
+Importing this package is cheap and needs no web framework: the CLI builds a
+:class:`ServeConfig` and calls :func:`run`, which says in one line how to
+install the ``serve`` extra when Starlette or uvicorn is missing.
+"""
+
+from __future__ import annotations
+
+from translate.serve.config import DEFAULT_HOST, DEFAULT_PORT, Limits, ServeConfig
+
+__all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "Limits", "ServeConfig", "read_api_keys", "run"]
+
+INSTALL_HINT = "pip install 'tarjama[serve]'"
+
+
+def _check_extra() -> None:
+    from importlib.util import find_spec
+
+    from translate.errors import TarjamaError
+
+    missing = [name for name in ("starlette", "uvicorn", "multipart") if find_spec(name) is None]
+    if missing:
+        names = ", ".join("python-multipart" if m == "multipart" else m for m in missing)
+        raise TarjamaError(f"tarjama serve needs {names}: {INSTALL_HINT}")
+
+
+def read_api_keys(path: str) -> frozenset[str]:
+    """One key per line; blank lines and ``#`` comments are skipped.  An empty file is an error, not an open server."""
+    from translate.errors import TarjamaError
+    from translate.textio import read_text
+
+    keys = frozenset(line.strip() for line in read_text(path).splitlines() if line.strip() and not line.lstrip().startswith("#"))
+    if not keys:
+        raise TarjamaError(f"{path}: no API key in this file (one key per line)")
+    return keys
+
+
+def run(config: ServeConfig) -> int:
+    """Load the model, bind, serve until interrupted; returns the exit status."""
+    _check_extra()
+    from translate.serve.app import serve
+
+    return serve(config)

@@ -1,0 +1,69 @@
+"""The server's settings as one typed value: the CLI builds it, ``run`` reads it, the log prints it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from translate.settings import DecodingSettings
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What one request may ask for; every refusal names the limit it hit."""
+
+    chars: int = 10_000
+    """Characters per text of ``q`` (LibreTranslate's ``--char-limit``)."""
+    texts: int = 128
+    """Texts in a list ``q`` (LibreTranslate's ``--batch-limit``)."""
+    body_bytes: int = 1_000_000
+    """Bytes of a request body other than a file upload."""
+    file_bytes: int = 10_000_000
+    """Bytes of a file upload (/translate_file and the page)."""
+    file_segments: int = 5_000
+    """Sentences of an uploaded document."""
+    alternatives: int = 5
+    """Largest ``alternatives`` (LibreTranslate's ``--alternatives-limit``)."""
+    queue_segments: int = 4_096
+    """Sentences waiting for the translator; a request that would overflow them gets 429."""
+    timeout_s: float = 120.0
+    """The longest a request waits for its translation."""
+    body_timeout_s: float = 30.0
+    """The longest a client may take to send its body (slow clients get 408)."""
+    connections: int = 256
+    """Open connections; more get 503 from uvicorn."""
+
+
+@dataclass(frozen=True, slots=True)
+class ServeConfig:
+    """Everything ``tarjama serve`` was told: the model and decoding, the memory, the network side, the limits."""
+
+    model: str | None = None
+    decoding: DecodingSettings = DecodingSettings()
+    """The same typed value ``tarjama translate`` builds: one signature, one memory key for both."""
+    tm: str | None = None
+    no_tm: bool = False
+    glossary: str | None = None
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    api_keys: frozenset[str] = frozenset()
+    """Keys a request must carry; empty: no key needed."""
+    cors: tuple[str, ...] = ()
+    """Origins a browser may call the API from; empty: no CORS headers at all."""
+    cross_batching: bool = True
+    max_batch: int = 64
+    """Sentences the worker merges into one engine call."""
+    batch_wait_ms: float = 5.0
+    """How long the worker waits for more requests once one is queued."""
+    limits: Limits = Limits()
+    quiet: bool = False
+
+    def __repr__(self) -> str:
+        # The keys are secrets: the log says how many there are, never what they are.
+        fields = {name: getattr(self, name) for name in self.__slots__ if name != "api_keys"}
+        shown = ", ".join(f"{k}={v!r}" for k, v in fields.items())
+        return f"ServeConfig({shown}, api_keys=<{len(self.api_keys)} key(s)>)"
+
+    __str__ = __repr__

@@ -1,0 +1,221 @@
+"""The adapter: the only module of the server that knows tarjama's engine, pipeline and exporters.
+
+Everything else in :mod:`translate.serve` (HTTP, LibreTranslate fields,
+limits, the batcher, the page) talks to the engine through the functions and
+small values here, so that when the engine's API changes (typed decoding
+settings, a batch API) only this file follows it.
+
+What it offers:
+
+* :func:`open_translator` (on the batcher's worker thread): the model, the
+  translation memory and the n-best path, behind :class:`LoadedTranslator`;
+* :func:`split_sentences`: a line of ``q`` segmented as an article's paragraph;
+* :func:`read_document`, :func:`translate_document`, :func:`write_files`,
+  :func:`render_review`, :func:`render_translated_file`: uploads through
+  ``translate.inputs`` (so they get its limits on what a .docx may unpack
+  to) and results through the exporters the CLI uses;
+* :func:`detect_language`: Arabic or not, from the letters.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from translate.errors import TarjamaError
+from translate.serve.config import ServeConfig
+from translate.settings import ExportOptions
+
+log = logging.getLogger(__name__)
+
+#: The formats the page offers for download, and what /translate_file answers each upload with.
+DOWNLOADS = ("txt", "tmx", "xliff", "docx", "html")
+UPLOAD_SUFFIXES = (".txt", ".docx", ".html", ".htm")
+
+
+@dataclass(frozen=True, slots=True)
+class EngineInfo:
+    """What produced a translation: written into every file the server hands out, and shown by /health."""
+
+    model_id: str
+    revision: str | None
+    decoding: str
+    model_note: str | None = None
+
+
+class LoadedTranslator:
+    """The engine's translator, used by one thread only (the batcher's worker)."""
+
+    def __init__(self, translator: Any) -> None:
+        self._translator = translator
+        self.info = EngineInfo(translator.model_id, translator.revision, translator.decoding, translator.model_note)
+
+    def translate(self, sentences: list[str]) -> list[Any]:
+        """One engine call for the sentences of several requests; each result has ``.text``, ``.origin``, ``.flags``."""
+        return self._translator.translate_segments(sentences)
+
+    def n_best(self, sentence: str, count: int) -> list[str]:
+        """The decoder's ``count`` best hypotheses for one sentence, best first (LibreTranslate's ``alternatives``)."""
+        return list(self._translator.alternatives(sentence, count))
+
+
+def open_translator(config: ServeConfig) -> LoadedTranslator:
+    """Load the model and open the translation memory, on the calling thread (which then owns them)."""
+    from translate.cache import default_tm_path
+    from translate.translation import load_translator
+    from translate.translation.memory import TranslationMemory
+
+    memory = None if config.no_tm else TranslationMemory(config.tm or default_tm_path())
+    return LoadedTranslator(load_translator(config.model, config.decoding, memory=memory))
+
+
+def load_glossary(path: str | None) -> Any:
+    if path is None:
+        return None
+    from translate.qa import load_glossary as load
+
+    return load(path)
+
+
+# -- text --------------------------------------------------------------------------------------
+
+
+def split_sentences(line: str) -> list[str]:
+    """The sentences of one line of text, as ``tarjama translate`` segments a paragraph of an article."""
+    from translate.segmentation import segment_document
+
+    return [s.text for s in segment_document(line, "ar").segments]
+
+
+def detect_language(text: str) -> tuple[str, float]:
+    """``("ar", confidence)`` when most letters are Arabic, else ``("en", …)``: the only languages this server knows.
+
+    The confidence (0–100, as LibreTranslate reports it) is the share of
+    letters in the detected script, counted as ``tarjama translate``'s
+    language check counts them.
+    """
+    from translate.script import count_scripts
+
+    counts = count_scripts(text)
+    if not counts.letters:
+        return "en", 0.0
+    share = counts.arabic / counts.letters
+    return ("ar", round(100 * share, 1)) if share >= 0.5 else ("en", round(100 * (1 - share), 1))
+
+
+# -- documents ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SourceDocument:
+    """An uploaded (or pasted) article, segmented; ``segments`` counts its sentences for the limits."""
+
+    document: Any
+    segments: int
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """A translated article and its alignment with the source, ready for every export."""
+
+    alignment: Any
+    flagged: int
+    segments: int
+
+
+def read_document(path: Path, name: str) -> SourceDocument:
+    """Read a saved upload through ``translate.inputs`` (the CLI's reader, with its checks and bounds).
+
+    Error messages name the upload, never the server's temporary path.
+    """
+    from translate.inputs import load_document
+
+    label = f"{name}{path.suffix}"
+    try:
+        document = load_document(str(path), "ar", name=name)
+    except TarjamaError as exc:
+        raise TarjamaError(str(exc).replace(str(path), label).replace(str(path.parent), "")) from None
+    except Exception as exc:  # noqa: BLE001 - a parser failing on a hostile upload is the upload's fault, not a 500
+        log.warning("%s: unreadable upload (%s: %s)", label, type(exc).__name__, str(exc)[:200])
+        raise TarjamaError(f"{label}: not a readable {path.suffix} file") from None
+    return SourceDocument(document, len(document.segments))
+
+
+def text_document(text: str, name: str) -> SourceDocument:
+    from translate.segmentation import segment_document
+
+    document = segment_document(text, "ar", name=name)
+    return SourceDocument(document, len(document.segments))
+
+
+class _QueuedTranslator:
+    """What ``pipeline.translate_document`` needs of a translator, with the decoding done by the batcher."""
+
+    def __init__(self, info: EngineInfo, translate: Callable[[Sequence[str]], list[Any]]) -> None:
+        self.model_id = info.model_id
+        self.revision = info.revision
+        self.decoding = info.decoding
+        self.model_note = info.model_note
+        self._translate = translate
+
+    def translate_segments(self, sentences: Sequence[str], progress: Callable[[int], None] | None = None) -> list[Any]:
+        return self._translate(sentences)
+
+
+def translate_document(
+    source: SourceDocument, info: EngineInfo, translate: Callable[[Sequence[str]], list[Any]], glossary: Any = None
+) -> Result:
+    """The pipeline of ``tarjama translate`` (memory, QA flags, alignment), its sentences decoded by ``translate``."""
+    from translate.pipeline import translate_document as run
+
+    alignment = run(source.document, _QueuedTranslator(info, translate), glossary=glossary)
+    return Result(alignment, sum(1 for b in alignment.beads if b.flags), len(alignment.beads))
+
+
+def write_files(result: Result, outdir: Path, stem: str, formats: Sequence[str] = DOWNLOADS) -> dict[str, Path]:
+    """The files ``tarjama translate --to …`` writes, by format."""
+    from translate.export import write_outputs
+
+    paths = write_outputs(result.alignment, outdir, stem, ExportOptions(formats=tuple(formats)))
+    return dict(zip(formats, paths))
+
+
+def render_review(result: Result) -> str:
+    """The review page of ``tarjama translate --to html`` (RTL Arabic, flags, legend, provenance)."""
+    from translate.export import get_exporter
+
+    return str(get_exporter("html").render(result.alignment))
+
+
+def render_translated_file(result: Result, outdir: Path, stem: str, suffix: str) -> Path:
+    """/translate_file's answer: the English draft in the upload's own format (.txt, .docx or a plain .html page)."""
+    from translate.textio import write_atomic
+
+    if suffix == ".docx":
+        return write_files(result, outdir, stem, ["docx"])["docx"]
+    if suffix in (".html", ".htm"):
+        path = outdir / f"{stem}.en.html"
+        write_atomic(path, _draft_html(result))
+        return path
+    return write_files(result, outdir, stem, ["txt"])["txt"]
+
+
+def _draft_html(result: Result) -> str:
+    """The translated article as a plain web page: its headings and paragraphs, nothing else (no script, no link)."""
+    from translate.export.base import xml_safe
+    from translate.model import ParagraphKind
+
+    target = result.alignment.target
+    lines = ["<!DOCTYPE html>", '<html lang="en">', '<head><meta charset="utf-8">', f"<title>{escape(xml_safe(target.name)[0])}</title></head>", "<body>"]
+    for paragraph in target.paragraphs:
+        if not paragraph.segments:
+            continue
+        text = escape(xml_safe(" ".join(s.text for s in paragraph.segments))[0], quote=False)
+        tag = "h2" if paragraph.kind is ParagraphKind.HEADING else "p"
+        lines.append(f"<{tag}>{text}</{tag}>")
+    lines += ["</body>", "</html>", ""]
+    return "\n".join(lines)
