@@ -24,7 +24,7 @@ from translate import TOOL_NAME, __version__
 from translate.cache import default_tm_path
 from translate.errors import TarjamaError
 from translate.settings import DEFAULT_BATCH_SIZE, DEFAULT_BATCH_TOKENS, DEFAULT_NO_REPEAT_NGRAM, DecodingSettings, ExportOptions
-from translate.textio import STDIN
+from translate.textio import STDIN, output_stem
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
@@ -296,15 +296,6 @@ _natural_int = _int_at_least(0, "a whole number")
 _positive_int = _int_at_least(1, "a positive integer")
 
 
-def output_stem(path: str) -> str:
-    """NAME of NAME.ext: the file name without its last extension."""
-    if path == STDIN:
-        return "stdin"
-    name = Path(path).name
-    stem, _, _ = name.rpartition(".")
-    return stem or name
-
-
 def _say(args: argparse.Namespace, message: str) -> None:
     """What the CLI itself reports (per-file lines, summaries); ``-q`` silences it."""
     if not getattr(args, "quiet", False):
@@ -412,34 +403,21 @@ def _glossary(path: str | None):
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from translate.model import ParagraphKind, assemble_document
-    from translate.pipeline import check_translation
+    from translate.pipeline import check_translation, read_line_pairs
     from translate.qa import summary
 
-    if args.source == STDIN and args.target == STDIN:
-        raise TarjamaError("stdin (-) can be read only once")
     formats = None
     if args.output_dir is not None:
         from translate.export import parse_formats
 
         formats = parse_formats(args.to, TRANSLATE_FORMATS)
-    from translate.inputs import read_lines
-
-    source_lines = read_lines(args.source, "check")
-    target_lines = read_lines(args.target, "check")
-    _check_scripts(args, ("\n".join(source_lines), "ar", args.source, "the Arabic source"), ("\n".join(target_lines), "en", args.target, "the English translation"))
-    if len(source_lines) != len(target_lines):
-        raise TarjamaError(f"{args.source} has {len(source_lines)} lines but {args.target} has {len(target_lines)}; they must be line-aligned")
+    source, target = read_line_pairs(args.source, args.target, language_check=not args.no_language_check)
     glossary = _glossary(args.glossary)
     sources = [p for p in (args.source, args.target, args.glossary) if p]
     if formats:
         from translate.export import prepare_outputs
 
-
-        prepare_outputs(Path(args.output_dir), [output_stem(args.source)], formats, "en", sources)
-    # One segment per line, empty lines included, so that bead n is line n.
-    source = assemble_document("ar", [(ParagraphKind.BODY, [line.strip()]) for line in source_lines], output_stem(args.source))
-    target = assemble_document("en", [(ParagraphKind.BODY, [line.strip()]) for line in target_lines], output_stem(args.target))
+        prepare_outputs(Path(args.output_dir), [source.name], formats, "en", sources)
     alignment = check_translation(source, target, glossary)
     for number, bead in enumerate(alignment.beads, start=1):
         if bead.flags:
@@ -447,7 +425,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if formats:
         from translate.export import write_outputs
 
-        write_outputs(alignment, Path(args.output_dir), output_stem(args.source), formats, inputs=sources)
+        write_outputs(alignment, Path(args.output_dir), source.name, formats, inputs=sources)
     _say(args, summary(alignment.beads) or "no segment flagged")
     return 0
 

@@ -133,3 +133,30 @@ def check_translation(source: Document, target: Document, glossary: Glossary | N
     """QA of an existing line-by-line translation: segment i of the target translates segment i of the source."""
     provenance = Provenance(tool_version=__version__, segmenter="presegmented (one segment per line)", aligner=PAIRING_SIGNATURE)
     return check_alignment(Alignment(source, target, pair_translations(source, target, Origin.HUMAN), provenance), glossary)
+
+
+def read_line_pairs(source_path: str, target_path: str, *, language_check: bool = True) -> tuple[Document, Document]:
+    """A line-by-line translation as two documents of one segment per line (empty lines too, so bead n is line n).
+
+    Refused before any work: stdin given twice, a web page or Word document
+    (they have no lines), a side in the wrong script, files of different lengths.
+    """
+    from translate.errors import TarjamaError
+    from translate.inputs import read_lines
+    from translate.model import ParagraphKind
+    from translate.script import check_script
+    from translate.textio import STDIN, output_stem
+
+    if source_path == STDIN and target_path == STDIN:
+        raise TarjamaError("stdin (-) can be read only once")
+    source_lines = read_lines(source_path, "check")
+    target_lines = read_lines(target_path, "check")
+    if language_check:
+        check_script("\n".join(source_lines), "ar", source_path, "the Arabic source")
+        check_script("\n".join(target_lines), "en", target_path, "the English translation")
+    if len(source_lines) != len(target_lines):
+        raise TarjamaError(f"{source_path} has {len(source_lines)} lines but {target_path} has {len(target_lines)}; they must be line-aligned")
+    return (
+        assemble_document("ar", [(ParagraphKind.BODY, [line.strip()]) for line in source_lines], output_stem(source_path)),
+        assemble_document("en", [(ParagraphKind.BODY, [line.strip()]) for line in target_lines], output_stem(target_path)),
+    )

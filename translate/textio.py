@@ -260,3 +260,12 @@ def write_atomic(path: Path, text: str | bytes) -> None:
         if isinstance(exc, OSError):
             raise write_error(path, exc) from exc
         raise
+
+
+def output_stem(path: str) -> str:
+    """NAME of NAME.ext (``stdin`` for -): what a document and the outputs made from it are named after."""
+    if path == STDIN:
+        return "stdin"
+    name = Path(path).name
+    stem, _, _ = name.rpartition(".")
+    return stem or name

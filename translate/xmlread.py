@@ -104,12 +104,8 @@ def iter_xml(data: bytes | str | Path, label: str | None = None, tag: str = "", 
             size = os.fstat(stream.fileno()).st_size
             head = stream.read(_HEAD_BYTES)
             stream.seek(0)
-        except IsADirectoryError:
-            raise TarjamaError(f"{label}: is a directory, expected an XML file") from None
-        except FileNotFoundError:
-            raise TarjamaError(f"{label}: no such file") from None
         except OSError as exc:
-            raise TarjamaError(f"cannot read {label}: {exc.strerror or exc}") from exc
+            raise _unreadable(exc, label) from exc
     with stream:
         if not isinstance(data, bytes):
             check_prolog(head, label, size)
@@ -215,9 +211,14 @@ def _read(path: Path, label: str) -> bytes:
         if size > MAX_XML_BYTES:
             check_prolog(b"", label, size)
         return path.read_bytes()
-    except IsADirectoryError:
-        raise TarjamaError(f"{label}: is a directory, expected an XML file") from None
-    except FileNotFoundError:
-        raise TarjamaError(f"{label}: no such file") from None
     except OSError as exc:
-        raise TarjamaError(f"cannot read {label}: {exc.strerror or exc}") from exc
+        raise _unreadable(exc, label) from exc
+
+
+def _unreadable(exc: OSError, label: str) -> TarjamaError:
+    """The one line for a file that cannot be opened, the same for every reader."""
+    if isinstance(exc, IsADirectoryError):
+        return TarjamaError(f"{label}: is a directory, expected an XML file")
+    if isinstance(exc, FileNotFoundError):
+        return TarjamaError(f"{label}: no such file")
+    return TarjamaError(f"cannot read {label}: {exc.strerror or exc}")
