@@ -65,21 +65,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors (no progress bar)")
     _add_language_check_option(p)
     _add_export_options(p)
+    _add_ray_options(p)
 
     p = sub.add_parser("segment", help="split a text into sentences, one per line, a blank line between paragraphs")
     p.add_argument("input", metavar="INPUT", help="a UTF-8 text file, a web page (.html) or a Word document (.docx); - reads stdin")
     p.add_argument("--lang", default="ar", choices=("ar", "en"), help="language of the text (default: ar)")
 
-    p = sub.add_parser("align", help="align an Arabic article with an existing English translation")
-    p.add_argument("source", metavar="SOURCE", help="the Arabic article: text (.txt), web page (.html) or Word document (.docx)")
-    p.add_argument("target", metavar="TARGET", help="its English translation, in any of those formats")
+    p = sub.add_parser("align", help="align an Arabic article with an existing English translation (or two folders of them)")
+    p.add_argument("source", metavar="SOURCE", help="the Arabic article: text (.txt), web page (.html) or Word document (.docx); or a folder of them")
+    p.add_argument("target", metavar="TARGET", help="its English translation, in any of those formats; or the folder of their English versions (paired by relative path and name)")
     p.add_argument("-o", "--output-dir", default=".", metavar="OUTDIR", help="where to write the outputs (default: .)")
     p.add_argument("--presegmented", action="store_true", help="every input line is one segment; blank lines separate paragraphs")
     p.add_argument("--to", default="tmx,html,tsv", metavar="FORMATS", help=f"comma-separated outputs from {','.join(ALIGN_FORMATS)} (default: tmx,html,tsv)")
     p.add_argument("--mt", metavar="MT", help="a machine translation of SOURCE to bridge the languages: the NAME.tmx (or NAME.en.txt) that 'tarjama translate' wrote for it")
+    p.add_argument("--merged-tmx", metavar="FILE", help="folders only: also write every pair's units into this one TMX")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     _add_language_check_option(p)
     _add_export_options(p)
+    _add_ray_options(p)
 
     p = sub.add_parser("validate", help="check TMX or XLIFF files and name each problem with its line number")
     p.add_argument("files", nargs="+", metavar="FILE", help="a .tmx or .xlf/.xliff file, ours or any tool's")
@@ -189,6 +192,26 @@ def _add_export_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tmx-dedupe", action="store_true", help="write identical source/target pairs to the TMX once")
 
 
+def _add_ray_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--ray", nargs="?", const="", default=None, metavar="ADDRESS", help="run on a Ray cluster: ray://HOST:10001, HOST:6379 or auto (default: $RAY_ADDRESS, else a local Ray); needs pip install 'tarjama[ray]'")
+    p.add_argument("--workers", type=_positive_int, default=None, metavar="N", help="with --ray: N workers, each with one GPU where the cluster has GPUs (default: 2)")
+
+
+def _check_workers_option(args: argparse.Namespace) -> None:
+    if args.workers is not None and args.ray is None:
+        raise TarjamaError("--workers is the number of Ray workers; it needs --ray")
+
+
+def _cluster_options(args: argparse.Namespace):  # -> translate.cluster.runner.ClusterOptions
+    """Ray is imported here, first, so that a missing extra is one line before any file is read."""
+    from translate.cluster.connection import require_ray
+
+    require_ray()
+    from translate.cluster.runner import ClusterOptions
+
+    return ClusterOptions(address=args.ray or None, workers=args.workers or 2)
+
+
 def _add_language_check_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--no-language-check",
@@ -295,6 +318,9 @@ def cmd_translate(args: argparse.Namespace) -> int:
     export = _export_options(args, parse_formats(args.to, TRANSLATE_FORMATS))
     settings = _decoding_settings(args)
     check_languages(args.src_lang, args.tgt_lang, "ar", "en")
+    _check_workers_option(args)
+    if args.ray is not None:
+        return _translate_on_ray(args, export, settings)
     # Every input is read and checked before the model is loaded: a bad file fails in a second.
     job = batch.plan(
         args.inputs,
@@ -318,6 +344,38 @@ def cmd_translate(args: argparse.Namespace) -> int:
             _say(args, f"{report.path}: {report.qa or 'no segment flagged'}")
     if len(reports) > 1:
         _say(args, batch.summary_table(reports))
+    return 0
+
+
+def _translate_on_ray(args: argparse.Namespace, export: ExportOptions, settings: DecodingSettings) -> int:
+    """The same job with the decoding on a Ray cluster: the memory, the inputs and the outputs stay here."""
+    from translate import batch
+
+    options = _cluster_options(args)
+    if STDIN in args.inputs:
+        raise TarjamaError("--ray reads files and folders, not stdin (-)")
+    # Every input and output is checked before the cluster is asked for anything, as a local run checks them before loading.
+    job = batch.plan(
+        args.inputs,
+        Path(args.output_dir),
+        export,
+        glossary=_glossary(args.glossary),
+        protected=[p for p in (args.glossary, args.tm) if p],
+        language_check=not args.no_language_check,
+    )
+    from translate.cluster.runner import translate_corpus
+    from translate.translation.memory import TranslationMemory
+
+    memory = None if args.no_tm else TranslationMemory(args.tm or default_tm_path())
+    order = {item.path: n for n, item in enumerate(job.inputs)}
+    reports = []
+    with _progress_bar(job.segments, enabled=not args.quiet) as progress:
+        for report in translate_corpus(job, args.model, settings, options, memory=memory, progress=progress):
+            reports.append(report)
+            _say(args, batch.document_line(report))
+            _say(args, f"{report.path}: {report.qa or 'no segment flagged'}")
+    if len(reports) > 1:
+        _say(args, batch.summary_table(sorted(reports, key=lambda r: order[r.path])))
     return 0
 
 
@@ -410,6 +468,18 @@ def cmd_align(args: argparse.Namespace) -> int:
 
     formats = parse_formats(args.to, ALIGN_FORMATS)
     check_languages(args.src_lang, args.tgt_lang, "ar", "en")
+    from translate.alignment.corpus import is_corpus
+
+    _check_workers_option(args)
+    if is_corpus(args.source, args.target):
+        return _align_corpus(args, formats)
+    for path in (args.source, args.target):
+        if Path(path).is_dir():
+            raise TarjamaError(f"{path} is a folder: give two folders (a corpus) or two files (one pair)")
+    if args.merged_tmx:
+        raise TarjamaError("--merged-tmx is for two folders (a corpus); for one pair, the NAME.tmx is the TMX")
+    if args.ray is not None:
+        raise TarjamaError("--ray is for two folders (a corpus); one pair is aligned here")
     if args.source == STDIN and args.target == STDIN:
         raise TarjamaError("stdin (-) can be read only once")
     stem = output_stem(args.source)
@@ -439,6 +509,59 @@ def cmd_align(args: argparse.Namespace) -> int:
         f"{unmatched_src} Arabic and {unmatched_tgt} English without counterpart → {', '.join(str(w) for w in written)}",
     )
     return 0
+
+
+def _align_corpus(args: argparse.Namespace, formats: list[str]) -> int:
+    """Every pair of two folders, written as ``align SOURCE TARGET`` writes one, into mirrored folders."""
+    from translate import batch
+    from translate.alignment.corpus import CorpusPair, MergedTmx, align_local, pair_folders
+    from translate.export import prepare_outputs
+    from translate.model import Alignment
+
+    if args.mt:
+        raise TarjamaError("--mt is for one pair; with two folders, align each pair with its MT separately")
+    options = _cluster_options(args) if args.ray is not None else None
+    pairing = pair_folders(args.source, args.target)
+    for path in pairing.unpaired_source:
+        _say_warning(args, f"{path}: no English counterpart in {args.target}; not aligned")
+    for path in pairing.unpaired_target:
+        _say_warning(args, f"{path}: no Arabic counterpart in {args.source}; not aligned")
+    if not pairing.pairs:
+        raise TarjamaError(f"no file of {args.source} has a counterpart in {args.target} (paired by relative path and name)")
+    export = _export_options(args, formats)
+    outdir = Path(args.output_dir)
+    sources = [path for pair in pairing.pairs for path in (pair.source, pair.target)]
+    prepare_outputs(outdir, [pair.stem for pair in pairing.pairs], formats, args.tgt_lang or "en", sources)
+    merged = MergedTmx(Path(args.merged_tmx), args.src_lang, args.tgt_lang, args.tmx_dedupe) if args.merged_tmx else None
+    results: Iterator[tuple[int, CorpusPair, Alignment]]
+    try:
+        if options is None:
+            results = ((i, pair, alignment) for i, (pair, alignment) in enumerate(align_local(pairing.pairs, args.presegmented)))
+        else:
+            from translate.cluster.runner import align_corpus
+
+            results = align_corpus(pairing.pairs, options, presegmented=args.presegmented)
+        beads = 0
+        for index, pair, alignment in results:
+            written = batch.write_alignment(alignment, outdir, pair.stem, export, (pair.source, pair.target))
+            if merged is not None:
+                merged.add(index, pair.stem, alignment)
+            beads += len(alignment.beads)
+            _say(args, f"{pair.source} ↔ {pair.target}: {len(alignment.beads)} beads → {', '.join(str(w) for w in written)}")
+        if merged is not None:
+            _say(args, f"{len(pairing.pairs)} pairs, {beads} beads → {merged.finish()}")
+    finally:
+        if merged is not None:
+            merged.discard()
+    unpaired = len(pairing.unpaired_source) + len(pairing.unpaired_target)
+    _say(args, f"{len(pairing.pairs)} pairs aligned" + (f"; {unpaired} file(s) without a counterpart (listed above)" if unpaired else ""))
+    return 0
+
+
+def _say_warning(args: argparse.Namespace, message: str) -> None:
+    import logging
+
+    logging.getLogger("translate.alignment.corpus").warning("%s", message)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from translate.translation.engine import Progress, Translation
 
 
-class Translator(Protocol):
-    """What the pipeline needs of a translator: the engine, or anything that keeps its guarantees."""
+class ModelDescription(Protocol):
+    """What an output's provenance says of the model: a loaded translator, or what a cluster worker reports of its own."""
 
     @property
     def model_id(self) -> str: ...
@@ -39,6 +39,10 @@ class Translator(Protocol):
 
     @property
     def decoding(self) -> str: ...
+
+
+class Translator(ModelDescription, Protocol):
+    """What the pipeline needs of a translator: the engine, or anything that keeps its guarantees."""
 
     def translate_segments(self, sentences: Sequence[str], progress: Progress | None = None) -> list[Translation]: ...
 
@@ -55,7 +59,7 @@ def translate_document(
     return translated_document(source, translations, translation_provenance(source, translator), target_lang, glossary)
 
 
-def translation_provenance(source: Document, translator: Translator) -> Provenance:
+def translation_provenance(source: Document, translator: ModelDescription) -> Provenance:
     """How a translation of ``source`` is made: recorded in every output."""
     return Provenance(
         tool_version=__version__,

@@ -55,8 +55,15 @@ class Backend(ABC):
 
 
 def cpu_threads() -> int:
-    """The cores this process may use (a container or taskset may allow fewer than the machine has)."""
+    """The cores this process may use (a container or taskset may allow fewer than the machine has).
+
+    A scheduler that gives the process fewer cores than it can see says so in
+    ``OMP_NUM_THREADS`` (Ray sets it to an actor's ``num_cpus``): two workers
+    each decoding on every core of one machine would only fight over them.
+    """
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        cores = max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
+        cores = max(1, os.cpu_count() or 1)
+    granted = os.environ.get("OMP_NUM_THREADS", "")
+    return min(cores, int(granted)) if granted.isdigit() and int(granted) > 0 else cores

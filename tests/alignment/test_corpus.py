@@ -1,0 +1,99 @@
+"""Corpus alignment: two folders paired by relative path and name, each pair written as ``align SOURCE TARGET`` writes it."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from translate.alignment.corpus import pair_folders
+from translate.errors import TarjamaError
+
+ROOT = Path(__file__).resolve().parents[2]
+NTREX = ROOT / "tests" / "fixtures" / "ntrex"
+TIMESTAMPS = re.compile(r"\d{8}T\d{6}Z|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+
+
+def touch(path: Path, text: str = "x\n") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_pairs_by_relative_path_and_name_across_formats_and_language_tags(tmp_path):
+    ar, en = tmp_path / "ar", tmp_path / "en"
+    touch(ar / "a" / "one.txt"), touch(en / "a" / "one.txt")
+    touch(ar / "a" / "two.ar.txt"), touch(en / "a" / "two.en.html")
+    touch(ar / "b" / "one.txt")  # same name, other folder: no counterpart
+    touch(en / "three.txt")
+    touch(ar / ".hidden" / "x.txt"), touch(en / ".hidden" / "x.txt")
+    touch(ar / "notes.md")
+    pairing = pair_folders(str(ar), str(en))
+    assert [(Path(p.source).relative_to(ar).as_posix(), Path(p.target).relative_to(en).as_posix(), p.stem) for p in pairing.pairs] == [
+        ("a/one.txt", "a/one.txt", "a/one"),
+        ("a/two.ar.txt", "a/two.en.html", "a/two.ar"),
+    ]
+    assert pairing.unpaired_source == (str(ar / "b" / "one.txt"),)
+    assert pairing.unpaired_target == (str(en / "three.txt"),)
+
+
+def test_two_files_that_would_pair_with_one_are_refused_not_guessed(tmp_path):
+    ar, en = tmp_path / "ar", tmp_path / "en"
+    touch(ar / "one.txt"), touch(en / "one.txt"), touch(en / "one.html")
+    with pytest.raises(TarjamaError, match="would both pair"):
+        pair_folders(str(ar), str(en))
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "translate", *args], capture_output=True, text=True, timeout=600, cwd=ROOT)
+
+
+def test_corpus_outputs_are_the_single_pair_outputs_in_mirrored_folders(tmp_path, validate_tmx):
+    ar, en = tmp_path / "ar", tmp_path / "en"
+    for name in ("bbc.381790", "nytimes.184860"):
+        touch(ar / "news" / f"{name}.txt", (NTREX / f"{name}.ar.txt").read_text(encoding="utf-8"))
+        touch(en / "news" / f"{name}.txt", (NTREX / f"{name}.en.txt").read_text(encoding="utf-8"))
+    touch(ar / "orphan.txt", "نص بلا ترجمة.\n")
+    result = cli("align", str(ar), str(en), "-o", str(tmp_path / "out"), "--to", "tmx,html,tsv,xliff", "--merged-tmx", str(tmp_path / "all.tmx"))
+    assert result.returncode == 0, result.stderr
+    assert f"tarjama: warning: {ar / 'orphan.txt'}: no English counterpart in {en}; not aligned" in result.stderr.splitlines()
+    assert "2 pairs aligned; 1 file(s) without a counterpart" in result.stderr
+
+    for name in ("bbc.381790", "nytimes.184860"):
+        single = cli("align", str(ar / "news" / f"{name}.txt"), str(en / "news" / f"{name}.txt"), "-o", str(tmp_path / "single"), "--to", "tmx,html,tsv,xliff", "-q")
+        assert single.returncode == 0, single.stderr
+        for suffix in (".tmx", ".html", ".tsv", ".xlf"):
+            corpus = (tmp_path / "out" / "news" / f"{name}{suffix}").read_text(encoding="utf-8")
+            alone = (tmp_path / "single" / f"{name}{suffix}").read_text(encoding="utf-8")
+            assert TIMESTAMPS.sub("T", corpus) == TIMESTAMPS.sub("T", alone), suffix
+    assert not list((tmp_path / "out").glob("orphan*"))
+
+    root = validate_tmx(tmp_path / "all.tmx")
+    units = root.findall("body/tu")
+    per_pair = sum(len(etree_units(tmp_path / "out" / "news" / f"{n}.tmx")) for n in ("bbc.381790", "nytimes.184860"))
+    assert len(units) == per_pair > 0
+    assert units[0].get("tuid") == "news/bbc.381790#1" and units[-1].get("tuid").startswith("news/nytimes.184860#")
+    assert [p.text for p in units[0].findall("prop") if p.get("type") == "x-document"] == ["news/bbc.381790"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".all.tmx")], "temporary files left behind"
+
+
+def etree_units(path: Path) -> list:
+    from lxml import etree
+
+    return etree.parse(str(path)).getroot().findall("body/tu")
+
+
+def test_a_folder_and_a_file_or_folders_without_pairs_are_one_line(tmp_path):
+    ar, en = tmp_path / "ar", tmp_path / "en"
+    touch(ar / "one.txt", "نص.\n"), touch(en / "two.txt", "Text.\n")
+    result = cli("align", str(ar), str(en / "two.txt"))
+    assert result.returncode == 2 and result.stderr.startswith("tarjama: error: ") and "is a folder" in result.stderr
+    result = cli("align", str(ar), str(en), "-o", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1].startswith("tarjama: error: no file of ")
+    assert "no English counterpart" in result.stderr and "no Arabic counterpart" in result.stderr
+    result = cli("align", str(ar / "one.txt"), str(en / "two.txt"), "--merged-tmx", str(tmp_path / "m.tmx"))
+    assert result.returncode == 2 and "--merged-tmx is for two folders" in result.stderr

@@ -1,0 +1,231 @@
+"""Corpus alignment: an archive of Arabic articles and the folder of their English versions.
+
+Localization teams build translation memory from years of published pairs, not
+from one article; this module pairs two folders' files by relative path and
+name, and runs the single-pair pipeline (:func:`translate.pipeline.align_translation`)
+on each pair, so a pair aligned here gives exactly the files ``tarjama align
+SOURCE TARGET`` gives.  The same functions run on Ray workers
+(:mod:`translate.cluster`), which is why a pair is a small picklable value and
+the work on it is one function.
+
+A file without a counterpart is reported, never dropped silently: a missing
+English version is the usual sign that the archive was exported incompletely.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from translate import TOOL_NAME, __version__
+from translate.errors import TarjamaError
+from translate.model import Alignment, Document
+
+LANGUAGE_TAGS = ("ar", "en", "ara", "eng")
+"""A last name part that says the language (``NAME.ar.txt`` / ``NAME.en.txt``) is not part of the pairing key."""
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusPair:
+    """One Arabic file and its English version; ``stem`` is where its outputs go under -o (``a/NAME``)."""
+
+    source: str
+    target: str
+    stem: str
+
+
+@dataclass(frozen=True, slots=True)
+class Pairing:
+    """The pairs in a stable order (sorted by key) and the files of either side that have no counterpart."""
+
+    pairs: tuple[CorpusPair, ...]
+    unpaired_source: tuple[str, ...]
+    unpaired_target: tuple[str, ...]
+
+
+def is_corpus(source: str, target: str) -> bool:
+    return Path(source).is_dir() and Path(target).is_dir()
+
+
+def pair_folders(source_dir: str, target_dir: str) -> Pairing:
+    """Pair ``AR/a/NAME.txt`` with ``EN/a/NAME.txt`` (any input format on either side: ``.html`` ↔ ``.txt`` pairs too).
+
+    The key is the relative path without the suffix and without a trailing
+    language tag, so ``a/NAME.ar.txt`` pairs with ``a/NAME.en.html``.  Two files of
+    one side with the same key are an error (which one is the article?), not a guess.
+    """
+    source = _keyed(source_dir)
+    target = _keyed(target_dir)
+    if not source:
+        raise TarjamaError(f"{source_dir}: no input files (.txt, .html, .htm, .docx) in this folder")
+    if not target:
+        raise TarjamaError(f"{target_dir}: no input files (.txt, .html, .htm, .docx) in this folder")
+    pairs = tuple(
+        CorpusPair(str(source[key]), str(target[key]), Path(source[key]).relative_to(source_dir).with_suffix("").as_posix())
+        for key in sorted(source.keys() & target.keys())
+    )
+    return Pairing(
+        pairs,
+        tuple(str(source[k]) for k in sorted(source.keys() - target.keys())),
+        tuple(str(target[k]) for k in sorted(target.keys() - source.keys())),
+    )
+
+
+def _keyed(folder: str) -> dict[str, Path]:
+    from translate.inputs import SUFFIXES
+
+    root = Path(folder)
+    found: dict[str, Path] = {}
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if not path.is_file() or path.suffix.lower() not in SUFFIXES or any(p.startswith(".") for p in relative.parts):
+            continue
+        key = _key(relative)
+        if key in found:
+            raise TarjamaError(f"{found[key]} and {path} would both pair with the same file; rename one or move it out of {folder}")
+        found[key] = path
+    return found
+
+
+def _key(relative: Path) -> str:
+    stem = relative.with_suffix("")
+    name, dot, tag = stem.name.rpartition(".")
+    if dot and name and tag.lower() in LANGUAGE_TAGS:
+        stem = stem.with_name(name)
+    return stem.as_posix()
+
+
+def load_pair(pair: CorpusPair, presegmented: bool = False) -> tuple[Document, Document]:
+    """Read both sides as ``tarjama align SOURCE TARGET`` does; any input format (``.html``, ``.docx``) works."""
+    from translate.inputs import load_document, read_lines
+
+    if presegmented:
+        from translate.segmentation import presegmented_document
+
+        return (
+            presegmented_document("\n".join(read_lines(pair.source, "--presegmented")), "ar", name=Path(pair.stem).name),
+            presegmented_document("\n".join(read_lines(pair.target, "--presegmented")), "en", name=_name(pair.target)),
+        )
+    return load_document(pair.source, "ar", name=Path(pair.stem).name), load_document(pair.target, "en", name=_name(pair.target))
+
+
+def _name(path: str) -> str:
+    name = Path(path).name
+    stem, _, _ = name.rpartition(".")
+    return stem or name
+
+
+def align_pair(source: Document, target: Document, presegmented: bool = False, aligner: object | None = None) -> Alignment:
+    """One pair through the single-pair pipeline (the function a Ray worker runs, too)."""
+    from translate.pipeline import align_translation
+
+    return align_translation(source, target, presegmented=presegmented, aligner=aligner)  # type: ignore[arg-type]
+
+
+def align_local(pairs: Iterable[CorpusPair], presegmented: bool = False) -> Iterator[tuple[CorpusPair, Alignment]]:
+    """Each pair aligned in turn with one aligner (its embedding model loaded once); a generator, so memory stays bounded."""
+    from translate.alignment.aligner import SentenceAligner
+
+    aligner = SentenceAligner()
+    for pair in pairs:
+        source, target = load_pair(pair, presegmented)
+        yield pair, align_pair(source, target, presegmented, aligner)
+
+
+class MergedTmx:
+    """One TMX for the whole corpus, written as pairs finish but in the pairs' order, atomically at the end.
+
+    Each pair's units go to a fragment file as soon as the pair is aligned (the
+    driver keeps no alignment in memory), and :meth:`finish` joins the fragments
+    in the pairing's order, so a run on Ray, where pairs finish in any order,
+    writes the same file as a local run.  A ``tuid`` is ``STEM#N``: unique in the
+    file, and ``N`` is the bead number of that pair's own outputs.
+    """
+
+    def __init__(self, path: Path, source_lang: str | None = None, target_lang: str | None = None, dedupe: bool = False) -> None:
+        self.path = Path(path)
+        self.source_lang = source_lang
+        self.target_lang = target_lang
+        self.dedupe = dedupe
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._parts = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.", dir=self.path.parent))
+        self._aligner: str | None = None
+        self._segmenter: str | None = None
+
+    def add(self, index: int, stem: str, alignment: Alignment) -> None:
+        from translate.export.base import with_languages, xml_text
+        from translate.export.tmx import _unit, units
+
+        labelled = with_languages(alignment, self.source_lang, self.target_lang)
+        self._aligner = self._aligner or alignment.provenance.aligner
+        self._segmenter = self._segmenter or alignment.provenance.segmenter
+        date = alignment.provenance.created.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        lines = []
+        for unit in units(labelled, self.dedupe):
+            tu = _unit(labelled, unit, date)
+            tu[0] = tu[0].replace(f'tuid="{unit.number}"', f'tuid="{_attr(stem)}#{unit.number}"', 1)
+            tu.insert(1, f'      <prop type="x-document">{xml_text(stem)}</prop>')
+            lines.extend(tu)
+        (self._parts / f"{index:09d}.part").write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+        self._langs = (labelled.source.lang, labelled.target.lang)
+
+    def finish(self) -> Path:
+        from translate.export.base import xml_attrs, xml_text
+
+        source_lang = getattr(self, "_langs", (self.source_lang or "ar", self.target_lang or "en"))[0]
+        header = {
+            "creationtool": TOOL_NAME,
+            "creationtoolversion": __version__,
+            "segtype": "sentence",
+            "o-tmf": TOOL_NAME,
+            "adminlang": "en",
+            "srclang": source_lang,
+            "datatype": "plaintext",
+            "creationdate": datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ"),
+        }
+        props = [(f"x-{TOOL_NAME}-{k}", v) for k, v in (("tool-version", __version__), ("segmenter", self._segmenter), ("aligner", self._aligner)) if v]
+        props.append((f"x-{TOOL_NAME}-corpus", "one merged file; each unit's x-document is the pair's output name"))
+        head = [
+            '<?xml version="1.0" encoding="UTF-8"?>',
+            '<!DOCTYPE tmx SYSTEM "tmx14.dtd">',
+            '<tmx version="1.4">',
+            f"  <header{xml_attrs(header)}>",
+            *(f'    <prop{xml_attrs({"type": k})}>{xml_text(v)}</prop>' for k, v in props),
+            "  </header>",
+            "  <body>",
+        ]
+        # Joined into a temporary file beside the target, a fragment at a time: bounded memory, then one rename.
+        handle, temporary = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".part", dir=self.path.parent)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+                out.write("\n".join(head) + "\n")
+                for part in sorted(self._parts.glob("*.part")):
+                    out.write(part.read_text(encoding="utf-8"))
+                out.write("  </body>\n</tmx>\n")
+                out.flush()
+                os.fsync(out.fileno())
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temporary, 0o666 & ~umask)
+            os.replace(temporary, self.path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        finally:
+            self.discard()
+        return self.path
+
+    def discard(self) -> None:
+        import shutil
+
+        shutil.rmtree(self._parts, ignore_errors=True)
+
+
+def _attr(value: str) -> str:
+    from translate.export.base import xml_attrs
+
+    return xml_attrs({"v": value})[len(' v="') : -1]
