@@ -29,7 +29,10 @@ def test_plan_checks_every_input_and_output_and_holds_no_text(folder: Path, tmp_
     job = batch.plan([str(folder)], tmp_path / "out", ExportOptions(formats=("txt", "tmx")))
     assert [i.stem for i in job.inputs] == ["article", "sub/bbc"]
     assert job.segments == sum(len(batch.read_input(i).segments) for i in job.inputs)
-    assert (tmp_path / "out").is_dir(), "the output folder is made and proved writable before any model loads"
+    assert not (tmp_path / "out").exists(), "proved writable before any model loads, made by the first write"
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    with pytest.raises(TarjamaError, match="-o DIR"):
+        batch.plan([str(folder)], tmp_path / "file" / "out", ExportOptions())
     assert not hasattr(job, "documents") and job.stdin is None
 
 

@@ -149,9 +149,10 @@ def test_arabic_cells_render_right_to_left_and_right_aligned(hostile: Alignment,
     for cell in english:
         assert (cell["dir"], cell["direction"], cell["textAlign"]) == ("ltr", "ltr", "left"), cell
         assert abs(cell["gapLeft"]) <= 2, f"the English text starts against the left edge: {cell}"
-    # The last line of a right-aligned paragraph leaves its gap on the left (the English ones on the right).
-    assert all(cell["gapLeft"] > 20 for cell in arabic), arabic
-    assert all(cell["gapRight"] > 20 for cell in english), english
+    # The last line of a right-aligned paragraph leaves its slack on the left (the English ones on the
+    # right); how much depends on where the lines wrap (fonts, column widths), so only its side is checked.
+    assert all(cell["gapLeft"] > cell["gapRight"] + 4 for cell in arabic), arabic
+    assert all(cell["gapRight"] > cell["gapLeft"] + 4 for cell in english), english
     assert probe["sticky"] == "sticky", "the column headings stay on screen"
     assert probe["hover"] and probe["print"], "Chromium parsed the hover rules and the print stylesheet"
     assert probe["scripts"] == 1, "the probe is the only script in the page"
