@@ -91,7 +91,7 @@ def build_model(preset: str, workdir: Path) -> Path:
 def load_sentences(count: int) -> list[str]:
     for path in DATA:
         if path.is_file():
-            lines = list(dict.fromkeys(l.strip() for l in path.read_text(encoding="utf-8").splitlines() if l.strip()))
+            lines = list(dict.fromkeys(line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()))
             break
     else:
         from translate.segmentation import segment_document
@@ -363,6 +363,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args.batch_tokens = args.batch_tokens or DEFAULT_BATCH_TOKENS
     args.batch_size = args.batch_size or DEFAULT_BATCH_SIZE
+    args.raw_batch_size = args.raw_batch_size or args.batch_size
     if args.worker:
         worker(args)
         return 0
