@@ -15,7 +15,9 @@ random weights stop at random lengths):
   (c) throughput of our engine / raw ``translate_batch`` (CTranslate2's default
       threads, ``max_batch_size=16``) on one process, alternating rounds, at
       beam 4 and greedy; the raw side's time includes its SentencePiece
-      tokenization and detokenization, as ours does;
+      tokenization and detokenization, as ours does.  The same rounds also
+      time ours with the other threads layout (2×1 vs 1×2) and raw
+      ``translate_batch`` on 2×1, so a ratio can be traced to its cause;
   (d) peak RSS of a cold article translation on CTranslate2 vs on transformers.
 
 Processes run with bytecode caching on (as an installed package has it), in a
@@ -145,39 +147,73 @@ def bench_article(model: Path, converted: Path, workdir: Path, rounds: int, leng
 
 
 THROUGHPUT = """
-import json, statistics, sys, time
+import cProfile, io, json, pstats, statistics, sys, time
 import ctranslate2, sentencepiece as spm
+import translate.translation.backends.ct2 as ct2
 from translate.settings import DecodingSettings
 from translate.translation import load_translator
-model, converted, length, beam, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+model, converted, length, beam, rounds, profile = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), sys.argv[7] == "1"
 sentences = json.load(open(sys.argv[6], encoding="utf-8"))
-ours = load_translator(model, DecodingSettings(backend="ctranslate2", beam=beam, fixed_length=length, no_repeat_ngram=0))
-raw = ctranslate2.Translator(converted, device="cpu")
+settings = DecodingSettings(backend="ctranslate2", device="cpu", beam=beam, fixed_length=length, no_repeat_ngram=0)
+
+def ours_with(layout):
+    # The engine as shipped, its backend opened with another inter x intra layout (None: the engine's own choice).
+    chosen = ct2.cpu_layout
+    if layout:
+        ct2.cpu_layout = lambda cores: layout
+    try:
+        translator = load_translator(model, settings)
+        translator.load()
+    finally:
+        ct2.cpu_layout = chosen
+    return translator
+
+ours = ours_with(None)
+own = (ours.backend.inter_threads, ours.backend.intra_threads)
+other = ours_with((1, 2) if own == (2, 1) else (2, 1))
 sp_source = spm.SentencePieceProcessor(model_file=model + "/source.spm")
 sp_target = spm.SentencePieceProcessor(model_file=model + "/target.spm")
+raw = ctranslate2.Translator(converted, device="cpu")  # CTranslate2's defaults: inter_threads=1, intra_threads=0 (auto)
+raw21 = ctranslate2.Translator(converted, device="cpu", inter_threads=2, intra_threads=1)
 
-def run_raw():
+def run_raw(translator):
     tokens = [p + ["</s>"] for p in sp_source.encode(sentences, out_type=str)]
-    results = raw.translate_batch(tokens, beam_size=beam, max_batch_size=16, min_decoding_length=length, max_decoding_length=length)
+    results = translator.translate_batch(tokens, beam_size=beam, max_batch_size=16, min_decoding_length=length, max_decoding_length=length)
     return [sp_target.decode(r.hypotheses[0]) for r in results]
 
-ours.translate(sentences[:4]); run_raw()
-ratios = []
+variants = {
+    "ours": lambda: ours.translate(sentences),
+    "ours-%dx%d" % (other.backend.inter_threads, other.backend.intra_threads): lambda: other.translate(sentences),
+    "raw": lambda: run_raw(raw),
+    "raw-2x1": lambda: run_raw(raw21),
+}
+ours.translate(sentences[:4]); other.translate(sentences[:4]); run_raw(raw); run_raw(raw21)  # warm-up
+names = list(variants)
+times = {name: [] for name in names}
 for round_ in range(rounds):
-    times = {}
-    for which in (("ours", "raw") if round_ % 2 else ("raw", "ours")):
+    order = names[round_ % len(names):] + names[:round_ % len(names)]  # each variant goes first in turn
+    for name in order:
         t0 = time.perf_counter()
-        ours.translate(sentences) if which == "ours" else run_raw()
-        times[which] = time.perf_counter() - t0
-    ratios.append(times["raw"] / times["ours"])
-print(json.dumps({"ratios": ratios, "median": statistics.median(ratios), "layout": [ours.backend.inter_threads, ours.backend.intra_threads]}))
+        variants[name]()
+        times[name].append(time.perf_counter() - t0)
+ratios = [r / o for r, o in zip(times["raw"], times["ours"])]
+result = {"ratios": ratios, "median": statistics.median(ratios), "layout": list(own), "times": times,
+          "medians": {name: statistics.median(ts) for name, ts in times.items()}}
+if profile:
+    profiler = cProfile.Profile()
+    profiler.enable(); ours.translate(sentences); profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(12)
+    result["profile"] = out.getvalue()
+print(json.dumps(result))
 """
 
 
-def bench_throughput(model: Path, converted: Path, workdir: Path, sentences: list[str], length: int, beam: int, rounds: int) -> dict:
+def bench_throughput(model: Path, converted: Path, workdir: Path, sentences: list[str], length: int, beam: int, rounds: int, profile: bool) -> dict:
+    """(c): ours (the engine's layout and the other one) against raw translate_batch (defaults, and 2×1), one process."""
     data = workdir / "sentences.json"
     data.write_text(json.dumps(sentences, ensure_ascii=False), encoding="utf-8")
-    cmd = [sys.executable, "-c", THROUGHPUT, str(model), str(converted), str(length), str(beam), str(rounds), str(data)]
+    cmd = [sys.executable, "-c", THROUGHPUT, str(model), str(converted), str(length), str(beam), str(rounds), str(data), "1" if profile else "0"]
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env(workdir))
     if proc.returncode:
         raise SystemExit(f"throughput failed:\n{proc.stderr[-3000:]}")
@@ -206,33 +242,50 @@ def run_preset(preset: str, args: argparse.Namespace) -> list[str]:
     print(f"[{preset}] model ready in {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
     small = preset == "quality"
     rounds = max(2, args.rounds // 2) if small else args.rounds
-    memory_s, memory_all = bench_memory_run(model, workdir, rounds)
-    print(f"[{preset}] (a) {memory_s:.2f} s {[round(t, 2) for t in memory_all]}", file=sys.stderr, flush=True)
-    article = bench_article(model, converted, workdir, max(1, rounds // 2) if small else rounds, args.length)
-    print(f"[{preset}] (b,d) {article}", file=sys.stderr, flush=True)
-    sentences = load_sentences(args.shared, args.sentences // (3 if small else 1))
-    throughput = {}
-    for beam in (4, 1):
-        throughput[beam] = bench_throughput(model, converted, workdir, sentences, args.length, beam, rounds if not small else 2)
-        print(f"[{preset}] (c) beam {beam}: {throughput[beam]}", file=sys.stderr, flush=True)
-    b_ratio = article["ours_s"] / article["raw_s"]
-    rss = article["ours_rss"] / article["hf_rss"]
-    layout = "×".join(str(n) for n in throughput[4]["layout"])
+    rows, notes = [], []
+    if "a" in args.measures:
+        memory_s, memory_all = bench_memory_run(model, workdir, rounds)
+        print(f"[{preset}] (a) {memory_s:.2f} s {[round(t, 2) for t in memory_all]}", file=sys.stderr, flush=True)
+        rows.append(f"| (a) `tarjama translate` article, all from memory | {memory_s:.2f} s | | | ≤ 0.5 s | {met(memory_s <= 0.5)} |")
+        notes.append(f"(a) rounds: {', '.join(f'{t:.2f}' for t in memory_all)} s.")
+    if "b" in args.measures or "d" in args.measures:
+        article = bench_article(model, converted, workdir, max(1, rounds // 2) if small else rounds, args.length)
+        print(f"[{preset}] (b,d) {article}", file=sys.stderr, flush=True)
+        b_ratio = article["ours_s"] / article["raw_s"]
+        rss = article["ours_rss"] / article["hf_rss"]
+        rows.append(
+            f"| (b) cold article, beam 4, 3 outputs vs raw script | {article['ours_s']:.2f} s | {article['raw_s']:.2f} s | {b_ratio:.2f}× | ≤ 1.2× | {met(b_ratio <= 1.2)} |"
+        )
+        rows.append(
+            f"| (d) peak RSS, CTranslate2 vs transformers path | {article['ours_rss']:.0f} MB | {article['hf_rss']:.0f} MB | {100 * rss:.0f}% | ≤ 30% | {met(rss <= 0.30)} |"
+        )
+        notes.append(f"Raw script peak RSS {article['raw_rss']:.0f} MB; transformers cold article {article['hf_s']:.1f} s.")
+    count = 0
+    if "c" in args.measures:
+        sentences = load_sentences(args.shared, args.sentences // (3 if small else 1))
+        count = len(sentences)
+        for beam, label in ((4, "beam 4"), (1, "greedy")):
+            got = bench_throughput(model, converted, workdir, sentences, args.length, beam, rounds, args.profile)
+            print(f"[{preset}] (c) {label}: {json.dumps({k: v for k, v in got.items() if k != 'profile'})}", file=sys.stderr, flush=True)
+            if got.get("profile"):
+                print(f"[{preset}] (c) {label}, profile of one round of ours:\n{got['profile']}", file=sys.stderr, flush=True)
+            med = got["medians"]
+            rate = {name: count * args.length / t for name, t in med.items()}
+            layout = "×".join(str(n) for n in got["layout"])
+            rows.append(
+                f"| (c) throughput vs raw translate_batch, {label} | {rate['ours']:.0f} tok/s ({layout}) | {rate['raw']:.0f} tok/s "
+                f"| {got['median']:.2f}× | ≥ 1.2× | {met(got['median'] >= 1.2)} |"
+            )
+            others = ", ".join(f"{name} {rate[name]:.0f} tok/s ({med['raw'] / t:.2f}×)" for name, t in med.items() if name not in ("ours", "raw"))
+            notes.append(f"(c) {label}, per-round ratios {', '.join(f'{r:.2f}' for r in got['ratios'])}; same rounds: {others}.")
     return [
-        f"### preset `{preset}`: {args.length} output tokens per sentence, {len(sentences)} sentences for (c), "
-        f"ours inter×intra threads = {layout}, {rounds} alternating rounds",
+        f"### preset `{preset}`: {args.length} output tokens per sentence, {count} sentences for (c), {rounds} alternating rounds",
         "",
         "| measure | ours | raw / reference | ratio | target | |",
         "|---|---|---|---|---|---|",
-        f"| (a) `tarjama translate` article, all from memory | {memory_s:.2f} s | | | ≤ 0.5 s | {met(memory_s <= 0.5)} |",
-        f"| (b) cold article, beam 4, 3 outputs vs raw script | {article['ours_s']:.2f} s | {article['raw_s']:.2f} s | {b_ratio:.2f}× | ≤ 1.2× | {met(b_ratio <= 1.2)} |",
-        f"| (c) throughput vs raw translate_batch, beam 4 | | | {throughput[4]['median']:.2f}× | ≥ 1.2× | {met(throughput[4]['median'] >= 1.2)} |",
-        f"| (c) throughput vs raw translate_batch, greedy | | | {throughput[1]['median']:.2f}× | ≥ 1.2× | {met(throughput[1]['median'] >= 1.2)} |",
-        f"| (d) peak RSS, CTranslate2 vs transformers path | {article['ours_rss']:.0f} MB | {article['hf_rss']:.0f} MB | {100 * rss:.0f}% | ≤ 30% | {met(rss <= 0.30)} |",
+        *rows,
         "",
-        f"(a) rounds: {', '.join(f'{t:.2f}' for t in memory_all)} s; raw script peak RSS {article['raw_rss']:.0f} MB; "
-        f"transformers cold article {article['hf_s']:.1f} s; (c) rounds beam 4: {', '.join(f'{r:.2f}' for r in throughput[4]['ratios'])}; "
-        f"greedy: {', '.join(f'{r:.2f}' for r in throughput[1]['ratios'])}.",
+        " ".join(notes),
         "",
     ]
 
@@ -244,6 +297,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sentences", type=int, default=200, help="sentences for (c) (a third for quality)")
     parser.add_argument("--length", type=int, default=32, help="output tokens per sentence, forced (default: 32)")
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared", help="the shared data folder (test sets for (c))")
+    parser.add_argument("--measures", default="abcd", help="which of (a)-(d) to run (default: abcd)")
+    parser.add_argument("--profile", action="store_true", help="(c): also print a cProfile of one round of ours")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "tarjama-bench", help="models and caches")
     args = parser.parse_args(argv)
     args.workdir.mkdir(parents=True, exist_ok=True)

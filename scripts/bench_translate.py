@@ -91,7 +91,7 @@ def build_model(preset: str, workdir: Path) -> Path:
 def load_sentences(count: int) -> list[str]:
     for path in DATA:
         if path.is_file():
-            lines = list(dict.fromkeys(l.strip() for l in path.read_text(encoding="utf-8").splitlines() if l.strip()))
+            lines = list(dict.fromkeys(line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()))
             break
     else:
         from translate.segmentation import segment_document
@@ -115,6 +115,8 @@ def worker(args: argparse.Namespace) -> None:
     started = time.perf_counter()
     sys.path.insert(0, str(ROOT))
     sentences = json.loads(Path(args.sentences_file).read_text(encoding="utf-8"))
+    from translate.translation import load_translator
+
     engine, device, compute = args.worker, args.device, args.compute_type
     length, beam = args.length, args.beam
     counted = [0]
@@ -144,7 +146,7 @@ def worker(args: argparse.Namespace) -> None:
         from translate.translation.source import resolve_source
 
         tokenizer = MarianTokenizer.from_pretrained(args.model)
-        translator = ctranslate2.Translator(str(converted_model(resolve_source(args.model), compute, quiet=True)), device=device, compute_type=compute, intra_threads=_threads() if device == "cpu" else 1)
+        translator = ctranslate2.Translator(str(converted_model(resolve_source(args.model), compute)), device=device, compute_type=compute, intra_threads=_threads() if device == "cpu" else 1)
 
         def run(batch: list[str]) -> None:
             tokens = [tokenizer.convert_ids_to_tokens(ids) for ids in tokenizer(batch)["input_ids"]]
@@ -156,13 +158,8 @@ def worker(args: argparse.Namespace) -> None:
     elif engine == "ab-ctranslate2":
         # Ours and raw translate_batch on the very same loaded model, alternately: the ratio of
         # their times is our engine's overhead, free of the load changes between subprocesses.
-        from translate.translation import load_translator
-
-        ours = load_translator(
-            args.model, backend="ctranslate2", device=device, compute_type=compute, beam=beam, fixed_length=length,
-            no_repeat_ngram_size=0, batch_tokens=args.batch_tokens, batch_size=args.batch_size, quiet=True,
-        )
-        tokenizer, raw = ours.tokenizer, ours.backend._translator
+        ours = load_translator(args.model, decoding_settings(args, "ctranslate2"))
+        tokenizer, raw = ours.tokenizer, ours.backend._translator  # type: ignore[attr-defined]
         ours.translate(sentences[:2])
         ratios = []
         for round_ in range(args.repeat * 2):
@@ -172,7 +169,7 @@ def worker(args: argparse.Namespace) -> None:
                 if which == "ours":
                     ours.translate(sentences)
                 else:
-                    tokens = [tokenizer.convert_ids_to_tokens(ids) for ids in tokenizer(sentences)["input_ids"]]
+                    tokens = [tokenizer.source_tokens(ids) for ids in tokenizer.encode(sentences)]
                     raw.translate_batch(tokens, beam_size=beam, min_decoding_length=length, max_decoding_length=length, max_batch_size=args.raw_batch_size)
                 times[which] = time.perf_counter() - t0
             ratios.append(times["raw"] / times["ours"])
@@ -181,13 +178,7 @@ def worker(args: argparse.Namespace) -> None:
         return
 
     else:
-        from translate.translation import load_translator
-
-        backend = engine.removeprefix("ours-")
-        translator = load_translator(
-            args.model, backend=backend, device=device, compute_type=compute, beam=beam, fixed_length=length,
-            no_repeat_ngram_size=0, batch_tokens=args.batch_tokens, batch_size=args.batch_size, quiet=True,
-        )
+        translator = load_translator(args.model, decoding_settings(args, engine.removeprefix("ours-")))
         generate = translator.backend.generate
 
         def counting(*a, **k):
@@ -221,6 +212,16 @@ def worker(args: argparse.Namespace) -> None:
         "load_s": load_s, "rss_mb": peak_rss_mb(), "gpu_mb": peak_gpu,
         "loadavg": os.getloadavg()[0],
     }))
+
+
+def decoding_settings(args: argparse.Namespace, backend: str):  # -> DecodingSettings (imported late: ROOT goes on sys.path first)
+    """Our engine's settings for a worker: every output exactly ``--length`` tokens, no repetition guard."""
+    from translate.settings import DecodingSettings
+
+    return DecodingSettings(
+        backend=backend, device=args.device, compute_type=args.compute_type, beam=args.beam, fixed_length=args.length,
+        no_repeat_ngram=0, batch_tokens=args.batch_tokens, batch_size=args.batch_size,
+    )
 
 
 def peak_rss_mb() -> float:
@@ -358,10 +359,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sentences-file", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
-    from translate.translation.engine import DEFAULT_BATCH_SIZE, DEFAULT_BATCH_TOKENS
+    from translate.settings import DEFAULT_BATCH_SIZE, DEFAULT_BATCH_TOKENS
 
     args.batch_tokens = args.batch_tokens or DEFAULT_BATCH_TOKENS
     args.batch_size = args.batch_size or DEFAULT_BATCH_SIZE
+    args.raw_batch_size = args.raw_batch_size or args.batch_size
     if args.worker:
         worker(args)
         return 0
