@@ -306,13 +306,11 @@ class Translator:
         """Decode every sentence, longest first, in batches that share one length budget."""
         items = dict(enumerate(encoded)) if not isinstance(encoded, dict) else encoded
         order = sorted(items, key=lambda i: len(items[i]), reverse=True)
-        parallel = self._pool is not None and self.backend.parallelism > 1
-        size = _balanced_size(len(order), self.settings.batch_size, self.backend.parallelism if parallel else 1)
         # Batches never mix budgets, so batching cannot change any output.
         batches = [
             (budget, batch)
             for budget, group in itertools.groupby(order, key=lambda i: self.budget(len(items[i])))
-            for batch in _batches(list(group), lambda i: len(items[i]), self.settings.batch_tokens, size)
+            for batch in _batches(list(group), lambda i: len(items[i]), self.settings.batch_tokens, self.settings.batch_size)
         ]
         backend = self.backend
 
@@ -340,21 +338,6 @@ class Translator:
                 future.cancel()
             raise
         return outputs
-
-
-def _balanced_size(count: int, batch_size: int, parallelism: int) -> int:
-    """The most sentences per batch so that ``count`` sentences fill every decoder running in parallel evenly.
-
-    With two CTranslate2 replicas, 20 sentences in batches of 16 leave one
-    replica decoding 16 on one core while the other is done after 4 (the
-    quality preset ran at 0.75x raw ``translate_batch`` that way); two batches
-    of 10 keep both busy.  Never more than ``batch_size``, so memory stays bounded.
-    """
-    if parallelism < 2 or count < 2:
-        return batch_size
-    batches = -(-count // batch_size)
-    batches = -(-batches // parallelism) * parallelism
-    return max(1, min(batch_size, -(-count // batches)))
 
 
 def _batches(order: list[int], length: Callable[[int], int], batch_tokens: int, batch_size: int) -> Iterable[list[int]]:
