@@ -314,47 +314,17 @@ def cmd_translate(args: argparse.Namespace) -> int:
     from translate import batch
     from translate.export import parse_formats
     from translate.export.base import check_languages
+    from translate.translation.memory import TranslationMemory
 
     export = _export_options(args, parse_formats(args.to, TRANSLATE_FORMATS))
     settings = _decoding_settings(args)
     check_languages(args.src_lang, args.tgt_lang, "ar", "en")
     _check_workers_option(args)
-    if args.ray is not None:
-        return _translate_on_ray(args, export, settings)
-    # Every input is read and checked before the model is loaded: a bad file fails in a second.
-    job = batch.plan(
-        args.inputs,
-        Path(args.output_dir),
-        export,
-        glossary=_glossary(args.glossary),
-        protected=[p for p in (args.glossary, args.tm) if p],
-        language_check=not args.no_language_check,
-    )
-
-    from translate.translation import load_translator
-    from translate.translation.memory import TranslationMemory
-
-    memory = None if args.no_tm else TranslationMemory(args.tm or default_tm_path())
-    translator = load_translator(args.model, settings, memory=memory)
-    reports = []
-    with _progress_bar(job.segments, enabled=not args.quiet) as progress:
-        for report in batch.translate_files(job, translator, progress):
-            reports.append(report)
-            _say(args, batch.document_line(report))
-            _say(args, f"{report.path}: {report.qa or 'no segment flagged'}")
-    if len(reports) > 1:
-        _say(args, batch.summary_table(reports))
-    return 0
-
-
-def _translate_on_ray(args: argparse.Namespace, export: ExportOptions, settings: DecodingSettings) -> int:
-    """The same job with the decoding on a Ray cluster: the memory, the inputs and the outputs stay here."""
-    from translate import batch
-
-    options = _cluster_options(args)
-    if STDIN in args.inputs:
+    options = _cluster_options(args) if args.ray is not None else None
+    if options is not None and STDIN in args.inputs:
         raise TarjamaError("--ray reads files and folders, not stdin (-)")
-    # Every input and output is checked before the cluster is asked for anything, as a local run checks them before loading.
+    # Every input and output is checked before a model is loaded (or a cluster asked for anything):
+    # a bad file fails in a second.
     job = batch.plan(
         args.inputs,
         Path(args.output_dir),
@@ -363,18 +333,23 @@ def _translate_on_ray(args: argparse.Namespace, export: ExportOptions, settings:
         protected=[p for p in (args.glossary, args.tm) if p],
         language_check=not args.no_language_check,
     )
-    from translate.cluster.runner import translate_corpus
-    from translate.translation.memory import TranslationMemory
-
     memory = None if args.no_tm else TranslationMemory(args.tm or default_tm_path())
-    order = {item.path: n for n, item in enumerate(job.inputs)}
     reports = []
     with _progress_bar(job.segments, enabled=not args.quiet) as progress:
-        for report in translate_corpus(job, args.model, settings, options, memory=memory, progress=progress):
+        if options is None:
+            from translate.translation import load_translator
+
+            done = batch.translate_files(job, load_translator(args.model, settings, memory=memory), progress)
+        else:  # the decoding on a Ray cluster: the memory, the inputs and the outputs stay here
+            from translate.cluster.runner import translate_corpus
+
+            done = translate_corpus(job, args.model, settings, options, memory=memory, progress=progress)
+        for report in done:
             reports.append(report)
             _say(args, batch.document_line(report))
             _say(args, f"{report.path}: {report.qa or 'no segment flagged'}")
-    if len(reports) > 1:
+    if len(reports) > 1:  # in input order, however the documents finished
+        order = {item.path: n for n, item in enumerate(job.inputs)}
         _say(args, batch.summary_table(sorted(reports, key=lambda r: order[r.path])))
     return 0
 
