@@ -16,8 +16,9 @@ import shutil
 import socket
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import IO, Any
 
 from translate.errors import TarjamaError
 
@@ -227,6 +228,13 @@ def write_atomic(path: Path, text: str | bytes) -> None:
     tool would import in part.  Concurrent runs writing the same output each
     write their own temporary file: the last complete write wins.
     """
+    with atomic_writer(path, binary=isinstance(text, bytes)) as fh:
+        fh.write(text)
+
+
+@contextlib.contextmanager
+def atomic_writer(path: Path, *, binary: bool = False) -> Iterator[IO[Any]]:
+    """:func:`write_atomic` for a file written piece by piece (the merged TMX of a corpus): bounded memory, one rename."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -239,16 +247,10 @@ def write_atomic(path: Path, text: str | bytes) -> None:
     except OSError as exc:
         raise write_error(path, exc) from exc
     try:
-        if isinstance(text, bytes):
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(text)
-                fh.flush()
-                os.fsync(fh.fileno())
-        else:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
-                fh.flush()
-                os.fsync(fh.fileno())
+        with os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
         # The temporary file is created 0600; an output is an ordinary file that colleagues may open.
         umask = os.umask(0)
         os.umask(umask)

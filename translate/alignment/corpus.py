@@ -14,8 +14,6 @@ English version is the usual sign that the archive was exported incompletely.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -24,6 +22,7 @@ from pathlib import Path
 from translate import TOOL_NAME, __version__
 from translate.errors import TarjamaError
 from translate.model import Alignment, Document
+from translate.textio import atomic_writer, temporary_name
 
 LANGUAGE_TAGS = ("ar", "en", "ara", "eng")
 """A last name part that says the language (``NAME.ar.txt`` / ``NAME.en.txt``) is not part of the pairing key."""
@@ -152,9 +151,12 @@ class MergedTmx:
         self.target_lang = target_lang
         self.dedupe = dedupe
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._parts = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.", dir=self.path.parent))
+        # Named like every temporary file of ours, so that a later run clears it once this process is gone.
+        self._parts = self.path.parent / temporary_name(".part")
+        self._parts.mkdir()
         self._aligner: str | None = None
         self._segmenter: str | None = None
+        self._source_lang = source_lang or "ar"
 
     def add(self, index: int, stem: str, alignment: Alignment) -> None:
         from translate.export.base import with_languages, xml_text
@@ -171,50 +173,21 @@ class MergedTmx:
             tu.insert(1, f'      <prop type="x-document">{xml_text(stem)}</prop>')
             lines.extend(tu)
         (self._parts / f"{index:09d}.part").write_text("".join(line + "\n" for line in lines), encoding="utf-8")
-        self._langs = (labelled.source.lang, labelled.target.lang)
+        self._source_lang = labelled.source.lang
 
     def finish(self) -> Path:
-        from translate.export.base import xml_attrs, xml_text
+        from translate.export.tmx import head, header_attributes
 
-        source_lang = getattr(self, "_langs", (self.source_lang or "ar", self.target_lang or "en"))[0]
-        header = {
-            "creationtool": TOOL_NAME,
-            "creationtoolversion": __version__,
-            "segtype": "sentence",
-            "o-tmf": TOOL_NAME,
-            "adminlang": "en",
-            "srclang": source_lang,
-            "datatype": "plaintext",
-            "creationdate": datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ"),
-        }
+        date = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
         props = [(f"x-{TOOL_NAME}-{k}", v) for k, v in (("tool-version", __version__), ("segmenter", self._segmenter), ("aligner", self._aligner)) if v]
         props.append((f"x-{TOOL_NAME}-corpus", "one merged file; each unit's x-document is the pair's output name"))
-        head = [
-            '<?xml version="1.0" encoding="UTF-8"?>',
-            '<!DOCTYPE tmx SYSTEM "tmx14.dtd">',
-            '<tmx version="1.4">',
-            f"  <header{xml_attrs(header)}>",
-            *(f'    <prop{xml_attrs({"type": k})}>{xml_text(v)}</prop>' for k, v in props),
-            "  </header>",
-            "  <body>",
-        ]
-        # Joined into a temporary file beside the target, a fragment at a time: bounded memory, then one rename.
-        handle, temporary = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".part", dir=self.path.parent)
         try:
-            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-                out.write("\n".join(head) + "\n")
+            # Joined a fragment at a time into the output's temporary file: bounded memory, then one rename.
+            with atomic_writer(self.path) as out:
+                out.write("\n".join(head(header_attributes(self._source_lang, date), props)) + "\n")
                 for part in sorted(self._parts.glob("*.part")):
                     out.write(part.read_text(encoding="utf-8"))
                 out.write("  </body>\n</tmx>\n")
-                out.flush()
-                os.fsync(out.fileno())
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(temporary, 0o666 & ~umask)
-            os.replace(temporary, self.path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
         finally:
             self.discard()
         return self.path

@@ -15,6 +15,7 @@ no character that XML 1.0 forbids, no empty ``<seg>``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from translate import TOOL_NAME, __version__
@@ -61,16 +62,7 @@ class TmxExporter(Exporter):
     def render(self, alignment: Alignment) -> str:
         provenance = alignment.provenance
         date = utc(provenance.created).strftime("%Y%m%dT%H%M%SZ")
-        header = {
-            "creationtool": TOOL_NAME,
-            "creationtoolversion": __version__,
-            "segtype": "sentence",
-            "o-tmf": TOOL_NAME,
-            "adminlang": "en",
-            "srclang": alignment.source.lang,
-            "datatype": "plaintext",
-            "creationdate": date,
-        }
+        header = header_attributes(alignment.source.lang, date)
         props = [(f"x-{TOOL_NAME}-{key}", value) for key, value in provenance.items()]
         if alignment.source.name:
             props.append((f"x-{TOOL_NAME}-source-document", alignment.source.name))
@@ -79,19 +71,38 @@ class TmxExporter(Exporter):
         if self.dedupe:
             props.append((f"x-{TOOL_NAME}-dedupe", "identical units written once"))
 
-        lines = [
-            '<?xml version="1.0" encoding="UTF-8"?>',
-            '<!DOCTYPE tmx SYSTEM "tmx14.dtd">',
-            '<tmx version="1.4">',
-            f"  <header{xml_attrs(header)}>",
-            *(f"    {_prop(kind, value)}" for kind, value in props),
-            "  </header>",
-            "  <body>",
-        ]
+        lines = head(header, props)
         for unit in units(alignment, self.dedupe):
             lines.extend(_unit(alignment, unit, date))
         lines += ["  </body>", "</tmx>", ""]
         return "\n".join(lines)
+
+
+def header_attributes(source_lang: str, date: str) -> dict[str, str]:
+    """The ``<header>`` attributes of every TMX tarjama writes (``date`` as TMX writes it, ``YYYYMMDDThhmmssZ``)."""
+    return {
+        "creationtool": TOOL_NAME,
+        "creationtoolversion": __version__,
+        "segtype": "sentence",
+        "o-tmf": TOOL_NAME,
+        "adminlang": "en",
+        "srclang": source_lang,
+        "datatype": "plaintext",
+        "creationdate": date,
+    }
+
+
+def head(header: dict[str, str], props: Iterable[tuple[str, str]]) -> list[str]:
+    """The lines before the first ``<tu>``: the declaration, the DTD, the header and its props, ``<body>``."""
+    return [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<!DOCTYPE tmx SYSTEM "tmx14.dtd">',
+        '<tmx version="1.4">',
+        f"  <header{xml_attrs(header)}>",
+        *(f"    {_prop(kind, value)}" for kind, value in props),
+        "  </header>",
+        "  <body>",
+    ]
 
 
 def unit_props(alignment: Alignment, bead: Bead) -> list[tuple[str, str]]:
