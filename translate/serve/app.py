@@ -455,22 +455,10 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _log_to_stderr(quiet: bool) -> None:
-    logger = logging.getLogger("translate.serve")
-    if not any(getattr(h, "_tarjama_serve", False) for h in logger.handlers):
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("tarjama serve: %(message)s"))
-        handler._tarjama_serve = True  # type: ignore[attr-defined]
-        logger.addHandler(handler)
-    logger.setLevel(logging.WARNING if quiet else logging.INFO)
-    logger.propagate = False
-
-
 def serve(config: ServeConfig) -> int:
     """Bind, load the model (on the batcher's thread), then serve until interrupted."""
     import uvicorn
 
-    _log_to_stderr(config.quiet)
     sock = listen(config.host, config.port)
     service = Service(config)
     try:
