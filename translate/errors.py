@@ -9,11 +9,13 @@ class TarjamaError(Exception):
     """
 
 
-def first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException | str) -> str:
     """The first line of an exception's message, or its type's name when it has none.
 
     A library's exception (a loader, a converter) can run to pages; the user
     is told its first line, and ``TARJAMA_DEBUG=1`` shows the whole of it.
     """
     text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
+    if not text:
+        return type(exc).__name__ if isinstance(exc, BaseException) else ""
+    return text.splitlines()[0].strip()

@@ -15,7 +15,7 @@ import socket
 import sys
 from types import ModuleType
 
-from translate.errors import TarjamaError
+from translate.errors import TarjamaError, first_line
 
 INSTALL_HINT = "pip install 'tarjama[ray]'"
 NAMESPACE = "tarjama"
@@ -59,7 +59,7 @@ def connect(address: str | None) -> ModuleType:
     try:
         import ray
     except ImportError as exc:  # installed but broken
-        raise TarjamaError(f"--ray: Ray does not import ({_first_line(exc)}); reinstall it: {INSTALL_HINT}") from exc
+        raise TarjamaError(f"--ray: Ray does not import ({first_line(exc)}); reinstall it: {INSTALL_HINT}") from exc
     if ray.is_initialized():
         return ray
     try:
@@ -73,10 +73,10 @@ def connect(address: str | None) -> ModuleType:
         )
     except (ConnectionError, TimeoutError, RuntimeError, ValueError) as exc:
         where = address or "a local Ray"
-        raise TarjamaError(f"cannot connect to the Ray cluster at {where}: {_first_line(exc)}") from exc
+        raise TarjamaError(f"cannot connect to the Ray cluster at {where}: {first_line(exc)}") from exc
     except Exception as exc:  # AuthenticationError and kin have no common base in Ray's API
         if type(exc).__module__.startswith("ray"):
-            raise TarjamaError(f"cannot connect to the Ray cluster at {address or 'a local Ray'}: {_first_line(exc)}") from exc
+            raise TarjamaError(f"cannot connect to the Ray cluster at {address or 'a local Ray'}: {first_line(exc)}") from exc
         raise
     return ray
 
@@ -124,8 +124,3 @@ def _host_port(address: str) -> tuple[str, int]:
             raise TarjamaError(f"bad Ray address {address!r}: expected HOST:PORT, ray://HOST:PORT or auto")
         return rest.rstrip("/"), default
     return host.strip("[]"), int(port)
-
-
-def _first_line(exc: BaseException) -> str:
-    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-    return lines[0] if lines else type(exc).__name__

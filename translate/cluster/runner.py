@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 from translate.cluster.connection import NAMESPACE, connect, preflight
 from translate.cluster.workers import AlignmentWorker, ModelInfo, TranslationWorker, WorkerInfo
-from translate.errors import TarjamaError
+from translate.errors import TarjamaError, first_line
 from translate.model import Alignment, Document, Origin
 from translate.textio import STDIN
 
@@ -137,14 +137,14 @@ class _Pool:
                 return tag, self.ray.get(ref)
             except RayActorError as exc:
                 if attempt >= MAX_ATTEMPTS:
-                    raise TarjamaError(f"a Ray {self.role} worker died {attempt} times on the same batch: {_first_line(exc)}") from exc
-                log.warning("a Ray %s worker died (%s); its batch is sent again", self.role, _first_line(exc))
+                    raise TarjamaError(f"a Ray {self.role} worker died {attempt} times on the same batch: {first_line(exc)}") from exc
+                log.warning("a Ray %s worker died (%s); its batch is sent again", self.role, first_line(exc))
                 self.submit(method, args, tag, attempt + 1)
             except RayTaskError as exc:
                 cause = getattr(exc, "cause", None)
                 if isinstance(cause, TarjamaError):
                     raise cause from exc
-                raise TarjamaError(f"a Ray {self.role} worker failed: {_first_line(cause or exc)}") from exc
+                raise TarjamaError(f"a Ray {self.role} worker failed: {first_line(cause or exc)}") from exc
 
     def close(self) -> None:
         for actor in self.actors:
@@ -168,7 +168,7 @@ def _check_workers(infos: list[WorkerInfo], what: str) -> WorkerInfo:
 
     for info in infos:
         if info.error:
-            raise TarjamaError(f"a Ray worker on {info.host} cannot load the {what}: {_first_line(info.error)}")
+            raise TarjamaError(f"a Ray worker on {info.host} cannot load the {what}: {first_line(info.error)}")
         if info.tool_version != __version__:
             raise TarjamaError(
                 f"the Ray worker on {info.host} runs tarjama {info.tool_version}, this machine {__version__}; install the same version on every node"
@@ -246,7 +246,7 @@ def translate_corpus(
     """
     from translate.batch import read_input, report, write_alignment
     from translate.pipeline import translated_document, translation_provenance
-    from translate.translation.engine import Translation
+    from translate.translation.engine import Translation, remembered
     from translate.translation.memory import normalise
 
     owned = workers is None
@@ -281,7 +281,7 @@ def translate_corpus(
             if memory is not None:
                 unseen = [k for k in unique if k not in known and k not in waiting]
                 for k, match in (memory.lookup(unseen, key) if unseen else {}).items():
-                    known[k] = Translation(match.target, Origin.TM if match.human else Origin.MT, () if match.human else tuple(match.flags), from_memory=True)
+                    known[k] = remembered(match)
                 for k in unique:
                     needed[k] += 1
                     if k in known:
@@ -405,11 +405,6 @@ def align_corpus(
             yield index, pair, alignment
     finally:
         pool.close()
-
-
-def _first_line(exc: object) -> str:
-    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-    return lines[0] if lines else type(exc).__name__
 
 
 __all__ = ["ClusterOptions", "TranslationWorkers", "align_corpus", "translate_corpus"]

@@ -73,6 +73,13 @@ class Translation:
     from_memory: bool = False
 
 
+def remembered(match: Match) -> Translation:
+    """A memory match as a translation of this run: a human one is ``tm`` (without MT flags), a stored MT stays ``mt``."""
+    if match.human:
+        return Translation(match.target, Origin.TM, (), from_memory=True)
+    return Translation(match.target, Origin.MT, tuple(match.flags), from_memory=True)
+
+
 class Translator:
     """A MarianMT model behind one of the backends, with the engine's guarantees around it."""
 
@@ -231,11 +238,7 @@ class Translator:
         results: dict[str, Translation] = {"": Translation("", Origin.MT)}
         if self.memory is not None and unique:
             found: dict[str, Match] = self.memory.lookup(unique, self.memory_key)
-            for key, match in found.items():
-                if match.human:
-                    results[key] = Translation(match.target, Origin.TM, (), from_memory=True)
-                else:
-                    results[key] = Translation(match.target, Origin.MT, tuple(match.flags), from_memory=True)
+            results.update((key, remembered(match)) for key, match in found.items())
         return results
 
     def _translate_pieces(
