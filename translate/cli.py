@@ -220,16 +220,6 @@ def _add_language_check_option(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _check_scripts(args: argparse.Namespace, *sides: tuple[str, str, str, str]) -> None:
-    """Each (text, lang, label, role): refused when clearly in the wrong script, before any model loads."""
-    if args.no_language_check:
-        return
-    from translate.script import check_script
-
-    for text, lang, label, role in sides:
-        check_script(text, lang, label, role)
-
-
 class _TerminalHandler(logging.Handler):
     """Library messages as the CLI's lines: ``tarjama: warning: …`` for warnings, ``tarjama: …`` for progress.
 
@@ -437,13 +427,11 @@ def cmd_segment(args: argparse.Namespace) -> int:
 def cmd_align(args: argparse.Namespace) -> int:
     from translate.export import parse_formats, prepare_outputs, write_outputs
     from translate.export.base import check_languages
-    from translate.inputs import load_document, read_lines
     from translate.pipeline import align_translation
-    from translate.segmentation import presegmented_document
 
     formats = parse_formats(args.to, ALIGN_FORMATS)
     check_languages(args.src_lang, args.tgt_lang, "ar", "en")
-    from translate.alignment.corpus import is_corpus
+    from translate.alignment.corpus import CorpusPair, is_corpus, load_pair
 
     _check_workers_option(args)
     if is_corpus(args.source, args.target):
@@ -458,13 +446,7 @@ def cmd_align(args: argparse.Namespace) -> int:
     if args.source == STDIN and args.target == STDIN:
         raise TarjamaError("stdin (-) can be read only once")
     stem = output_stem(args.source)
-    if args.presegmented:
-        source = presegmented_document("\n".join(read_lines(args.source, "--presegmented")), "ar", name=stem)
-        target = presegmented_document("\n".join(read_lines(args.target, "--presegmented")), "en", name=output_stem(args.target))
-    else:  # every input format read as translate reads it
-        source = load_document(args.source, "ar", name=stem)
-        target = load_document(args.target, "en", name=output_stem(args.target))
-    _check_scripts(args, (source.text, "ar", args.source, "the Arabic source"), (target.text, "en", args.target, "the English translation"))
+    source, target = load_pair(CorpusPair(args.source, args.target, stem), args.presegmented, not args.no_language_check)
     mt = None
     if args.mt:
         from translate.alignment.machine import read_machine_translation
@@ -511,11 +493,14 @@ def _align_corpus(args: argparse.Namespace, formats: list[str]) -> int:
     results: Iterator[tuple[int, CorpusPair, Alignment]]
     try:
         if options is None:
-            results = ((i, pair, alignment) for i, (pair, alignment) in enumerate(align_local(pairing.pairs, args.presegmented)))
+            results = (
+                (i, pair, alignment)
+                for i, (pair, alignment) in enumerate(align_local(pairing.pairs, args.presegmented, not args.no_language_check))
+            )
         else:
             from translate.cluster.runner import align_corpus
 
-            results = align_corpus(pairing.pairs, options, presegmented=args.presegmented)
+            results = align_corpus(pairing.pairs, options, presegmented=args.presegmented, language_check=not args.no_language_check)
         beads = 0
         for index, pair, alignment in results:
             written = batch.write_alignment(alignment, outdir, pair.stem, export, (pair.source, pair.target))

@@ -97,3 +97,16 @@ def test_a_folder_and_a_file_or_folders_without_pairs_are_one_line(tmp_path):
     assert "no English counterpart" in result.stderr and "no Arabic counterpart" in result.stderr
     result = cli("align", str(ar / "one.txt"), str(en / "two.txt"), "--merged-tmx", str(tmp_path / "m.tmx"))
     assert result.returncode == 2 and "--merged-tmx is for two folders" in result.stderr
+
+
+def test_a_swapped_pair_in_a_corpus_is_refused_as_a_single_pair_is(tmp_path):
+    """The language check lived in the CLI's single-pair path, so two folders given swapped were aligned."""
+    ar, en = tmp_path / "ar", tmp_path / "en"
+    touch(ar / "bbc.txt", (NTREX / "bbc.381790.en.txt").read_text(encoding="utf-8"))  # English on the Arabic side
+    touch(en / "bbc.txt", (NTREX / "bbc.381790.ar.txt").read_text(encoding="utf-8"))
+    result = cli("align", str(ar), str(en), "-o", str(tmp_path / "out"))
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2 and lines[-1].startswith("tarjama: error: ") and "bbc.txt" in lines[-1], result.stderr
+    assert "--no-language-check" in lines[-1]
+    assert not (tmp_path / "out").exists()
+    assert cli("align", str(ar), str(en), "-o", str(tmp_path / "out"), "--no-language-check").returncode == 0

@@ -98,24 +98,27 @@ def _key(relative: Path) -> str:
     return stem.as_posix()
 
 
-def load_pair(pair: CorpusPair, presegmented: bool = False) -> tuple[Document, Document]:
-    """Read both sides as ``tarjama align SOURCE TARGET`` does; any input format (``.html``, ``.docx``) works."""
-    from translate.inputs import load_document, read_lines
+def load_pair(pair: CorpusPair, presegmented: bool = False, language_check: bool = True) -> tuple[Document, Document]:
+    """Read both sides as ``tarjama align`` reads a pair: any input format, and each side in its own script.
 
+    The one reader of the single-pair and the corpus form, so the checks of one are the checks of both.
+    """
+    from translate.inputs import load_document, read_lines
+    from translate.script import check_script
+    from translate.textio import output_stem
+
+    names = (Path(pair.stem).name, output_stem(pair.target))
     if presegmented:
         from translate.segmentation import presegmented_document
 
-        return (
-            presegmented_document("\n".join(read_lines(pair.source, "--presegmented")), "ar", name=Path(pair.stem).name),
-            presegmented_document("\n".join(read_lines(pair.target, "--presegmented")), "en", name=_name(pair.target)),
-        )
-    return load_document(pair.source, "ar", name=Path(pair.stem).name), load_document(pair.target, "en", name=_name(pair.target))
-
-
-def _name(path: str) -> str:
-    name = Path(path).name
-    stem, _, _ = name.rpartition(".")
-    return stem or name
+        source = presegmented_document("\n".join(read_lines(pair.source, "--presegmented")), "ar", name=names[0])
+        target = presegmented_document("\n".join(read_lines(pair.target, "--presegmented")), "en", name=names[1])
+    else:
+        source, target = load_document(pair.source, "ar", name=names[0]), load_document(pair.target, "en", name=names[1])
+    if language_check:
+        check_script(source.text, "ar", pair.source, "the Arabic source")
+        check_script(target.text, "en", pair.target, "the English translation")
+    return source, target
 
 
 def align_pair(source: Document, target: Document, presegmented: bool = False, aligner: object | None = None) -> Alignment:
@@ -125,13 +128,15 @@ def align_pair(source: Document, target: Document, presegmented: bool = False, a
     return align_translation(source, target, presegmented=presegmented, aligner=aligner)  # type: ignore[arg-type]
 
 
-def align_local(pairs: Iterable[CorpusPair], presegmented: bool = False) -> Iterator[tuple[CorpusPair, Alignment]]:
+def align_local(
+    pairs: Iterable[CorpusPair], presegmented: bool = False, language_check: bool = True
+) -> Iterator[tuple[CorpusPair, Alignment]]:
     """Each pair aligned in turn with one aligner (its embedding model loaded once); a generator, so memory stays bounded."""
     from translate.alignment.aligner import SentenceAligner
 
     aligner = SentenceAligner()
     for pair in pairs:
-        source, target = load_pair(pair, presegmented)
+        source, target = load_pair(pair, presegmented, language_check)
         yield pair, align_pair(source, target, presegmented, aligner)
 
 

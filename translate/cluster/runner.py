@@ -370,7 +370,7 @@ def translate_corpus(
 
 
 def align_corpus(
-    pairs: Sequence[CorpusPair], options: ClusterOptions, *, presegmented: bool = False
+    pairs: Sequence[CorpusPair], options: ClusterOptions, *, presegmented: bool = False, language_check: bool = True
 ) -> Iterator[tuple[int, CorpusPair, Alignment]]:
     """Align each pair (:class:`translate.alignment.corpus.CorpusPair`) on the cluster; yields (index, pair, alignment) as each finishes.
 
@@ -382,7 +382,7 @@ def align_corpus(
 
     preflight(options.address)
     for pair in pairs:  # every input read and checked before the cluster is asked for anything
-        load_pair(pair, presegmented)
+        load_pair(pair, presegmented, language_check)
     ray = connect(options.address)
     pool = _new_pool(ray, AlignmentWorker, (), options, "align", "cpu")
     try:
@@ -397,7 +397,7 @@ def align_corpus(
                     exhausted = True
                     break
                 index, pair = nxt
-                documents = load_pair(pair, presegmented)
+                documents = load_pair(pair, presegmented, language_check)
                 pool.submit("align", (*documents, presegmented), (index, pair))
             if not pool.in_flight:
                 break
