@@ -211,7 +211,7 @@ class Batcher(Generic[T, R]):
         stats.sizes[len(live)] = stats.sizes.get(len(live), 0) + 1
         try:
             results = self._call(merged)
-        except BaseException as exc:
+        except BaseException as exc:  # noqa: BLE001 - handed to the requests that asked, below
             if len(live) == 1:
                 live[0].future.set_exception(exc)
                 return
