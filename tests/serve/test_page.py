@@ -24,7 +24,10 @@ pytestmark = [
     pytest.mark.skipif(CHROMIUM is None, reason="needs Chromium (Debian: apt-get install chromium); CI installs it"),
 ]
 
-ARTICLE = "قال الوزير إن الاقتصاد ينمو بسرعة. " + PAYLOADS[0] + "\nجملة ثانية في فقرة ثانية. " + PAYLOADS[1] + "\n"
+# Arabic enough to pass the language check (as a real article quoting hostile text would): long sentences, one each.
+FIRST = "قال وزير الاقتصاد في مؤتمر صحفي عقده صباح الأحد في العاصمة إن الاقتصاد الوطني ينمو بسرعة كبيرة وإن الأسعار ستنخفض في العام المقبل مع زيادة الإنتاج المحلي والصادرات. "
+SECOND = "وأضاف الوزير في جملة ثانية من فقرة ثانية أن الحكومة ستواصل دعم المشروعات الصغيرة والمتوسطة في جميع المحافظات خلال السنوات الخمس القادمة. "
+ARTICLE = FIRST + PAYLOADS[0] + "\n" + SECOND + PAYLOADS[1] + "\n"
 
 PROBE = """<script>
 (function () {
