@@ -88,7 +88,8 @@ class ServeConfig:
         shown = dict(part.split("=", 1) for part in decoding.split("|") if "=" in part)
         how = ", ".join(f"{key} {shown[key]}" if key == "beam" else shown[key] for key in ("backend", "beam", "device") if key in shown)
         limits = self.limits
-        keys = f"{len(self.api_keys)} API key(s)" if self.api_keys else "no API key"
+        count = len(self.api_keys)
+        keys = f"{count} API key{'' if count == 1 else 's'}" if count else "no API key"
         return (
             f"serving http://{self.host}:{self.port}/ with model {model} ({how}); limits: {limits.chars:,} characters a text, "
             f"{limits.texts:,} texts a request, {size(limits.body_bytes)} a body, {size(limits.file_bytes)} a file, "

@@ -64,7 +64,7 @@ def result(review_html: str, links: list[tuple[str, str]], segments: int, flagge
     anchors = " ".join(
         f'<a href="{escape(url, quote=True)}" download>{escape(LABELS.get(kind, kind), quote=False)}</a>' for kind, url in links
     )
-    summary = f"{segments} sentence pair(s), {flagged} flagged for review."
+    summary = f"{segments:,} sentence pair{'' if segments == 1 else 's'}, {flagged:,} flagged for review."
     bar = (
         f'<nav class="downloads" aria-label="Downloads"><span>{escape(summary, quote=False)}</span> {anchors}'
         ' <a class="again" href="/">Translate another text</a></nav>'
