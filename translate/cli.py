@@ -152,6 +152,7 @@ def _add_serve_parser(sub: Any) -> None:
     p.add_argument("--queue-limit", type=_positive_int, default=limits.queue_segments, metavar="N", help=f"sentences waiting for the model before requests get 429 (default: {limits.queue_segments})")
     p.add_argument("--timeout", type=float, default=limits.timeout_s, metavar="SECONDS", help=f"longest wait for a translation (default: {limits.timeout_s:g})")
     p.add_argument("--body-timeout", type=float, default=limits.body_timeout_s, metavar="SECONDS", help=f"longest a client may take to send its request (default: {limits.body_timeout_s:g})")
+    _add_language_check_option(p)
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
 
 
@@ -181,6 +182,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             timeout_s=args.timeout,
             body_timeout_s=args.body_timeout,
         ),
+        language_check=not args.no_language_check,
         quiet=args.quiet,
     )
     return serve.run(config)

@@ -73,19 +73,29 @@ def _sample(text: str) -> str:
     return "\n".join(text[i * step : i * step + width] for i in range(_WINDOWS))
 
 
+def mismatch(text: str, lang: str) -> str | None:
+    """What is wrong when ``text`` is clearly not in ``lang``'s script ("3% of its letters are Arabic: it looks like …"), else None.
+
+    The one judgement behind the CLI's check and the server's: each words the refusal for its own user.
+    """
+    counts = count_scripts(text)
+    if counts.letters < MIN_LETTERS or counts.share(lang) >= MIN_SHARE:
+        return None
+    script = "Arabic" if lang == "ar" else "Latin"
+    return f"{counts.share(lang):.0%} of its letters are {script}: it looks like {_looks_like(text, counts)}"
+
+
 def check_script(text: str, lang: str, label: str, role: str = "") -> None:
     """Refuse ``text`` with one line when it is clearly not in ``lang``'s script (``ar``: Arabic, ``en``: Latin).
 
     ``role`` says what the file was given as (e.g. "the Arabic source"), for the message.
     """
     name, _ = _EXPECTED[lang]
-    counts = count_scripts(text)
-    if counts.letters < MIN_LETTERS or counts.share(lang) >= MIN_SHARE:
+    problem = mismatch(text, lang)
+    if problem is None:
         return
-    script = "Arabic" if lang == "ar" else "Latin"
     raise TarjamaError(
-        f"{label}: given as {role or f'the {name} side'}, but {counts.share(lang):.0%} of its letters are {script}: "
-        f"it looks like {_looks_like(text, counts)}; check the file and the order of the arguments, "
+        f"{label}: given as {role or f'the {name} side'}, but {problem}; check the file and the order of the arguments, "
         f"or pass {OPTION} for a text that really mixes scripts"
     )
 

@@ -271,15 +271,22 @@ def test_zip_bomb_docx_is_refused_and_memory_stays_bounded(open_server: Server) 
 
 
 def test_full_queue_answers_429_with_retry_after(tiny_model: Path, tmp_path: Path) -> None:
+    """A request that fits the queue but finds it full gets 429; one larger than the whole queue gets 413 (it never fits)."""
     from tests.serve.conftest import start_server, stop_server
 
-    server = start_server(tiny_model, tmp_path, "--no-tm", "--queue-limit", "3")
+    server = start_server(tiny_model, tmp_path, "--no-tm", "--queue-limit", "4", "--max-batch", "3")
+    sentence = "ذهب الولد إلى المدرسة في الصباح الباكر مع أخيه الكبير."
+    raw = json.dumps({"q": [sentence + str(i) for i in range(3)], "source": "ar", "target": "en"}).encode()
     try:
-        status, headers, body = server.request(
-            "POST", "translate", json.dumps({"q": ["أ", "ب", "ت", "ث"], "source": "ar", "target": "en"}).encode(), {"Content-Type": "application/json"}
-        )
-        assert status == 429 and headers["retry-after"] == "1"
-        assert json.loads(body)["error"].startswith("Slowdown:")
+        with ThreadPoolExecutor(24) as pool:
+            answers = list(pool.map(lambda _: server.request("POST", "translate", raw, {"Content-Type": "application/json"}), range(24)))
+        statuses = [status for status, _, _ in answers]
+        assert set(statuses) == {200, 429}, statuses
+        for status, headers, body in answers:
+            if status == 429:
+                assert headers["retry-after"] == "1" and json.loads(body)["error"].startswith("Slowdown:")
+        status, body = server.post_json("translate", {"q": ["أ", "ب", "ت", "ث", "ج"], "source": "ar", "target": "en"})
+        assert (status, body) == (413, {"error": "Invalid request: the request has 5 sentences; the limit is 4 (the queue's size)"})
         assert server.post_json("translate", {"q": ["أ", "ب"], "source": "ar", "target": "en"})[0] == 200
     finally:
         stop_server(server)

@@ -86,24 +86,45 @@ def test_the_queue_is_bounded() -> None:
         batcher.close()
 
 
-def test_a_failure_reaches_every_waiting_job_and_the_worker_goes_on() -> None:
+def test_a_failing_job_fails_alone_and_the_worker_goes_on() -> None:
+    """One bad input in a merged call fails only the job that brought it; the jobs merged with it get their results."""
+    calls: list[list[str]] = []
+
     def setup():
         def work(items):
+            calls.append(list(items))
             if "boom" in items:
                 raise ValueError("bad item")
-            return items
+            return [item.upper() for item in items]
 
         return work
 
     batcher = Batcher(setup, capacity=10, max_segments=10, wait_s=0.2)
     batcher.start()
     try:
-        a, b = batcher.submit(["boom"]), batcher.submit(["fine"])
-        for f in (a, b):
-            with pytest.raises(ValueError):
-                f.result(5)
-        assert batcher.submit(["later"]).result(5) == ["later"]
+        a, bad, b = batcher.submit(["one", "two"]), batcher.submit(["x", "boom"]), batcher.submit(["fine"])
+        with pytest.raises(ValueError, match="bad item"):
+            bad.result(5)
+        assert (a.result(5), b.result(5)) == (["ONE", "TWO"], ["FINE"])
+        assert calls[0] == ["one", "two", "x", "boom", "fine"], "they were merged"
+        assert batcher.submit(["later"]).result(5) == ["LATER"]
         assert batcher.call(lambda: threading.current_thread().name).result(5) == "tarjama-batcher"
+    finally:
+        batcher.close()
+
+
+def test_a_lone_surrogate_fails_only_its_own_request_on_the_real_engine(translator) -> None:
+    """The engine refuses a lone surrogate for the whole call it is in; the batcher keeps the others' answers."""
+    batcher = Batcher(lambda: translator.translate_segments, capacity=100, max_segments=64, wait_s=0.3)
+    batcher.start()
+    try:
+        innocent = [batcher.submit([f"ذهب الولد {i}."]) for i in range(6)]
+        hostile = batcher.submit(["مرحبا", "\ud800"])
+        with pytest.raises(ValueError, match="surrogate"):
+            hostile.result(60)
+        alone = [r.text for r in translator.translate_segments([f"ذهب الولد {i}." for i in range(6)])]
+        assert [f.result(60)[0].text for f in innocent] == alone
+        assert batcher.stats.largest == 8, "the hostile request was merged with the others"
     finally:
         batcher.close()
 

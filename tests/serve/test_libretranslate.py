@@ -53,3 +53,16 @@ def test_api_keys() -> None:
         with pytest.raises(ApiError) as denied:
             check_api_key(keys, given)
         assert denied.value.status == 403
+
+
+@pytest.mark.parametrize("body", [b'{"q": "\\ud800"}', b'{"q": ["a", "b\\udfff"]}', b'{"source": "\\ud800"}', b'{"x": {"\\ud800": 1}}'])
+def test_a_lone_surrogate_anywhere_in_json_is_400(body: bytes) -> None:
+    with pytest.raises(ApiError, match="lone surrogate") as bad:
+        parse_json(body)
+    assert bad.value.status == 400
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan"), "1e400", [1]])
+def test_alternatives_that_are_no_number_are_400(value: object) -> None:
+    with pytest.raises(ApiError, match="alternatives parameter is not a number"):
+        translate_request({"q": "a", "source": "ar", "target": "en", "alternatives": value}, True, Limits())

@@ -24,7 +24,10 @@ pytestmark = [
     pytest.mark.skipif(CHROMIUM is None, reason="needs Chromium (Debian: apt-get install chromium); CI installs it"),
 ]
 
-ARTICLE = "قال الوزير إن الاقتصاد ينمو بسرعة. " + PAYLOADS[0] + "\nجملة ثانية في فقرة ثانية. " + PAYLOADS[1] + "\n"
+# Arabic enough to pass the language check (as a real article quoting hostile text would): long sentences, one each.
+FIRST = "قال وزير الاقتصاد في مؤتمر صحفي عقده صباح الأحد في العاصمة إن الاقتصاد الوطني ينمو بسرعة كبيرة وإن الأسعار ستنخفض في العام المقبل مع زيادة الإنتاج المحلي والصادرات. "
+SECOND = "وأضاف الوزير في جملة ثانية من فقرة ثانية أن الحكومة ستواصل دعم المشروعات الصغيرة والمتوسطة في جميع المحافظات خلال السنوات الخمس القادمة. "
+ARTICLE = FIRST + PAYLOADS[0] + "\n" + SECOND + PAYLOADS[1] + "\n"
 
 PROBE = """<script>
 (function () {
@@ -99,3 +102,15 @@ def test_an_empty_submission_comes_back_as_the_form_with_an_error(open_server: S
     assert status == 400 and 'role="alert"' in html and "Paste an Arabic text" in html
     status, html = _post_form(open_server, {"text": "<b>نص</b>", "api_key": "x"})
     assert status == 200  # no key needed here; the text is translated
+
+
+def test_the_form_states_the_limits_in_force_and_the_summary_its_plurals() -> None:
+    from translate.serve import page
+    from translate.serve.config import Limits
+
+    form = page.form(api_key=False, limits=Limits(file_bytes=2_500_000, file_segments=900))
+    assert form.count("At most 2.5 MB") == 2 and form.count("900 sentences") == 2 and "10,000,000" not in form
+    assert "4,096 sentences" in page.form(api_key=False), "the queue bounds a document too"
+    review = "<html><head><style></style></head><body>\n</body></html>"
+    assert "1 sentence pair, 0 flagged" in page.result(review, [], 1, 0)
+    assert "2 sentence pairs, 1 flagged" in page.result(review, [], 2, 1)

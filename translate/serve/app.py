@@ -32,9 +32,10 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
@@ -43,6 +44,8 @@ from translate.errors import TarjamaError
 from translate.serve import engine, page
 from translate.serve.batcher import Batcher, Closed, QueueFull
 from translate.serve.config import ServeConfig
+from translate.serve.config import size as size_text
+from translate.serve.forms import NotText, StrictMultiPartParser
 from translate.serve.libretranslate import (
     LANGUAGES,
     ApiError,
@@ -97,6 +100,10 @@ class Service:
     # -- queueing -----------------------------------------------------------------------
 
     def _submit(self, sentences: Sequence[str]) -> Future:
+        capacity = self.batcher.capacity
+        if len(sentences) > capacity:
+            # Never "retry shortly": a request larger than the whole queue cannot succeed on any server state.
+            raise ApiError(413, f"Invalid request: the request has {len(sentences):,} sentences; the limit is {capacity:,} (the queue's size)")
         try:
             return self.batcher.submit(sentences)
         except QueueFull:
@@ -132,12 +139,16 @@ class Service:
 
     # -- documents ----------------------------------------------------------------------
 
-    def translate_upload(self, source: engine.SourceDocument) -> engine.Result:
-        limit = self.config.limits.file_segments
+    def translate_upload(self, source: engine.SourceDocument, label: str) -> engine.Result:
+        limit = self.config.limits.document_segments
         if source.segments > limit:
             raise ApiError(413, f"Invalid request: the document has {source.segments} sentences; the limit is {limit}")
         if source.segments == 0:
             raise ApiError(400, "Invalid request: the document has no text to translate")
+        if self.config.language_check:
+            problem = engine.language_problem(source, label)
+            if problem is not None:
+                raise ApiError(400, problem)
         assert self.info is not None
         return engine.translate_document(source, self.info, self.translate_blocking, self.glossary)
 
@@ -163,8 +174,16 @@ class Service:
 # -- request reading ----------------------------------------------------------------------
 
 
+_CLOSE = {"Connection": "close"}
+"""On an answer sent before the body was read whole: the server closes the connection instead of reading the rest."""
+
+
 async def read_body(request: Request, limit: int, timeout_s: float) -> bytes:
-    """The body, or 413 past ``limit`` bytes (before reading it when Content-Length says so), or 408 when too slow."""
+    """The body, or 413 past ``limit`` bytes (before reading it when Content-Length says so), or 408 when too slow.
+
+    Either refusal closes the connection: kept alive, uvicorn would read and discard the rest of
+    the body (a chunked 200 MB body was read whole after its 413).
+    """
     declared = request.headers.get("content-length")
     if declared is not None:
         try:
@@ -172,21 +191,21 @@ async def read_body(request: Request, limit: int, timeout_s: float) -> bytes:
         except ValueError:
             raise ApiError(400, "Invalid request: bad Content-Length") from None
         if size > limit:
-            raise ApiError(413, f"Invalid request: the body ({size} bytes) exceeds the limit ({limit} bytes)")
+            raise ApiError(413, f"Invalid request: the body ({size} bytes) exceeds the limit ({limit} bytes)", _CLOSE)
 
     async def collect() -> bytes:
         chunks, total = [], 0
         async for chunk in request.stream():
             total += len(chunk)
             if total > limit:
-                raise ApiError(413, f"Invalid request: the body exceeds the limit ({limit} bytes)")
+                raise ApiError(413, f"Invalid request: the body exceeds the limit ({limit} bytes)", _CLOSE)
             chunks.append(chunk)
         return b"".join(chunks)
 
     try:
         body = await asyncio.wait_for(collect(), timeout_s)
     except asyncio.TimeoutError:
-        raise ApiError(408, f"Invalid request: the body was not received within {timeout_s:g} s") from None
+        raise ApiError(408, f"Invalid request: the body was not received within {timeout_s:g} s", _CLOSE) from None
     request._body = body
     return body
 
@@ -205,8 +224,11 @@ async def read_fields(request: Request, service: Service, *, files: bool = False
     form: dict[str, str] = {}
     if content_type.lower().startswith("multipart/form-data"):
         try:
-            parsed = await request.form(max_files=1, max_fields=32, max_part_size=limits.body_bytes)
-        except (HTTPException, UnicodeDecodeError, ValueError, AssertionError):
+            parser = StrictMultiPartParser(request.headers, request.stream(), max_files=1, max_fields=32, max_part_size=limit)
+            parsed = request._form = await parser.parse()
+        except NotText as exc:
+            raise ApiError(400, f"Invalid request: {exc.message}") from None
+        except (MultiPartException, KeyError, UnicodeDecodeError, ValueError, AssertionError):
             raise ApiError(400, "Invalid request: malformed multipart form") from None
         for key, value in parsed.multi_items():
             if isinstance(value, UploadFile):
@@ -333,7 +355,7 @@ async def _translate_upload(service: Service, upload: UploadFile) -> tuple[engin
             raise ApiError(413, f"Invalid request: the file exceeds the limit ({service.config.limits.file_bytes} bytes)")
         path.write_bytes(data)
         source = await run_in_threadpool(engine.read_document, path, name)
-        result = await run_in_threadpool(service.translate_upload, source)
+        result = await run_in_threadpool(service.translate_upload, source, f"{name}{suffix}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return result, service.download_stem(name)
@@ -376,10 +398,11 @@ async def review(request: Request) -> Response:
                 raise ApiError(400, "This file type is not supported: drop a .txt, .docx or .html file")
             result, stem = await _translate_upload(service, upload)
         elif isinstance(text, str) and text.strip():
-            if len(text) > service.config.limits.file_bytes:
-                raise ApiError(413, f"The text exceeds the limit ({service.config.limits.file_bytes} characters)")
+            size = len(text.encode("utf-8"))
+            if size > service.config.limits.file_bytes:
+                raise ApiError(413, f"The text ({size_text(size)}) exceeds the limit ({size_text(service.config.limits.file_bytes)}, as for a file)")
             source = engine.text_document(text, "pasted")
-            result = await run_in_threadpool(service.translate_upload, source)
+            result = await run_in_threadpool(service.translate_upload, source, "the pasted text")
             stem = service.download_stem("pasted")
         else:
             raise ApiError(400, "Paste an Arabic text or choose a file first")
@@ -411,6 +434,12 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return _error(exc.status_code, str(exc.detail))
 
 
+async def _client_gone(request: Request, exc: Exception) -> Response:
+    """A client that leaves before sending its whole request is no error of the server's: one line, no traceback."""
+    log.info("%s %s: the client disconnected before sending its whole request", request.method, request.url.path)
+    return _error(400, "Invalid request: the client disconnected", _CLOSE)
+
+
 async def _internal_error(request: Request, exc: Exception) -> Response:
     log.error("internal error on %s %s", request.method, request.url.path, exc_info=exc)
     return _error(500, "Cannot translate text: internal error (see the server's log)")
@@ -436,7 +465,13 @@ def build_app(service: Service) -> Starlette:
     app = Starlette(
         routes=routes,
         middleware=middleware,
-        exception_handlers={ApiError: _api_error, TarjamaError: _user_error, HTTPException: _http_error, Exception: _internal_error},
+        exception_handlers={
+            ApiError: _api_error,
+            TarjamaError: _user_error,
+            HTTPException: _http_error,
+            ClientDisconnect: _client_gone,
+            Exception: _internal_error,
+        },
     )
     app.state.service = service
     return app
@@ -459,6 +494,8 @@ def serve(config: ServeConfig) -> int:
     """Bind, load the model (on the batcher's thread), then serve until interrupted."""
     import uvicorn
 
+    from translate.serve.protocol import HEADER_BYTES, protocol_class
+
     sock = listen(config.host, config.port)
     service = Service(config)
     try:
@@ -468,8 +505,7 @@ def serve(config: ServeConfig) -> int:
         sock.close()
         raise
     assert service.info is not None
-    log.info("tarjama %s serving %s (%s) on http://%s:%d/", __version__, service.info.model_id, service.info.decoding, config.host, config.port)
-    log.info("%s", config)
+    log.info("tarjama %s %s", __version__, config.summary(config.model or service.info.model_id, service.info.decoding))
     app = build_app(service)
     server = uvicorn.Server(
         uvicorn.Config(
@@ -479,6 +515,8 @@ def serve(config: ServeConfig) -> int:
             log_level="warning" if config.quiet else "info",
             access_log=False,
             limit_concurrency=config.limits.connections,
+            http=protocol_class(config.limits.body_timeout_s, config.limits.connections),
+            h11_max_incomplete_event_size=HEADER_BYTES,
             timeout_keep_alive=5,
             server_header=False,
             lifespan="off",

@@ -13,7 +13,9 @@ proves it through the server).  The queue is bounded in segments: a request
 that would overflow it is refused at once (HTTP 429), never queued into an
 unbounded backlog.  The worker is also the only thread that touches the
 translator, which is not thread-safe (its translation memory is an SQLite
-connection owned by the thread that opened it).
+connection owned by the thread that opened it).  A merged call that fails
+is run again job by job, so that one request's bad input (a lone surrogate the
+tokenizer refuses) fails that request only, not the strangers merged with it.
 
 Nothing here knows about translation: the work is any function from a list
 of items to a list of results of the same length.
@@ -201,23 +203,35 @@ class Batcher(Generic[T, R]):
                 job.future.set_exception(exc)
             return
         merged: list[T] = [item for job in live for item in job.items]  # type: ignore[union-attr]
-        try:
-            assert self._work is not None
-            results = self._work(merged)
-            if len(results) != len(merged):
-                raise RuntimeError(f"the work returned {len(results)} results for {len(merged)} items")
-        except BaseException as exc:
-            log.exception("translation failed")
-            for job in live:
-                job.future.set_exception(exc)
-            return
         stats = self.stats
         stats.calls += 1
         stats.jobs += len(live)
         stats.items += len(merged)
         stats.largest = max(stats.largest, len(merged))
         stats.sizes[len(live)] = stats.sizes.get(len(live), 0) + 1
+        try:
+            results = self._call(merged)
+        except BaseException as exc:  # noqa: BLE001 - handed to the requests that asked, below
+            if len(live) == 1:
+                live[0].future.set_exception(exc)
+                return
+            # One job's bad input must not fail the jobs it was merged with: each runs again alone, and
+            # only the one that fails on its own gets the exception (the rare failure costs a second pass).
+            log.warning("a merged call of %d requests failed (%s); running each alone", len(live), type(exc).__name__)
+            for job in live:
+                try:
+                    job.future.set_result(self._call(job.items))  # type: ignore[arg-type]
+                except BaseException as alone:  # noqa: BLE001 - the request that brought the bad input gets it
+                    job.future.set_exception(alone)
+            return
         start = 0
         for job in live:
             job.future.set_result(results[start : start + len(job.items)])  # type: ignore[arg-type]
             start += len(job.items)  # type: ignore[arg-type]
+
+    def _call(self, items: list[T]) -> list[R]:
+        assert self._work is not None
+        results = self._work(items)
+        if len(results) != len(items):
+            raise RuntimeError(f"the work returned {len(results)} results for {len(items)} items")
+        return results

@@ -1,4 +1,4 @@
-"""The server's settings as one typed value: the CLI builds it, ``run`` reads it, the log prints it."""
+"""The server's settings as one typed value: the CLI builds it, ``run`` reads it, the start line says it."""
 
 from __future__ import annotations
 
@@ -33,7 +33,20 @@ class Limits:
     body_timeout_s: float = 30.0
     """The longest a client may take to send its body (slow clients get 408)."""
     connections: int = 256
-    """Open connections; more get 503 from uvicorn."""
+    """Open connections; more get 503 from uvicorn (a connection that has not sent a request yet makes room first)."""
+
+    @property
+    def document_segments(self) -> int:
+        """Sentences of a document or a pasted text: it goes to the queue as one request, so the queue bounds it too."""
+        return min(self.file_segments, self.queue_segments)
+
+
+def size(count: int) -> str:
+    """Bytes as a reader says them: 10 MB, 300 kB, 512 bytes (decimal units, as the limits are given)."""
+    for unit, scale in (("MB", 1_000_000), ("kB", 1_000)):
+        if count >= scale:
+            return f"{count / scale:,.3g} {unit}" if count % scale else f"{count // scale:,} {unit}"
+    return f"{count:,} bytes"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +71,8 @@ class ServeConfig:
     batch_wait_ms: float = 5.0
     """How long the worker waits for more requests once one is queued."""
     limits: Limits = Limits()
+    language_check: bool = True
+    """Refuse a file or pasted text that is clearly not Arabic, as ``tarjama translate`` does."""
     quiet: bool = False
 
     def __repr__(self) -> str:
@@ -67,3 +82,17 @@ class ServeConfig:
         return f"ServeConfig({shown}, api_keys=<{len(self.api_keys)} key(s)>)"
 
     __str__ = __repr__
+
+    def summary(self, model: str, decoding: str) -> str:
+        """The one line ``tarjama serve`` prints at start: where it listens, what model, the limits in force."""
+        shown = dict(part.split("=", 1) for part in decoding.split("|") if "=" in part)
+        how = ", ".join(f"{key} {shown[key]}" if key == "beam" else shown[key] for key in ("backend", "beam", "device") if key in shown)
+        limits = self.limits
+        count = len(self.api_keys)
+        keys = f"{count} API key{'' if count == 1 else 's'}" if count else "no API key"
+        return (
+            f"serving http://{self.host}:{self.port}/ with model {model} ({how}); limits: {limits.chars:,} characters a text, "
+            f"{limits.texts:,} texts a request, {size(limits.body_bytes)} a body, {size(limits.file_bytes)} a file, "
+            f"{limits.document_segments:,} sentences a document, {limits.queue_segments:,} sentences queued, "
+            f"{limits.timeout_s:g} s to translate, {limits.body_timeout_s:g} s to send a request; {keys}"
+        )

@@ -52,7 +52,8 @@ class LoadedTranslator:
 
     def __init__(self, translator: Any) -> None:
         self._translator = translator
-        self.info = EngineInfo(translator.model_id, translator.revision, translator.decoding, translator.model_note)
+        name = public_model_name(translator.model_id, translator.source.identity)
+        self.info = EngineInfo(name, translator.revision, translator.decoding, translator.model_note)
 
     def translate(self, sentences: list[str]) -> list[Any]:
         """One engine call for the sentences of several requests; each result has ``.text``, ``.origin``, ``.flags``."""
@@ -61,6 +62,17 @@ class LoadedTranslator:
     def n_best(self, sentence: str, count: int) -> list[str]:
         """The decoder's ``count`` best hypotheses for one sentence, best first (LibreTranslate's ``alternatives``)."""
         return list(self._translator.alternatives(sentence, count))
+
+
+def public_model_name(model_id: str, identity: str) -> str:
+    """The model as the server's answers and files name it: a hub id as it is, a local directory by its name only.
+
+    The directory's path says where the server keeps its files, which no answer may tell a client
+    (the model-revision beside it, the content hash, still identifies the weights exactly).
+    """
+    if identity.startswith("local:"):
+        return f"local:{Path(model_id).name or 'model'}"
+    return model_id
 
 
 def open_translator(config: ServeConfig) -> LoadedTranslator:
@@ -143,6 +155,14 @@ def read_document(path: Path, name: str) -> SourceDocument:
         log.warning("%s: unreadable upload (%s: %s)", label, type(exc).__name__, str(exc)[:200])
         raise TarjamaError(f"{label}: not a readable {path.suffix} file") from None
     return SourceDocument(document, len(document.segments))
+
+
+def language_problem(source: SourceDocument, label: str) -> str | None:
+    """Why ``source`` is refused when it is clearly not Arabic: the check ``tarjama translate`` makes, worded for a client."""
+    from translate.script import mismatch
+
+    problem = mismatch(source.document.text, "ar")
+    return None if problem is None else f"{label}: {problem}; this server translates Arabic into English"
 
 
 def text_document(text: str, name: str) -> SourceDocument:

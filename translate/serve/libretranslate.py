@@ -72,6 +72,13 @@ def parse_json(body: bytes) -> dict[str, object]:
         raise ApiError(400, "Invalid JSON format") from None
     if not isinstance(data, dict):
         raise ApiError(400, "Invalid JSON format")
+    try:
+        # JSON may spell a lone surrogate ("\\ud800"), which is not text: no tokenizer, answer or log can encode it.
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise ApiError(400, "Invalid JSON format: a string holds a lone surrogate (not Unicode text)") from None
+    except (RecursionError, ValueError):
+        raise ApiError(400, "Invalid JSON format") from None
     return data
 
 
@@ -110,7 +117,7 @@ def translate_request(fields: Mapping[str, object], from_json: bool, limits: Lim
         if not isinstance(raw_alternatives, (str, int, float)) or isinstance(raw_alternatives, bool):
             raise TypeError(type(raw_alternatives).__name__)
         alternatives = max(0, int(raw_alternatives))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: 1e400 reads as infinity
         raise ApiError(400, "Invalid request: alternatives parameter is not a number") from None
     if alternatives > limits.alternatives:
         raise ApiError(400, f"Invalid request: alternatives parameter must be <= {limits.alternatives}")

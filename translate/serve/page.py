@@ -15,7 +15,7 @@ from importlib.resources import files
 from string import Template
 
 from translate import TOOL_NAME, __version__
-from translate.serve.config import Limits
+from translate.serve.config import Limits, size
 
 LABELS = {
     "txt": "English draft (.txt)",
@@ -38,7 +38,10 @@ def _template() -> Template:
 
 
 def form(*, api_key: bool, error: str = "", text: str = "", limits: Limits = Limits()) -> str:
-    """The form, with an error above it and the pasted text kept when a submission was refused."""
+    """The form, with an error above it and the pasted text kept when a submission was refused.
+
+    The limits it states are the ones the server enforces on the pasted text and the file alike.
+    """
     key_field = (
         '<div><label for="api_key">API key</label><input id="api_key" name="api_key" type="password" autocomplete="off" required>'
         '<p class="hint">This server asks for a key; the operator gives it to you.</p></div>'
@@ -50,8 +53,8 @@ def form(*, api_key: bool, error: str = "", text: str = "", limits: Limits = Lim
         version=escape(__version__),
         error=f'<p class="error" role="alert">{escape(error, quote=False)}</p>' if error else "",
         text=escape(text, quote=False),
-        max_chars=f"{limits.file_bytes:,}",
-        max_file=f"{limits.file_bytes / 1_000_000:g} MB",
+        max_file=size(limits.file_bytes),
+        max_sentences=f"{limits.document_segments:,}",
         api_key=key_field,
     )
 
@@ -61,7 +64,7 @@ def result(review_html: str, links: list[tuple[str, str]], segments: int, flagge
     anchors = " ".join(
         f'<a href="{escape(url, quote=True)}" download>{escape(LABELS.get(kind, kind), quote=False)}</a>' for kind, url in links
     )
-    summary = f"{segments} sentence pair(s), {flagged} flagged for review."
+    summary = f"{segments:,} sentence pair{'' if segments == 1 else 's'}, {flagged:,} flagged for review."
     bar = (
         f'<nav class="downloads" aria-label="Downloads"><span>{escape(summary, quote=False)}</span> {anchors}'
         ' <a class="again" href="/">Translate another text</a></nav>'
