@@ -33,10 +33,11 @@ import time
 import uuid
 from collections import Counter, deque
 from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from translate.cluster.connection import NAMESPACE, connect, preflight
+from translate.cluster.connection import NAMESPACE, preflight, session
 from translate.cluster.workers import AlignmentWorker, ModelInfo, TranslationWorker, WorkerInfo
 from translate.errors import TarjamaError, first_line
 from translate.model import Alignment, Document, Origin
@@ -191,19 +192,27 @@ class TranslationWorkers:
 
     def __init__(self, model: str, settings: DecodingSettings, options: ClusterOptions) -> None:
         preflight(options.address)
-        ray = connect(options.address)
+        self._session = ExitStack()
+        ray = self._session.enter_context(session(options.address))  # a local Ray started here stops in close()
         started = time.monotonic()
-        self.pool = _new_pool(ray, TranslationWorker, (model, settings), options, "translate", settings.device)
         try:
-            self.info = _check_workers(self.pool.describe(timeout=600), f"model {model}")
+            self.pool = _new_pool(ray, TranslationWorker, (model, settings), options, "translate", settings.device)
+            try:
+                self.info = _check_workers(self.pool.describe(timeout=600), f"model {model}")
+            except BaseException:
+                self.pool.close()
+                raise
         except BaseException:
-            self.pool.close()
+            self._session.close()
             raise
         self.startup_s = time.monotonic() - started
         log.info("%d Ray workers ready in %.1f s", len(self.pool.actors), self.startup_s)
 
     def close(self) -> None:
-        self.pool.close()
+        try:
+            self.pool.close()
+        finally:
+            self._session.close()
 
     def __enter__(self) -> TranslationWorkers:
         return self
@@ -383,7 +392,15 @@ def align_corpus(
     preflight(options.address)
     for pair in pairs:  # every input read and checked before the cluster is asked for anything
         load_pair(pair, presegmented, language_check)
-    ray = connect(options.address)
+    with session(options.address) as ray:
+        yield from _align_on(ray, pairs, options, presegmented, language_check)
+
+
+def _align_on(
+    ray: Any, pairs: Sequence[CorpusPair], options: ClusterOptions, presegmented: bool, language_check: bool
+) -> Iterator[tuple[int, CorpusPair, Alignment]]:
+    from translate.alignment.corpus import load_pair
+
     pool = _new_pool(ray, AlignmentWorker, (), options, "align", "cpu")
     try:
         _check_workers(pool.describe(timeout=600), "aligner")
