@@ -193,7 +193,7 @@ def _add_export_options(p: argparse.ArgumentParser) -> None:
 
 
 def _add_ray_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--ray", nargs="?", const="", default=None, metavar="ADDRESS", help="run on a Ray cluster: ray://HOST:10001, HOST:6379 or auto (default: $RAY_ADDRESS, else a local Ray); needs pip install 'tarjama[ray]'")
+    p.add_argument("--ray", nargs="?", const="", default=None, metavar="ADDRESS", help="run on Ray: ray://HOST:10001, HOST:6379, or auto (Ray's discovery: $RAY_ADDRESS, else the cluster 'ray start' started here); without ADDRESS, a local Ray of its own, stopped at the end; needs pip install 'tarjama[ray]'")
     p.add_argument("--workers", type=_positive_int, default=None, metavar="N", help="with --ray: N workers, each with one GPU where the cluster has GPUs (default: 2)")
 
 

@@ -61,7 +61,7 @@ IN_FLIGHT_PER_WORKER = 2
 
 @dataclass(frozen=True, slots=True)
 class ClusterOptions:
-    """Where and how wide: the address (None: ``$RAY_ADDRESS``, else a local Ray) and the number of workers."""
+    """Where and how wide: the address (None: a local Ray of this job's own, never ``$RAY_ADDRESS``) and the number of workers."""
 
     address: str | None = None
     workers: int = 2
