@@ -385,13 +385,10 @@ def align_corpus(
 
     The driver reads the files and the workers embed and run the DP; at most a
     few pairs per worker are in flight, so the driver holds a bounded number of
-    documents whatever the size of the archive.
+    documents whatever the size of the archive.  The pairs come checked from
+    :func:`translate.alignment.corpus.plan_pairs`, as a local run's do.
     """
-    from translate.alignment.corpus import load_pair
-
     preflight(options.address)
-    for pair in pairs:  # every input read and checked before the cluster is asked for anything
-        load_pair(pair, presegmented, language_check)
     with session(options.address) as ray:
         yield from _align_on(ray, pairs, options, presegmented, language_check)
 
