@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from translate.errors import shown
 from translate.inputs import InputFile, collect_inputs, load_document
 from translate.model import Alignment, Document, Origin
 from translate.settings import ExportOptions
@@ -166,13 +167,13 @@ def document_line(report: DocumentReport) -> str:
         if report.from_memory
         else ""
     )
-    return f"{report.path}: {report.segments} segments{reuse} → {', '.join(str(w) for w in report.written)}"
+    return f"{shown(report.path)}: {report.segments} segments{reuse} → {', '.join(shown(w) for w in report.written)}"
 
 
 def summary_table(reports: Sequence[DocumentReport]) -> str:
     """The end-of-batch table: human matches, stored and new machine translation, what to review."""
     header = ("file", "segments", "human TM", "stored MT", "new MT", "flagged", "seconds")
-    rows = [(r.path, r.segments, r.human, r.stored, r.new, r.flagged, r.seconds) for r in reports]
+    rows = [(shown(r.path), r.segments, r.human, r.stored, r.new, r.flagged, r.seconds) for r in reports]
     total = ("total", *(sum(r[i] for r in rows) for i in range(1, 6)), sum(r[6] for r in rows))  # type: ignore[misc]
     cells = [header] + [(str(r[0]), *(str(v) for v in r[1:6]), f"{r[6]:.1f}") for r in [*rows, total]]
     widths = [max(len(c[i]) for c in cells) for i in range(len(header))]

@@ -22,7 +22,7 @@ from typing import Any, NoReturn
 
 from translate import TOOL_NAME, __version__
 from translate.cache import default_tm_path
-from translate.errors import TarjamaError
+from translate.errors import TarjamaError, shown
 from translate.settings import DEFAULT_BATCH_SIZE, DEFAULT_BATCH_TOKENS, DEFAULT_NO_REPEAT_NGRAM, DecodingSettings, ExportOptions
 from translate.textio import STDIN, output_stem
 
@@ -195,7 +195,7 @@ def _add_export_options(p: argparse.ArgumentParser) -> None:
 
 
 def _add_ray_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--ray", nargs="?", const="", default=None, metavar="ADDRESS", help="run on a Ray cluster: ray://HOST:10001, HOST:6379 or auto (default: $RAY_ADDRESS, else a local Ray); needs pip install 'tarjama[ray]'")
+    p.add_argument("--ray", nargs="?", const="", default=None, metavar="ADDRESS", help="run on Ray: ray://HOST:10001, HOST:6379, or auto (Ray's discovery: $RAY_ADDRESS, else the cluster 'ray start' started here); without ADDRESS, a local Ray of its own, stopped at the end; needs pip install 'tarjama[ray]'")
     p.add_argument("--workers", type=_positive_int, default=None, metavar="N", help="with --ray: N workers, each with one GPU where the cluster has GPUs (default: 2)")
 
 
@@ -339,7 +339,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
         for report in done:
             reports.append(report)
             _say(args, batch.document_line(report))
-            _say(args, f"{report.path}: {report.qa or 'no segment flagged'}")
+            _say(args, f"{shown(report.path)}: {report.qa or 'no segment flagged'}")
     if len(reports) > 1:  # in input order, however the documents finished
         order = {item.path: n for n, item in enumerate(job.inputs)}
         _say(args, batch.summary_table(sorted(reports, key=lambda r: order[r.path])))
@@ -409,7 +409,7 @@ def cmd_tm(args: argparse.Namespace) -> int:
         for path, found in units:
             stored = memory.store_human(found.pairs, origin=f"tmx:{Path(path).name}")
             skipped = "; ".join(f"{count} skipped: {why}" for why, count in sorted(found.skipped.items()))
-            _say(args, f"{path}: {stored} human translation(s) imported into {memory.path}" + (f" ({skipped})" if skipped else ""))
+            _say(args, f"{shown(path)}: {stored} human translation(s) imported into {shown(memory.path)}" + (f" ({skipped})" if skipped else ""))
     return 0
 
 
@@ -440,7 +440,7 @@ def cmd_align(args: argparse.Namespace) -> int:
         return _align_corpus(args, formats)
     for path in (args.source, args.target):
         if Path(path).is_dir():
-            raise TarjamaError(f"{path} is a folder: give two folders (a corpus) or two files (one pair)")
+            raise TarjamaError(f"{shown(path)} is a folder: give two folders (a corpus) or two files (one pair)")
     if args.merged_tmx:
         raise TarjamaError("--merged-tmx is for two folders (a corpus); for one pair, the NAME.tmx is the TMX")
     if args.ray is not None:
@@ -465,7 +465,7 @@ def cmd_align(args: argparse.Namespace) -> int:
     _say(
         args,
         f"{len(alignment.beads)} beads from {len(source.segments)} Arabic and {len(target.segments)} English segments; "
-        f"{unmatched_src} Arabic and {unmatched_tgt} English without counterpart → {', '.join(str(w) for w in written)}",
+        f"{unmatched_src} Arabic and {unmatched_tgt} English without counterpart → {', '.join(shown(w) for w in written)}",
     )
     return 0
 
@@ -473,7 +473,7 @@ def cmd_align(args: argparse.Namespace) -> int:
 def _align_corpus(args: argparse.Namespace, formats: list[str]) -> int:
     """Every pair of two folders, written as ``align SOURCE TARGET`` writes one, into mirrored folders."""
     from translate import batch
-    from translate.alignment.corpus import CorpusPair, MergedTmx, align_local, pair_folders
+    from translate.alignment.corpus import CorpusPair, MergedTmx, align_local, pair_folders, plan_pairs
     from translate.export import prepare_outputs
     from translate.model import Alignment
 
@@ -482,41 +482,52 @@ def _align_corpus(args: argparse.Namespace, formats: list[str]) -> int:
     options = _cluster_options(args) if args.ray is not None else None
     pairing = pair_folders(args.source, args.target)
     for path in pairing.unpaired_source:
-        _say_warning(args, f"{path}: no English counterpart in {args.target}; not aligned")
+        _say_warning(args, f"{shown(path)}: no English counterpart in {shown(args.target)}; not aligned")
     for path in pairing.unpaired_target:
-        _say_warning(args, f"{path}: no Arabic counterpart in {args.source}; not aligned")
+        _say_warning(args, f"{shown(path)}: no Arabic counterpart in {shown(args.source)}; not aligned")
     if not pairing.pairs:
-        raise TarjamaError(f"no file of {args.source} has a counterpart in {args.target} (paired by relative path and name)")
+        raise TarjamaError(f"no file of {shown(args.source)} has a counterpart in {shown(args.target)} (paired by relative path and name)")
+    plan = plan_pairs(pairing.pairs, args.presegmented, not args.no_language_check)  # every input checked before any work
+    for _, why in plan.skipped:
+        _say_warning(args, f"{why}; pair not aligned")
+    if not plan.pairs:
+        raise TarjamaError(f"every pair of {shown(args.source)} and {shown(args.target)} has an empty file; nothing to align")
     export = _export_options(args, formats)
     outdir = Path(args.output_dir)
-    sources = [path for pair in pairing.pairs for path in (pair.source, pair.target)]
-    prepare_outputs(outdir, [pair.stem for pair in pairing.pairs], formats, args.tgt_lang or "en", sources)
+    sources = [path for pair in plan.pairs for path in (pair.source, pair.target)]
+    prepare_outputs(outdir, [pair.stem for pair in plan.pairs], formats, args.tgt_lang or "en", sources)
     merged = MergedTmx(Path(args.merged_tmx), args.src_lang, args.tgt_lang, args.tmx_dedupe) if args.merged_tmx else None
     results: Iterator[tuple[int, CorpusPair, Alignment]]
     try:
         if options is None:
             results = (
                 (i, pair, alignment)
-                for i, (pair, alignment) in enumerate(align_local(pairing.pairs, args.presegmented, not args.no_language_check))
+                for i, (pair, alignment) in enumerate(align_local(plan.pairs, args.presegmented, not args.no_language_check))
             )
         else:
             from translate.cluster.runner import align_corpus
 
-            results = align_corpus(pairing.pairs, options, presegmented=args.presegmented, language_check=not args.no_language_check)
+            results = align_corpus(plan.pairs, options, presegmented=args.presegmented, language_check=not args.no_language_check)
         beads = 0
         for index, pair, alignment in results:
             written = batch.write_alignment(alignment, outdir, pair.stem, export, (pair.source, pair.target))
             if merged is not None:
                 merged.add(index, pair.stem, alignment)
             beads += len(alignment.beads)
-            _say(args, f"{pair.source} ↔ {pair.target}: {len(alignment.beads)} beads → {', '.join(str(w) for w in written)}")
+            _say(args, f"{shown(pair.source)} ↔ {shown(pair.target)}: {len(alignment.beads)} beads → {', '.join(shown(w) for w in written)}")
         if merged is not None:
-            _say(args, f"{len(pairing.pairs)} pairs, {beads} beads → {merged.finish()}")
+            _say(args, f"{len(plan.pairs)} pairs, {beads} beads → {shown(merged.finish())}")
     finally:
         if merged is not None:
             merged.discard()
     unpaired = len(pairing.unpaired_source) + len(pairing.unpaired_target)
-    _say(args, f"{len(pairing.pairs)} pairs aligned" + (f"; {unpaired} file(s) without a counterpart (listed above)" if unpaired else ""))
+    aligned, empty = len(plan.pairs), len(plan.skipped)
+    _say(
+        args,
+        f"{aligned} pair{'s' if aligned != 1 else ''} aligned"
+        + (f"; {unpaired} file(s) without a counterpart (listed above)" if unpaired else "")
+        + (f"; {empty} pair{'s' if empty != 1 else ''} with an empty file not aligned (listed above)" if empty else ""),
+    )
     return 0
 
 

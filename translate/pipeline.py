@@ -141,7 +141,7 @@ def read_line_pairs(source_path: str, target_path: str, *, language_check: bool 
     Refused before any work: stdin given twice, a web page or Word document
     (they have no lines), a side in the wrong script, files of different lengths.
     """
-    from translate.errors import TarjamaError
+    from translate.errors import TarjamaError, shown
     from translate.inputs import read_lines
     from translate.model import ParagraphKind
     from translate.script import check_script
@@ -155,7 +155,7 @@ def read_line_pairs(source_path: str, target_path: str, *, language_check: bool 
         check_script("\n".join(source_lines), "ar", source_path, "the Arabic source")
         check_script("\n".join(target_lines), "en", target_path, "the English translation")
     if len(source_lines) != len(target_lines):
-        raise TarjamaError(f"{source_path} has {len(source_lines)} lines but {target_path} has {len(target_lines)}; they must be line-aligned")
+        raise TarjamaError(f"{shown(source_path)} has {len(source_lines)} lines but {shown(target_path)} has {len(target_lines)}; they must be line-aligned")
     return (
         assemble_document("ar", [(ParagraphKind.BODY, [line.strip()]) for line in source_lines], output_stem(source_path)),
         assemble_document("en", [(ParagraphKind.BODY, [line.strip()]) for line in target_lines], output_stem(target_path)),

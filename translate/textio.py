@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from translate.errors import TarjamaError
+from translate.errors import EmptyInput, TarjamaError, shown
 
 STDIN = "-"
 
@@ -31,19 +31,19 @@ def decode(data: bytes, label: str) -> str:
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError as exc:
-            raise TarjamaError(f"{label}: invalid UTF-16 at byte {exc.start}") from exc
+            raise TarjamaError(f"{shown(label)}: invalid UTF-16 at byte {exc.start}") from exc
     else:
         if b"\x00" in data:
-            raise TarjamaError(f"{label}: looks like a binary file (NUL byte at offset {data.index(0)}), expected UTF-8 text")
+            raise TarjamaError(f"{shown(label)}: looks like a binary file (NUL byte at offset {data.index(0)}), expected UTF-8 text")
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             offset = exc.start + (3 if data.startswith(codecs.BOM_UTF8) else 0)
-            raise TarjamaError(f"{label}: not valid UTF-8 (first bad byte at offset {offset}); save the file as UTF-8") from exc
+            raise TarjamaError(f"{shown(label)}: not valid UTF-8 (first bad byte at offset {offset}); save the file as UTF-8") from exc
     if "\x00" in text:
-        raise TarjamaError(f"{label}: looks like a binary file (contains NUL characters)")
+        raise TarjamaError(f"{shown(label)}: looks like a binary file (contains NUL characters)")
     if not text.strip():
-        raise TarjamaError(f"{label}: the file is empty (no text to work on)")
+        raise EmptyInput(f"{shown(label)}: the file is empty (no text to work on)")
     return text
 
 
@@ -51,13 +51,13 @@ def read_bytes(path: str | Path, expected: str = "a text file") -> bytes:
     """A whole file's bytes, or a one-line error that names the file."""
     p = Path(path)
     if p.is_dir():
-        raise TarjamaError(f"{path}: is a directory, expected {expected}")
+        raise TarjamaError(f"{shown(path)}: is a directory, expected {expected}")
     try:
         return p.read_bytes()
     except FileNotFoundError:
-        raise TarjamaError(f"{path}: no such file") from None
+        raise TarjamaError(f"{shown(path)}: no such file") from None
     except OSError as exc:
-        raise TarjamaError(f"{path}: cannot read ({exc.strerror})") from exc
+        raise TarjamaError(f"{shown(path)}: cannot read ({exc.strerror})") from exc
 
 
 def read_text(path: str) -> str:
@@ -143,7 +143,7 @@ def write_error(path: Path | str, exc: OSError, doing: str = "cannot write") -> 
     """One line that names the path, says what went wrong and what to do."""
     reason = exc.strerror or type(exc).__name__
     advice = _ADVICE.get(exc.errno or 0, "write the outputs elsewhere with -o DIR")
-    return TarjamaError(f"{doing} {path}: {reason}; {advice}")
+    return TarjamaError(f"{doing} {shown(path)}: {reason}; {advice}")
 
 
 def name_max(folder: Path) -> int:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from translate.errors import shown
 from translate.export.base import MAX_SEGMENT_CHARS
 from translate.textio import read_bytes
 from translate.xmlread import MAX_XML_BYTES, XmlError, check_prolog, parse_xml
@@ -71,14 +72,14 @@ class Report:
     def lines(self) -> list[str]:
         """``FILE:LINE: error: message`` for each problem (the compiler format editors jump to), then a verdict."""
         ordered = sorted(self.problems, key=lambda p: (p.line or 0, p.severity != ERROR))
-        out = [f"{self.path}:{p.line or 0}: {p.severity}: {p.message}" for p in ordered]
+        out = [f"{shown(self.path)}:{p.line or 0}: {p.severity}: {p.message}" for p in ordered]
         if self.errors:
             verdict = f"INVALID {self.kind}: {_count(self.errors, 'error')}, {_count(self.warnings, 'warning')}"
         elif self.warnings:
             verdict = f"valid {self.kind} with {_count(self.warnings, 'warning')}"
         else:
             verdict = f"valid {self.kind}"
-        out.append(f"{self.path}: {verdict}" + (f" ({self.summary})" if self.summary else ""))
+        out.append(f"{shown(self.path)}: {verdict}" + (f" ({self.summary})" if self.summary else ""))
         return out
 
 

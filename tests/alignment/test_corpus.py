@@ -110,3 +110,75 @@ def test_a_swapped_pair_in_a_corpus_is_refused_as_a_single_pair_is(tmp_path):
     assert "--no-language-check" in lines[-1]
     assert not (tmp_path / "out").exists()
     assert cli("align", str(ar), str(en), "-o", str(tmp_path / "out"), "--no-language-check").returncode == 0
+
+
+def test_every_pair_is_checked_before_any_is_aligned(tmp_path):
+    """A bad file as the last pair stopped the run after all the others were aligned, with no merged TMX."""
+    ar, en = tmp_path / "ar", tmp_path / "en"
+    touch(ar / "a.txt", (NTREX / "bbc.381790.ar.txt").read_text(encoding="utf-8"))
+    touch(en / "a.txt", (NTREX / "bbc.381790.en.txt").read_text(encoding="utf-8"))
+    touch(ar / "z.txt", (NTREX / "nytimes.184860.ar.txt").read_text(encoding="utf-8"))
+    (en / "z.txt").write_bytes(b"\xff\xfe\x00broken")  # not text
+    result = cli("align", str(ar), str(en), "-o", str(tmp_path / "out"), "--merged-tmx", str(tmp_path / "all.tmx"))
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1].startswith(f"tarjama: error: {en / 'z.txt'}: "), result.stderr
+    assert not (tmp_path / "out").exists(), "pairs were aligned before every input was checked"
+
+
+def test_a_pair_with_an_empty_side_is_skipped_with_a_warning_and_the_rest_aligned(tmp_path):
+    """As ``translate`` skips an empty file of a folder: one warning, the pair left out, the run goes on."""
+    ar, en = tmp_path / "ar", tmp_path / "en"
+    touch(ar / "a.txt", (NTREX / "bbc.381790.ar.txt").read_text(encoding="utf-8"))
+    touch(en / "a.txt", (NTREX / "bbc.381790.en.txt").read_text(encoding="utf-8"))
+    touch(ar / "z.txt", (NTREX / "nytimes.184860.ar.txt").read_text(encoding="utf-8"))
+    touch(en / "z.txt", "")  # the last of the pairs, as in the report (1,999 of 2,000 aligned, then the run stopped)
+    touch(ar / "blank.txt", " \n\n"), touch(en / "blank.txt", "Text.\n")
+    result = cli("align", str(ar), str(en), "-o", str(tmp_path / "out"), "--merged-tmx", str(tmp_path / "all.tmx"))
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert f"tarjama: warning: {en / 'z.txt'}: the file is empty (no text to work on); pair not aligned" in lines
+    assert f"tarjama: warning: {ar / 'blank.txt'}: the file is empty (no text to work on); pair not aligned" in lines
+    assert lines[-1] == "1 pair aligned; 2 pairs with an empty file not aligned (listed above)"
+    assert (tmp_path / "out" / "a.tmx").exists() and not (tmp_path / "out" / "z.tmx").exists()
+    assert 'tuid="a#1"' in (tmp_path / "all.tmx").read_text(encoding="utf-8")
+
+
+def test_an_unreadable_subfolder_stops_the_run_by_name_as_translate_does(tmp_path):
+    """It was skipped: its files were reported as unpaired and the run ended with exit 0."""
+    import os
+    import shutil
+
+    ar, en = tmp_path / "ar", tmp_path / "en"
+    for sub in ("open", "locked"):
+        touch(ar / sub / "a.txt", (NTREX / "bbc.381790.ar.txt").read_text(encoding="utf-8"))
+        touch(en / sub / "a.txt", (NTREX / "bbc.381790.en.txt").read_text(encoding="utf-8"))
+    prefix: list[str] = []
+    if os.geteuid() == 0:  # root reads any folder; without these two capabilities it reads as its owner would
+        if shutil.which("setpriv") is None:
+            pytest.skip("running as root without setpriv: no folder is unreadable")
+        prefix = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search"]
+    (en / "locked").chmod(0)
+    try:
+        result = subprocess.run(
+            [*prefix, sys.executable, "-m", "translate", "align", str(ar), str(en), "-o", str(tmp_path / "out")],
+            capture_output=True, text=True, timeout=600, cwd=ROOT,
+        )
+    finally:
+        (en / "locked").chmod(0o755)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.splitlines() == [
+        f"tarjama: error: {en / 'locked'}: cannot read this folder (Permission denied); make it readable or move it out of the input folder"
+    ]
+    assert not (tmp_path / "out").exists()
+
+
+def test_names_with_newlines_or_bidi_controls_are_printed_escaped(tmp_path):
+    ar, en = tmp_path / "ar", tmp_path / "en"
+    touch(ar / "a.txt", (NTREX / "bbc.381790.ar.txt").read_text(encoding="utf-8"))
+    touch(en / "a.txt", (NTREX / "bbc.381790.en.txt").read_text(encoding="utf-8"))
+    touch(ar / "evil\ntarjama: error: forged\u202etxt.txt", "نص.\n")  # an orphan: named in a warning
+    result = cli("align", str(ar), str(en), "-o", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    assert "\u202e" not in result.stderr
+    assert not [line for line in result.stderr.splitlines() if "forged" in line and not line.startswith("tarjama: warning: ")]
+    assert f"tarjama: warning: {ar}/evil\\ntarjama: error: forged\\u202etxt.txt: no English counterpart in {en}; not aligned" in result.stderr.splitlines()

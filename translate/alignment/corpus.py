@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from translate import TOOL_NAME, __version__
-from translate.errors import TarjamaError
+from translate.errors import EmptyInput, TarjamaError, shown
 from translate.model import Alignment, Document
 from translate.textio import atomic_writer, temporary_name
 
@@ -60,9 +60,9 @@ def pair_folders(source_dir: str, target_dir: str) -> Pairing:
     source = _keyed(source_dir)
     target = _keyed(target_dir)
     if not source:
-        raise TarjamaError(f"{source_dir}: no input files (.txt, .html, .htm, .docx) in this folder")
+        raise TarjamaError(f"{shown(source_dir)}: no input files (.txt, .html, .htm, .docx) in this folder")
     if not target:
-        raise TarjamaError(f"{target_dir}: no input files (.txt, .html, .htm, .docx) in this folder")
+        raise TarjamaError(f"{shown(target_dir)}: no input files (.txt, .html, .htm, .docx) in this folder")
     pairs = tuple(
         CorpusPair(str(source[key]), str(target[key]), Path(source[key]).relative_to(source_dir).with_suffix("").as_posix())
         for key in sorted(source.keys() & target.keys())
@@ -75,17 +75,16 @@ def pair_folders(source_dir: str, target_dir: str) -> Pairing:
 
 
 def _keyed(folder: str) -> dict[str, Path]:
-    from translate.inputs import SUFFIXES
+    from translate.inputs import folder_files
 
     root = Path(folder)
     found: dict[str, Path] = {}
-    for path in sorted(root.rglob("*")):
-        relative = path.relative_to(root)
-        if not path.is_file() or path.suffix.lower() not in SUFFIXES or any(p.startswith(".") for p in relative.parts):
-            continue
-        key = _key(relative)
+    for path in folder_files(root):  # translate's walk: a subfolder that cannot be read stops the run by name
+        key = _key(path.relative_to(root))
         if key in found:
-            raise TarjamaError(f"{found[key]} and {path} would both pair with the same file; rename one or move it out of {folder}")
+            raise TarjamaError(
+                f"{shown(found[key])} and {shown(path)} would both pair with the same file; rename one or move it out of {shown(folder)}"
+            )
         found[key] = path
     return found
 
@@ -119,6 +118,36 @@ def load_pair(pair: CorpusPair, presegmented: bool = False, language_check: bool
         check_script(source.text, "ar", pair.source, "the Arabic source")
         check_script(target.text, "en", pair.target, "the English translation")
     return source, target
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusPlan:
+    """The pairs to align, every one read and checked, and those left out because a side has no text (with why)."""
+
+    pairs: tuple[CorpusPair, ...]
+    skipped: tuple[tuple[CorpusPair, str], ...]
+
+
+def plan_pairs(pairs: Iterable[CorpusPair], presegmented: bool = False, language_check: bool = True) -> CorpusPlan:
+    """Read and check every pair before any is aligned, as ``translate`` plans a folder (:func:`translate.batch.plan`).
+
+    A bad file stops the run here, before the aligner's model is loaded and
+    before any output is written, not after the pairs before it were aligned.
+    A pair with an empty side is skipped, as ``translate`` skips an empty file
+    of a folder: an empty file is a common export accident, it has nothing to
+    align, and stopping would lose the rest of an archive for it.  One pair is
+    held at a time, so memory stays bounded whatever the archive's size.
+    """
+    keep: list[CorpusPair] = []
+    skipped: list[tuple[CorpusPair, str]] = []
+    for pair in pairs:
+        try:
+            load_pair(pair, presegmented, language_check)
+        except EmptyInput as exc:
+            skipped.append((pair, str(exc)))
+        else:
+            keep.append(pair)
+    return CorpusPlan(tuple(keep), tuple(skipped))
 
 
 def align_pair(source: Document, target: Document, presegmented: bool = False, aligner: object | None = None) -> Alignment:

@@ -33,10 +33,11 @@ import time
 import uuid
 from collections import Counter, deque
 from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from translate.cluster.connection import NAMESPACE, connect, preflight
+from translate.cluster.connection import NAMESPACE, preflight, session
 from translate.cluster.workers import AlignmentWorker, ModelInfo, TranslationWorker, WorkerInfo
 from translate.errors import TarjamaError, first_line
 from translate.model import Alignment, Document, Origin
@@ -60,7 +61,7 @@ IN_FLIGHT_PER_WORKER = 2
 
 @dataclass(frozen=True, slots=True)
 class ClusterOptions:
-    """Where and how wide: the address (None: ``$RAY_ADDRESS``, else a local Ray) and the number of workers."""
+    """Where and how wide: the address (None: a local Ray of this job's own, never ``$RAY_ADDRESS``) and the number of workers."""
 
     address: str | None = None
     workers: int = 2
@@ -191,19 +192,27 @@ class TranslationWorkers:
 
     def __init__(self, model: str, settings: DecodingSettings, options: ClusterOptions) -> None:
         preflight(options.address)
-        ray = connect(options.address)
+        self._session = ExitStack()
+        ray = self._session.enter_context(session(options.address))  # a local Ray started here stops in close()
         started = time.monotonic()
-        self.pool = _new_pool(ray, TranslationWorker, (model, settings), options, "translate", settings.device)
         try:
-            self.info = _check_workers(self.pool.describe(timeout=600), f"model {model}")
+            self.pool = _new_pool(ray, TranslationWorker, (model, settings), options, "translate", settings.device)
+            try:
+                self.info = _check_workers(self.pool.describe(timeout=600), f"model {model}")
+            except BaseException:
+                self.pool.close()
+                raise
         except BaseException:
-            self.pool.close()
+            self._session.close()
             raise
         self.startup_s = time.monotonic() - started
         log.info("%d Ray workers ready in %.1f s", len(self.pool.actors), self.startup_s)
 
     def close(self) -> None:
-        self.pool.close()
+        try:
+            self.pool.close()
+        finally:
+            self._session.close()
 
     def __enter__(self) -> TranslationWorkers:
         return self
@@ -376,14 +385,19 @@ def align_corpus(
 
     The driver reads the files and the workers embed and run the DP; at most a
     few pairs per worker are in flight, so the driver holds a bounded number of
-    documents whatever the size of the archive.
+    documents whatever the size of the archive.  The pairs come checked from
+    :func:`translate.alignment.corpus.plan_pairs`, as a local run's do.
     """
+    preflight(options.address)
+    with session(options.address) as ray:
+        yield from _align_on(ray, pairs, options, presegmented, language_check)
+
+
+def _align_on(
+    ray: Any, pairs: Sequence[CorpusPair], options: ClusterOptions, presegmented: bool, language_check: bool
+) -> Iterator[tuple[int, CorpusPair, Alignment]]:
     from translate.alignment.corpus import load_pair
 
-    preflight(options.address)
-    for pair in pairs:  # every input read and checked before the cluster is asked for anything
-        load_pair(pair, presegmented, language_check)
-    ray = connect(options.address)
     pool = _new_pool(ray, AlignmentWorker, (), options, "align", "cpu")
     try:
         _check_workers(pool.describe(timeout=600), "aligner")

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from translate.errors import TarjamaError
+from translate.errors import TarjamaError, shown
 from translate.export.base import MAX_SEGMENT_CHARS, Exporter, not_xml, with_languages, xml_safe
 from translate.export.docx import DocxExporter
 from translate.export.html import HtmlExporter
@@ -151,7 +151,7 @@ def write_outputs(
     labelled = with_languages(alignment, export.source_lang, export.target_lang)
     refuse_overwriting_inputs([Path(outdir) / (stem + e.suffix(labelled)) for e in exporters], inputs)
     for message in export_warnings(labelled, formats):
-        log.warning("%s: %s", stem, message)
+        log.warning("%s: %s", shown(stem), message)
     return [exporter.write(labelled, outdir, stem) for exporter in exporters]
 
 

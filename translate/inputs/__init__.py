@@ -12,13 +12,13 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from translate.errors import TarjamaError
+from translate.errors import EmptyInput, TarjamaError, shown
 from translate.inputs.structure import document_from_paragraphs
 from translate.model import Document
 from translate.segmentation import segment_document
 from translate.textio import STDIN, read_bytes, read_text
 
-__all__ = ["DOCUMENT_SUFFIXES", "SUFFIXES", "InputFile", "collect_inputs", "load_document", "read_lines"]
+__all__ = ["DOCUMENT_SUFFIXES", "SUFFIXES", "InputFile", "collect_inputs", "folder_files", "load_document", "read_lines"]
 
 SUFFIXES = (".txt", ".html", ".htm", ".docx")
 DOCUMENT_SUFFIXES = (".html", ".htm", ".docx")  # formats whose text is not their bytes: read through an extractor
@@ -57,13 +57,13 @@ def read_lines(path: str, what: str) -> list[str]:
     suffix = Path(path).suffix.lower() if path != STDIN else ""
     if suffix in DOCUMENT_SUFFIXES:
         kind = "a Word document" if suffix == ".docx" else "a web page"
-        raise TarjamaError(f"{path} is {kind}, but {what} needs plain text with one segment per line (save it as .txt, or run 'tarjama segment {path}')")
+        raise TarjamaError(f"{shown(path)} is {kind}, but {what} needs plain text with one segment per line (save it as .txt, or run 'tarjama segment {shown(path)}')")
     return read_text(path).splitlines()
 
 
 def _read_bytes(path: str, limit: int, what: str) -> bytes:
     """The file's bytes, refused by size before they are read (and again if it grew meanwhile)."""
-    too_big = f"{path}: larger than {limit // 2**20} MiB, the limit for {what}"
+    too_big = f"{shown(path)}: larger than {limit // 2**20} MiB, the limit for {what}"
     try:
         size = os.stat(path).st_size
     except OSError:
@@ -74,7 +74,7 @@ def _read_bytes(path: str, limit: int, what: str) -> bytes:
     if len(data) > limit:
         raise TarjamaError(too_big)
     if not data.strip():
-        raise TarjamaError(f"{path}: the file is empty (no text to work on)")
+        raise EmptyInput(f"{shown(path)}: the file is empty (no text to work on)")
     return data
 
 
@@ -86,9 +86,9 @@ def collect_inputs(arguments: list[str]) -> list[InputFile]:
             found.append((STDIN, Path("stdin")))
         elif Path(argument).is_dir():
             root = Path(argument)
-            files = _folder_files(root)
+            files = folder_files(root)
             if not files:
-                raise TarjamaError(f"{argument}: no input files ({', '.join(SUFFIXES)}) in this folder")
+                raise TarjamaError(f"{shown(argument)}: no input files ({', '.join(SUFFIXES)}) in this folder")
             found.extend((str(p), p.relative_to(root).with_suffix("")) for p in files)
         else:
             found.append((argument, Path(_stem(Path(argument).name))))
@@ -103,13 +103,13 @@ def _stem(name: str) -> str:
     return stem or name
 
 
-def _folder_files(root: Path) -> list[Path]:
+def folder_files(root: Path) -> list[Path]:
     """The input files under ``root``, hidden ones left out; a subfolder that cannot be read stops the run
     by name, as an unreadable file does, instead of leaving its files silently out of the batch."""
 
     def refuse(exc: OSError) -> None:
         raise TarjamaError(
-            f"{exc.filename or root}: cannot read this folder ({exc.strerror or exc}); "
+            f"{shown(exc.filename or root)}: cannot read this folder ({exc.strerror or exc}); "
             "make it readable or move it out of the input folder"
         ) from exc
 
@@ -136,5 +136,5 @@ def _unique(stems: list[Path], paths: list[str]) -> list[str]:
         raise TarjamaError("several inputs would write the same outputs; give them different names or -o folders")
     for name in result:
         if Path(name).is_absolute() or ".." in Path(name).parts:
-            raise TarjamaError(f"refusing output name {name!r}: it would leave the output folder")
+            raise TarjamaError(f"refusing output name {shown(name)}: it would leave the output folder")
     return result

@@ -14,7 +14,7 @@ import io
 import zipfile
 import zlib
 
-from translate.errors import TarjamaError
+from translate.errors import TarjamaError, shown
 from translate.model import ParagraphKind
 
 MIB = 2**20
@@ -34,10 +34,10 @@ def docx_paragraphs(data: bytes, label: str) -> list[tuple[ParagraphKind, str]]:
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise TarjamaError(f"{label}: not a readable Word .docx file ({type(exc).__name__})") from exc
+        raise TarjamaError(f"{shown(label)}: not a readable Word .docx file ({type(exc).__name__})") from exc
     except Exception as exc:  # lxml's XMLSyntaxError for a damaged part; python-docx raises its own for odd content types
         if type(exc).__module__.startswith(("lxml", "docx")):
-            raise TarjamaError(f"{label}: not a readable Word .docx file ({type(exc).__name__})") from exc
+            raise TarjamaError(f"{shown(label)}: not a readable Word .docx file ({type(exc).__name__})") from exc
         raise
     paragraphs = []
     for paragraph in document.paragraphs:
@@ -53,7 +53,7 @@ def check_package(data: bytes, label: str) -> None:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise TarjamaError(f"{label}: not a readable Word .docx file ({type(exc).__name__})") from exc
+        raise TarjamaError(f"{shown(label)}: not a readable Word .docx file ({type(exc).__name__})") from exc
     declared = 0
     for entry in entries:  # the directory's word first: cheap, and refuses most bombs at once
         _check_part(label, entry.filename, entry.file_size)
@@ -70,13 +70,13 @@ def check_package(data: bytes, label: str) -> None:
                     _check_part(label, entry.filename, size)
                     _check_total(label, inflated)
         except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, OSError, EOFError) as exc:
-            raise TarjamaError(f"{label}: not a readable Word .docx file ({entry.filename}: {type(exc).__name__})") from exc
+            raise TarjamaError(f"{shown(label)}: not a readable Word .docx file ({entry.filename}: {type(exc).__name__})") from exc
 
 
 def _check_part(label: str, name: str, size: int) -> None:
     if size > MAX_PART_BYTES:
         raise TarjamaError(
-            f"{label}: {name} inflates to more than {MAX_PART_BYTES // MIB} MiB, the limit for one part of a Word document "
+            f"{shown(label)}: {name} inflates to more than {MAX_PART_BYTES // MIB} MiB, the limit for one part of a Word document "
             "(a damaged file or a zip bomb, not an article)"
         )
 
@@ -84,6 +84,6 @@ def _check_part(label: str, name: str, size: int) -> None:
 def _check_total(label: str, size: int) -> None:
     if size > MAX_TOTAL_BYTES:
         raise TarjamaError(
-            f"{label}: its parts inflate to more than {MAX_TOTAL_BYTES // MIB} MiB, the limit for a Word document "
+            f"{shown(label)}: its parts inflate to more than {MAX_TOTAL_BYTES // MIB} MiB, the limit for a Word document "
             "(a damaged file or a zip bomb, not an article)"
         )

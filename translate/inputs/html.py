@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 
-from translate.errors import TarjamaError
+from translate.errors import TarjamaError, shown
 from translate.model import ParagraphKind
 
 logger = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ def html_paragraphs(data: bytes, label: str) -> list[tuple[ParagraphKind, str]]:
     reference = reference_paragraphs(tree)
     extracted = trafilatura.extract(tree, output_format="xml", include_comments=False, include_tables=True, favor_recall=True)
     if not extracted:
-        raise TarjamaError(f"{label}: no article text found in this web page")
+        raise TarjamaError(f"{shown(label)}: no article text found in this web page")
     root = etree.fromstring(extracted.encode("utf-8"), parser=etree.XMLParser(huge_tree=True))
     main = root.find("main")
     paragraphs = []
@@ -62,7 +62,7 @@ def html_paragraphs(data: bytes, label: str) -> list[tuple[ParagraphKind, str]]:
         if text:
             paragraphs.append((_BLOCKS[element.tag], text))
     if not paragraphs:
-        raise TarjamaError(f"{label}: no article text found in this web page")
+        raise TarjamaError(f"{shown(label)}: no article text found in this web page")
     check_coverage(reference, [text for _, text in paragraphs], label)
     return paragraphs
 
@@ -73,17 +73,17 @@ def parse_page(data: bytes, label: str):  # -> lxml.html.HtmlElement
     from trafilatura.utils import decode_file, repair_faulty_html
 
     if len(data) > MAX_HTML_BYTES:
-        raise TarjamaError(f"{label}: web page larger than the {MAX_HTML_BYTES // 2**20} MiB limit; save the article's text as .txt and translate that")
+        raise TarjamaError(f"{shown(label)}: web page larger than the {MAX_HTML_BYTES // 2**20} MiB limit; save the article's text as .txt and translate that")
     try:
         text = decode_file(data, MAX_HTML_BYTES)  # guesses the encoding; a compressed page is unpacked within the limit
     except ValueError:
-        raise TarjamaError(f"{label}: web page larger than the {MAX_HTML_BYTES // 2**20} MiB limit once decompressed") from None
+        raise TarjamaError(f"{shown(label)}: web page larger than the {MAX_HTML_BYTES // 2**20} MiB limit once decompressed") from None
     text = repair_faulty_html(text, text[:50].lower())
     parser = html.HTMLParser(huge_tree=True, collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True, encoding="utf-8")
     try:
         tree = html.fromstring(text.encode("utf-8", "surrogatepass"), parser=parser)
     except Exception as exc:  # lxml raises ParserError, ValueError or XMLSyntaxError for what is not HTML at all
-        raise TarjamaError(f"{label}: not a readable web page ({type(exc).__name__})") from exc
+        raise TarjamaError(f"{shown(label)}: not a readable web page ({type(exc).__name__})") from exc
     neutralise(tree)
     return tree
 
@@ -141,6 +141,6 @@ def check_coverage(reference: list[str], extracted: list[str], label: str) -> No
     if found < MIN_COVERAGE * total:
         missing = sum(1 for p in reference if p not in haystack)
         raise TarjamaError(
-            f"{label}: the article could not be extracted reliably: {missing} of the page's {len(reference)} paragraphs "
+            f"{shown(label)}: the article could not be extracted reliably: {missing} of the page's {len(reference)} paragraphs "
             f"({total - found} of {total} characters) are missing from it; save the article's text as .txt and translate that"
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from translate.errors import TarjamaError
+from translate.errors import TarjamaError, shown
 from translate.model import Document, ParagraphKind
 from translate.segmentation import segment_document
 
@@ -19,7 +19,7 @@ def document_from_paragraphs(paragraphs: Sequence[tuple[ParagraphKind, str]], la
     lines = [(kind, " ".join(text.split())) for kind, text in paragraphs]
     lines = [(kind, text) for kind, text in lines if text]
     if not lines:
-        raise TarjamaError(f"{name or 'input'}: no text found to translate")
+        raise TarjamaError(f"{shown(name or 'input')}: no text found to translate")
     document = segment_document("\n\n".join(text for _, text in lines), lang, name)
     if len(document.paragraphs) != len(lines):  # pragma: no cover - one line is one paragraph
         raise AssertionError("paragraph structure was not kept")
