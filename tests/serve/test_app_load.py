@@ -69,3 +69,53 @@ def test_preparing_a_heavy_request_does_not_hold_other_clients(server: Server) -
     assert latencies, f"the heavy request took only {box['seconds']:.1f} s: {str(box['answer'])[:300]}"
     assert max(latencies) < box["seconds"] / 4, f"/health waited {max(latencies):.1f} s of the heavy request's {box['seconds']:.1f} s"
     assert server.alive()
+
+
+def _upload(server: Server, filename: str, data: bytes, timeout: float = 120):
+    boundary = "load0boundary"
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="source"\r\n\r\nar\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="target"\r\n\r\nen\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n\r\n'
+    ).encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    return server.request("POST", "translate_file", body, {"Content-Type": f"multipart/form-data; boundary={boundary}"}, timeout=timeout)
+
+
+def test_a_docx_over_the_limits_is_refused_while_it_is_read(server: Server) -> None:
+    """A 220 KB .docx holding 60 MiB of XML ran over 10 minutes at 1.44 GB before its sentences were counted."""
+    from tests.inputs.test_docx import heavy_docx
+
+    data = heavy_docx(600_000)
+    assert len(data) < 400_000
+    before = server.rss_kb()
+    status, _, body = _upload(server, "heavy.docx", data, timeout=90)
+    assert status == 413, body[:300]
+    message = json.loads(body)["error"]
+    assert "heavy.docx" in message and "5000" in message and "/tmp" not in message
+    assert server.rss_kb() - before < 150_000, "the document was not read whole into memory"
+    assert server.alive()
+
+
+def test_sigterm_stops_the_server_promptly_mid_work(tiny_model: Path, tmp_path: Path) -> None:
+    """SIGTERM while a long upload was being translated: the server waited for all of it (and then for
+    its whole queue) before it stopped."""
+    import os
+    import signal
+
+    running = start_server(tiny_model, tmp_path, "--no-tm", "--file-limit", "3000000")
+    try:
+        article = ("أعلنت الوزارة يوم السبت أن القوات أكملت المهمة في المنطقة الشرقية. " * 10 + "\n\n") * 300
+        thread, box = _in_background(lambda: _upload(running, "long.txt", article.encode(), timeout=300))
+        for _ in range(200):  # until its sentences are queued or being translated
+            if running.health()["batching"]["engine_calls"] > 0:
+                break
+            time.sleep(0.1)
+        assert thread.is_alive(), f"the upload ended before the signal: {str(box.get('answer'))[:300]}"
+        os.kill(running.process.pid, signal.SIGTERM)
+        try:
+            running.process.wait(timeout=15)
+        except Exception:
+            raise AssertionError("the server was still running 15 s after SIGTERM") from None
+        assert thread.is_alive() or box["answer"][0] != 200, "the work went on to the end"
+    finally:
+        stop_server(running)

@@ -40,6 +40,7 @@ from starlette.routing import Route
 
 from translate import __version__
 from translate.errors import TarjamaError
+from translate.inputs import TextLimitExceeded
 from translate.serve import engine, page
 from translate.serve.batcher import Batcher, Closed, QueueFull
 from translate.serve.config import ServeConfig
@@ -337,7 +338,10 @@ async def _translate_upload(service: Service, upload: UploadFile) -> tuple[engin
         if len(data) > service.config.limits.file_bytes:
             raise ApiError(413, f"Invalid request: the file exceeds the limit ({service.config.limits.file_bytes} bytes)")
         path.write_bytes(data)
-        source = await run_in_threadpool(engine.read_document, path, name)
+        try:
+            source = await run_in_threadpool(engine.read_document, path, name, service.config.limits)
+        except TextLimitExceeded as exc:
+            raise ApiError(413, f"Invalid request: {exc}") from None
         result = await run_in_threadpool(service.translate_upload, source)
     finally:
         shutil.rmtree(work, ignore_errors=True)
