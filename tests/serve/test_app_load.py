@@ -119,3 +119,75 @@ def test_sigterm_stops_the_server_promptly_mid_work(tiny_model: Path, tmp_path: 
         assert thread.is_alive() or box["answer"][0] != 200, "the work went on to the end"
     finally:
         stop_server(running)
+
+
+@pytest.fixture(scope="module")
+def impatient(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory):
+    """A server whose requests may wait 2 s, with small engine calls so that long work takes many turns."""
+    tmp = tmp_path_factory.mktemp("impatient")
+    running = start_server(tiny_model, tmp, "--no-tm", "--timeout", "2", "--max-batch", "8", "--batch-wait-ms", "0")
+    for _ in range(120):  # the first translation may convert the model (tens of seconds): wait it out, bounded
+        if running.post_json("translate", {"q": "قال.", "source": "ar", "target": "en"}, timeout=30)[0] == 200:
+            break
+        time.sleep(1)
+    yield running
+    stop_server(running)
+
+
+def _long_q(texts: int = 120) -> list[str]:
+    return [" ".join(f"قال الوزير {i} {j} إن القوات أكملت المهمة في المنطقة." for j in range(30)) for i in range(texts)]
+
+
+def _settled(server: Server, rounds: int = 40) -> int:
+    """The sentences the engine has translated, once the count has stopped moving (at most ``rounds`` looks)."""
+    last = -1
+    for _ in range(rounds):
+        now = server.health()["batching"]["sentences"]
+        if now == last:
+            return now
+        last = now
+        time.sleep(0.5)
+    return last
+
+
+def test_a_request_past_its_timeout_gets_504_and_its_work_is_dropped(impatient: Server) -> None:
+    """Past --timeout the client got a generic 500 while its 3,600 sentences were still translated to the end."""
+    before = _settled(impatient)
+    status, body = impatient.post_json("translate", {"q": _long_q(), "source": "ar", "target": "en"}, timeout=120)
+    assert status == 504, body
+    assert "within 2 s" in body["error"] and "dropped" in body["error"]
+    done = _settled(impatient)
+    assert impatient.health()["queued"] == 0
+    assert done - before < 3600 // 2, f"{done - before} of 3,600 sentences were translated after all"
+
+
+def test_a_client_that_goes_away_leaves_no_work_behind(impatient: Server) -> None:
+    import socket
+
+    before = _settled(impatient)
+    body = json.dumps({"q": _long_q(), "source": "ar", "target": "en"}, ensure_ascii=False).encode()
+    with socket.create_connection(("127.0.0.1", impatient.port), timeout=10) as client:
+        client.sendall(b"POST /translate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                       + f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+        for _ in range(50):  # until its work is queued
+            if impatient.health()["queued"] > 0:
+                break
+            time.sleep(0.05)
+    done = _settled(impatient)
+    assert impatient.health()["queued"] == 0
+    assert done - before < 3600 // 2, f"{done - before} of 3,600 sentences were translated for a client that left"
+
+
+def test_a_short_request_is_served_while_a_long_one_runs(impatient: Server) -> None:
+    """One request's sentences take turns with others' instead of holding the model until they are all done."""
+    payload = json.dumps({"q": _long_q(), "source": "ar", "target": "en"}, ensure_ascii=False).encode()
+    thread, box = _in_background(lambda: impatient.request("POST", "translate", payload, {"Content-Type": "application/json"}, timeout=120))
+    for _ in range(50):
+        if impatient.health()["queued"] > 0:
+            break
+        time.sleep(0.05)
+    status, body = impatient.post_json("translate", {"q": "قال الوزير.", "source": "ar", "target": "en"}, timeout=60)
+    assert status == 200 and body["translatedText"]
+    assert thread.is_alive(), "the short request waited for the long one"
+    thread.join(120)
+    assert box["answer"][0] == 504

@@ -21,8 +21,9 @@ import secrets
 import shutil
 import socket
 import tempfile
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
@@ -65,6 +66,28 @@ _KEEP_DOWNLOADS_S = 3600
 _MAX_DOWNLOADS = 2000
 
 
+_POLL_S = 0.5
+"""How often a waiting request looks whether its client is still there."""
+_N_BEST_CHUNK = 4
+"""Sentences of an n-best request per turn of the model (each is decoded alone, with a wide beam)."""
+
+
+class _ClientGone(Exception):
+    """The client closed its connection while its work waited: the work is dropped, nobody gets an answer."""
+
+
+async def _while_connected(request: Request, gone: threading.Event, work: Callable[..., Any], *args: Any) -> Any:
+    """``work(*args)`` in a worker thread; if the client leaves meanwhile, ``gone`` tells the work to drop what it queued."""
+    task = asyncio.ensure_future(run_in_threadpool(work, *args))
+    while True:
+        done, _ = await asyncio.wait({task}, timeout=_POLL_S)
+        if done:
+            return task.result()
+        if await request.is_disconnected():
+            gone.set()
+            raise _ClientGone()
+
+
 class Service:
     """The translator behind the batcher, and the waiting, timeouts and refusals around it."""
 
@@ -97,50 +120,79 @@ class Service:
 
     # -- queueing -----------------------------------------------------------------------
 
-    def _submit(self, sentences: Sequence[str]) -> Future:
+    def _submit(self, sentences: Sequence[str], work: Any = None, chunk: int | None = None) -> Future:
         try:
-            return self.batcher.submit(sentences)
+            return self.batcher.submit(sentences, work, chunk)
         except QueueFull:
             raise ApiError(429, "Slowdown: the translation queue is full; retry shortly", {"Retry-After": "1"}) from None
         except Closed:
             raise ApiError(503, "the server is stopping") from None
 
-    async def translate(self, sentences: Sequence[str]) -> list[Any]:
-        future = self._submit(sentences)
-        try:
-            return await asyncio.wait_for(asyncio.wrap_future(future), self.config.limits.timeout_s)
-        except asyncio.TimeoutError:
-            future.cancel()
-            raise ApiError(500, f"Cannot translate text: timed out after {self.config.limits.timeout_s:g} s") from None
+    def _timed_out(self) -> ApiError:
+        timeout = self.config.limits.timeout_s
+        return ApiError(504, f"Cannot translate text: not finished within {timeout:g} s (the server's --timeout); the rest of its work was dropped")
 
-    def translate_blocking(self, sentences: Sequence[str]) -> list[Any]:
-        """For the document pipeline, which runs in a worker thread of the pool."""
-        future = self._submit(sentences)
+    async def _wait(self, future: Future, request: Request | None) -> Any:
+        """The future's result within the timeout, while the client is still there; else its work is dropped from the queue."""
+        waiting = asyncio.wrap_future(future)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.config.limits.timeout_s
         try:
-            return future.result(self.config.limits.timeout_s)
-        except FutureTimeout:
-            future.cancel()
-            raise ApiError(500, f"Cannot translate text: timed out after {self.config.limits.timeout_s:g} s") from None
+            while True:
+                left = deadline - loop.time()
+                if left <= 0:
+                    raise self._timed_out()
+                done, _ = await asyncio.wait({waiting}, timeout=min(left, _POLL_S))
+                if done:
+                    return waiting.result()
+                if request is not None and await request.is_disconnected():
+                    raise _ClientGone()
+        except Closed:
+            raise ApiError(503, "the server is stopping") from None
+        finally:
+            if not waiting.done():
+                waiting.cancel()  # and with it the batcher's future: the job leaves the queue
 
-    async def n_best(self, sentences: Sequence[str], count: int) -> list[list[str]]:
+    async def translate(self, sentences: Sequence[str], request: Request | None = None) -> list[Any]:
+        return await self._wait(self._submit(sentences), request)
+
+    def translate_blocking(self, sentences: Sequence[str], gone: threading.Event | None = None) -> list[Any]:
+        """For the document pipeline, which runs in a worker thread of the pool; ``gone`` is set when its client leaves."""
+        future = self._submit(sentences)
+        deadline = time.monotonic() + self.config.limits.timeout_s
+        try:
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise self._timed_out()
+                if gone is not None and gone.is_set():
+                    raise _ClientGone()
+                try:
+                    return future.result(min(left, _POLL_S))
+                except FutureTimeout:
+                    continue
+        except Closed:
+            raise ApiError(503, "the server is stopping") from None
+        finally:
+            future.cancel()  # no-op once done
+
+    async def n_best(self, sentences: Sequence[str], count: int, request: Request | None = None) -> list[list[str]]:
+        """Each sentence's n-best list, a few sentences per turn of the model, so other requests are served in between."""
         loaded = self.loaded
         assert loaded is not None
-        try:
-            future = self.batcher.call(lambda: [loaded.n_best(s, count + 1) for s in sentences])
-        except QueueFull:
-            raise ApiError(429, "Slowdown: the translation queue is full; retry shortly", {"Retry-After": "1"}) from None
-        return await asyncio.wait_for(asyncio.wrap_future(future), self.config.limits.timeout_s)
+        future = self._submit(sentences, lambda chunk: [loaded.n_best(s, count + 1) for s in chunk], _N_BEST_CHUNK)
+        return await self._wait(future, request)
 
     # -- documents ----------------------------------------------------------------------
 
-    def translate_upload(self, source: engine.SourceDocument) -> engine.Result:
+    def translate_upload(self, source: engine.SourceDocument, gone: threading.Event | None = None) -> engine.Result:
         limit = self.config.limits.file_segments
         if source.segments > limit:
             raise ApiError(413, f"Invalid request: the document has {source.segments} sentences; the limit is {limit}")
         if source.segments == 0:
             raise ApiError(400, "Invalid request: the document has no text to translate")
         assert self.info is not None
-        return engine.translate_document(source, self.info, self.translate_blocking, self.glossary)
+        return engine.translate_document(source, self.info, lambda sentences: self.translate_blocking(sentences, gone), self.glossary)
 
     def download_stem(self, name: str) -> str:
         self._prune()
@@ -239,7 +291,7 @@ async def translate(request: Request) -> Response:
     # Cutting 128 texts into sentences takes seconds of CPU: off the event loop, so other clients are served meanwhile.
     plans = await run_in_threadpool(_plans, checked.texts, checked.format)
     sentences = [s for plan in plans for s in plan.sentences]
-    results = await service.translate(sentences)
+    results = await service.translate(sentences, request)
     texts = [r.text for r in results]
     translations, start = [], 0
     for plan in plans:
@@ -247,7 +299,7 @@ async def translate(request: Request) -> Response:
         start += len(plan.sentences)
     alternatives = None
     if checked.alternatives and checked.format == "text":
-        n_best = await service.n_best(sentences, checked.alternatives)
+        n_best = await service.n_best(sentences, checked.alternatives, request)
         alternatives, start = [], 0
         for plan, best in zip(plans, translations):
             mine = n_best[start : start + len(plan.sentences)]
@@ -322,12 +374,12 @@ async def translate_file(request: Request) -> Response:
         raise ApiError(400, f"{fields['source']} is not supported")
     if fields["target"] != "en":
         raise ApiError(400, f"{fields['target']} is not supported")
-    result, stem = await _translate_upload(service, upload)
+    result, stem = await _translate_upload(request, service, upload)
     path = await run_in_threadpool(engine.render_translated_file, result, service.downloads, stem, suffix)
     return JSONResponse({"translatedFileUrl": str(request.url_for("download_file", filename=path.name))})
 
 
-async def _translate_upload(service: Service, upload: UploadFile) -> tuple[engine.Result, str]:
+async def _translate_upload(request: Request, service: Service, upload: UploadFile) -> tuple[engine.Result, str]:
     """Save the upload to a private folder, read it through translate.inputs, translate it; the folder goes."""
     name = _safe_name(upload.filename or "document")
     suffix = Path(upload.filename or "").suffix.lower()
@@ -342,7 +394,8 @@ async def _translate_upload(service: Service, upload: UploadFile) -> tuple[engin
             source = await run_in_threadpool(engine.read_document, path, name, service.config.limits)
         except TextLimitExceeded as exc:
             raise ApiError(413, f"Invalid request: {exc}") from None
-        result = await run_in_threadpool(service.translate_upload, source)
+        gone = threading.Event()
+        result = await _while_connected(request, gone, service.translate_upload, source, gone)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return result, service.download_stem(name)
@@ -383,12 +436,13 @@ async def review(request: Request) -> Response:
         if upload is not None and upload.filename:
             if Path(upload.filename).suffix.lower() not in engine.UPLOAD_SUFFIXES:
                 raise ApiError(400, "This file type is not supported: drop a .txt, .docx or .html file")
-            result, stem = await _translate_upload(service, upload)
+            result, stem = await _translate_upload(request, service, upload)
         elif isinstance(text, str) and text.strip():
             if len(text) > service.config.limits.file_bytes:
                 raise ApiError(413, f"The text exceeds the limit ({service.config.limits.file_bytes} characters)")
             source = await run_in_threadpool(engine.text_document, text, "pasted")
-            result = await run_in_threadpool(service.translate_upload, source)
+            gone = threading.Event()
+            result = await _while_connected(request, gone, service.translate_upload, source, gone)
             stem = service.download_stem("pasted")
         else:
             raise ApiError(400, "Paste an Arabic text or choose a file first")
@@ -420,6 +474,11 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return _error(exc.status_code, str(exc.detail))
 
 
+async def _client_gone(request: Request, exc: Exception) -> Response:
+    log.info("%s %s: the client went away; its queued work was dropped", request.method, request.url.path)
+    return _error(408, "the client went away")
+
+
 async def _internal_error(request: Request, exc: Exception) -> Response:
     log.error("internal error on %s %s", request.method, request.url.path, exc_info=exc)
     return _error(500, "Cannot translate text: internal error (see the server's log)")
@@ -445,7 +504,7 @@ def build_app(service: Service) -> Starlette:
     app = Starlette(
         routes=routes,
         middleware=middleware,
-        exception_handlers={ApiError: _api_error, TarjamaError: _user_error, HTTPException: _http_error, Exception: _internal_error},
+        exception_handlers={ApiError: _api_error, _ClientGone: _client_gone, TarjamaError: _user_error, HTTPException: _http_error, Exception: _internal_error},
     )
     app.state.service = service
     return app
@@ -464,6 +523,28 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
+_GRACE_S = 5
+"""After SIGTERM or Ctrl-C, how long requests in flight get to answer before they are cancelled."""
+
+
+def _uvicorn_server() -> type:
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        """uvicorn's server, which on SIGTERM or Ctrl-C also stops the batcher at once: queued work fails with 503
+        instead of being translated to the end before the process may exit."""
+
+        def __init__(self, service: Service, config: uvicorn.Config) -> None:
+            super().__init__(config)
+            self.service = service
+
+        def handle_exit(self, sig: int, frame: Any) -> None:
+            self.service.batcher.stop()
+            super().handle_exit(sig, frame)
+
+    return Server
+
+
 def serve(config: ServeConfig) -> int:
     """Bind, load the model (on the batcher's thread), then serve until interrupted."""
     import uvicorn
@@ -480,7 +561,8 @@ def serve(config: ServeConfig) -> int:
     log.info("tarjama %s serving %s (%s) on http://%s:%d/", __version__, service.info.model_id, service.info.decoding, config.host, config.port)
     log.info("%s", config)
     app = build_app(service)
-    server = uvicorn.Server(
+    server = _uvicorn_server()(
+        service,
         uvicorn.Config(
             app,
             host=config.host,
@@ -491,7 +573,8 @@ def serve(config: ServeConfig) -> int:
             timeout_keep_alive=5,
             server_header=False,
             lifespan="off",
-        )
+            timeout_graceful_shutdown=_GRACE_S,
+        ),
     )
     try:
         server.run(sockets=[sock])
