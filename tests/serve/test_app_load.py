@@ -191,3 +191,22 @@ def test_a_short_request_is_served_while_a_long_one_runs(impatient: Server) -> N
     assert thread.is_alive(), "the short request waited for the long one"
     thread.join(120)
     assert box["answer"][0] == 504
+
+
+def test_downloads_expire_by_age_and_are_bounded_by_bytes(tiny_model: Path, tmp_path: Path) -> None:
+    """Old downloads were served until the next upload; the store was bounded only by its number of files."""
+    running = start_server(tiny_model, tmp_path, "--no-tm", "--downloads-age", "3", "--downloads-limit", "20000")
+    try:
+        urls = []
+        for index in range(3):
+            text = (f"أعلنت الوزارة يوم السبت أن القوات {index} أكملت المهمة في المنطقة الشرقية. " * 20 + "\n\n") * 4
+            status, _, body = _upload(running, f"article{index}.txt", text.encode())
+            assert status == 200, body[:300]
+            urls.append(json.loads(body)["translatedFileUrl"].split("/", 3)[3])
+        assert running.request("GET", urls[-1])[0] == 200
+        assert running.request("GET", urls[0])[0] == 404, "the oldest result went when the store passed 20,000 bytes"
+        time.sleep(3.5)
+        status, _, body = running.request("GET", urls[-1])
+        assert status == 404 and b"3 s" in body, "a result older than --downloads-age is not served"
+    finally:
+        stop_server(running)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-import secrets
 import shutil
 import socket
 import tempfile
@@ -45,6 +44,7 @@ from translate.inputs import TextLimitExceeded
 from translate.serve import engine, page
 from translate.serve.batcher import Batcher, Closed, QueueFull
 from translate.serve.config import ServeConfig
+from translate.serve.downloads import DownloadStore
 from translate.serve.libretranslate import (
     LANGUAGES,
     ApiError,
@@ -61,9 +61,6 @@ from translate.serve.markup import plan_html, plan_text
 
 log = logging.getLogger("translate.serve")
 
-_DOWNLOAD_NAME = re.compile(r"[0-9a-f]{32}\.[A-Za-z0-9][A-Za-z0-9._-]{0,150}")
-_KEEP_DOWNLOADS_S = 3600
-_MAX_DOWNLOADS = 2000
 
 
 _POLL_S = 0.5
@@ -104,6 +101,8 @@ class Service:
             merge=config.cross_batching,
         )
         self.downloads = Path(tempfile.mkdtemp(prefix="tarjama-serve-"))
+        limits = config.limits
+        self.store = DownloadStore(self.downloads, max_bytes=limits.downloads_bytes, max_age_s=limits.downloads_age_s, max_files=limits.downloads_files)
         self.started = time.time()
 
     def _setup(self):
@@ -195,22 +194,7 @@ class Service:
         return engine.translate_document(source, self.info, lambda sentences: self.translate_blocking(sentences, gone), self.glossary)
 
     def download_stem(self, name: str) -> str:
-        self._prune()
-        return f"{secrets.token_hex(16)}.{name}"
-
-    def _prune(self) -> None:
-        """Old downloads go: the folder never grows without bound."""
-        try:
-            entries = sorted(self.downloads.iterdir(), key=lambda p: p.stat().st_mtime)
-        except OSError:
-            return
-        cutoff = time.time() - _KEEP_DOWNLOADS_S
-        for index, path in enumerate(entries):
-            try:
-                if path.stat().st_mtime < cutoff or len(entries) - index > _MAX_DOWNLOADS:
-                    path.unlink()
-            except OSError:
-                pass
+        return self.store.new_stem(name)
 
 
 # -- request reading ----------------------------------------------------------------------
@@ -376,6 +360,7 @@ async def translate_file(request: Request) -> Response:
         raise ApiError(400, f"{fields['target']} is not supported")
     result, stem = await _translate_upload(request, service, upload)
     path = await run_in_threadpool(engine.render_translated_file, result, service.downloads, stem, suffix)
+    service.store.added(stem)
     return JSONResponse({"translatedFileUrl": str(request.url_for("download_file", filename=path.name))})
 
 
@@ -410,11 +395,12 @@ def _safe_name(filename: str) -> str:
 async def download_file(request: Request) -> Response:
     service = _service(request)
     filename = request.path_params["filename"]
-    if not _DOWNLOAD_NAME.fullmatch(filename):
-        raise ApiError(400, "Invalid filename")
-    path = service.downloads / filename
-    if not path.is_file():
-        raise ApiError(404, "File not found (downloads are kept for an hour)")
+    try:
+        path = service.store.find(filename)
+    except ValueError:
+        raise ApiError(400, "Invalid filename") from None
+    if path is None:
+        raise ApiError(404, f"File not found (downloads are kept for {service.config.limits.downloads_age_s:g} s)")
     return FileResponse(path, filename=filename.split(".", 1)[1])
 
 
@@ -452,6 +438,7 @@ async def review(request: Request) -> Response:
     except TarjamaError as exc:
         return HTMLResponse(page.form(api_key=needs_key, error=" ".join(str(exc).split()), limits=service.config.limits), status_code=400)
     files = await run_in_threadpool(engine.write_files, result, service.downloads, stem)
+    service.store.added(stem)
     review_html = await run_in_threadpool(engine.render_review, result)
     links = [(kind, request.url_for("download_file", filename=path.name).path) for kind, path in files.items()]
     return HTMLResponse(page.result(review_html, links, result.segments, result.flagged))
