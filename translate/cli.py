@@ -152,6 +152,8 @@ def _add_serve_parser(sub: Any) -> None:
     p.add_argument("--queue-limit", type=_positive_int, default=limits.queue_segments, metavar="N", help=f"sentences waiting for the model before requests get 429 (default: {limits.queue_segments})")
     p.add_argument("--timeout", type=float, default=limits.timeout_s, metavar="SECONDS", help=f"longest wait for a translation (default: {limits.timeout_s:g})")
     p.add_argument("--body-timeout", type=float, default=limits.body_timeout_s, metavar="SECONDS", help=f"longest a client may take to send its request (default: {limits.body_timeout_s:g})")
+    p.add_argument("--downloads-limit", type=_positive_int, default=limits.downloads_bytes, metavar="BYTES", help=f"bytes of results kept for download, oldest deleted first (default: {limits.downloads_bytes})")
+    p.add_argument("--downloads-age", type=float, default=limits.downloads_age_s, metavar="SECONDS", help=f"how long a result is kept for download (default: {limits.downloads_age_s:g})")
     _add_language_check_option(p)
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
 
@@ -181,6 +183,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             queue_segments=args.queue_limit,
             timeout_s=args.timeout,
             body_timeout_s=args.body_timeout,
+            downloads_bytes=args.downloads_limit,
+            downloads_age_s=args.downloads_age,
         ),
         language_check=not args.no_language_check,
         quiet=args.quiet,

@@ -119,3 +119,100 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path, monke
     path.write_bytes(article_docx() + b"\0" * 2000)
     with pytest.raises(TarjamaError, match="big.docx: larger than 0 MiB"):
         load_document(str(path), "ar")
+
+
+def heavy_docx(paragraphs: int, style: str = "Heading1", text: str = "أعلنت الوزارة.") -> bytes:
+    """A real .docx (python-docx's own styles) whose body holds ``paragraphs`` styled paragraphs: a few
+    hundred KB on disk, megabytes of XML."""
+    docx = pytest.importorskip("docx")
+    made = docx.Document()
+    made.add_paragraph("x")
+    buffer = io.BytesIO()
+    made.save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    out = io.BytesIO()
+    one = f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>'
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for entry in source.infolist():
+            data = source.read(entry)
+            if entry.filename == "word/document.xml":
+                xml = data.decode()
+                start = xml.index("<w:body>") + len("<w:body>")
+                data = (xml[:start] + one * paragraphs + xml[start:]).encode()
+            archive.writestr(entry, data)
+    return out.getvalue()
+
+
+def _in_subprocess(script: str, timeout: float) -> list[str]:
+    """Run ``script`` in a fresh interpreter; its printed lines, then its peak memory in MiB (VmHWM)."""
+    script += '\nprint(int(open("/proc/self/status").read().split("VmHWM:")[1].split()[0]) // 1024)\n'
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=timeout, check=True)
+    return done.stdout.strip().splitlines()
+
+
+def test_many_paragraphs_are_read_in_one_pass_in_bounded_memory(tmp_path):
+    """A 220 KB .docx holding 60 MiB of XML ran over 10 minutes at 1.44 GB: python-docx looked each
+    paragraph's style up again (1.2 ms a paragraph here) over a tree of the whole part.
+
+    200,000 paragraphs (16 MiB of XML) took 4 minutes; read as a stream they take seconds.
+    """
+    path = tmp_path / "heavy.docx"
+    path.write_bytes(heavy_docx(200_000))
+    assert path.stat().st_size < 400_000
+    script = textwrap.dedent(
+        f"""
+        from translate.inputs.docx import docx_paragraphs
+        paragraphs = docx_paragraphs(open({str(path)!r}, "rb").read(), "heavy.docx")
+        print(len(paragraphs), paragraphs[0][0].value, paragraphs[0][1], paragraphs[-1][1])
+        """
+    )
+    found, peak_mib = _in_subprocess(script, timeout=90)
+    assert found == "200001 heading أعلنت الوزارة. x"
+    assert int(peak_mib) < 250, f"peak memory {peak_mib} MiB"
+
+
+def test_reading_stops_at_the_limit_on_text(tmp_path):
+    """The sentence limit was checked only once the whole document was read: now the text is counted as it is read."""
+    path = tmp_path / "long.docx"
+    path.write_bytes(heavy_docx(300_000, style="Normal"))
+    script = textwrap.dedent(
+        f"""
+        from translate.errors import TarjamaError
+        from translate.inputs import ReadLimits, load_document
+        for limits in (ReadLimits(chars=100_000), ReadLimits(paragraphs=5_000)):
+            try:
+                load_document({str(path)!r}, "ar", limits=limits)
+            except TarjamaError as exc:
+                print(type(exc).__name__, exc)
+        """
+    )
+    chars, paragraphs, peak_mib = _in_subprocess(script, timeout=90)
+    assert chars.startswith("TextLimitExceeded ") and "long.docx" in chars and "100000 characters" in chars
+    assert paragraphs.startswith("TextLimitExceeded ") and "5000 paragraphs" in paragraphs
+    assert int(peak_mib) < 200, f"peak memory {peak_mib} MiB"
+
+
+def test_paragraphs_kinds_and_text_are_python_docx_s(tmp_path):
+    """The stream reader gives what python-docx's ``document.paragraphs`` gives: body paragraphs only, runs and
+    hyperlinks, tabs and line breaks, the heading styles by name (Title, Subtitle, Heading n)."""
+    docx = pytest.importorskip("docx")
+    made = docx.Document()
+    made.add_heading("العنوان", level=0)
+    made.add_heading("عنوان فرعي", level=1)
+    made.add_paragraph("نص", style="Subtitle")
+    body = made.add_paragraph("أ\tب")
+    body.add_run().add_break()
+    body.add_run("ت")
+    made.add_paragraph("قائمة", style="List Bullet")
+    made.add_table(rows=1, cols=1).cell(0, 0).text = "في جدول"
+    made.add_paragraph("")
+    made.add_heading("ثالث", level=3)
+    buffer = io.BytesIO()
+    made.save(buffer)
+    expected = []
+    for paragraph in docx.Document(io.BytesIO(buffer.getvalue())).paragraphs:
+        name = paragraph.style.name if paragraph.style is not None else ""
+        expected.append((name.startswith(("Heading", "Title", "Subtitle")), paragraph.text))
+    found = [(kind.value == "heading", text) for kind, text in docx_input.docx_paragraphs(buffer.getvalue(), "made.docx")]
+    assert found == expected
+    assert sum(heading for heading, _ in found) == 4 and ("أ\tب\nت" in [text for _, text in found])

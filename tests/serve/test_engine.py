@@ -8,7 +8,7 @@ import pytest
 
 from translate.errors import TarjamaError
 from translate.serve import engine
-from translate.serve.config import ServeConfig
+from translate.serve.config import Limits, ServeConfig
 from translate.settings import DecodingSettings
 
 SENTENCE = "أعلنت وزارة الدفاع الروسية يوم السبت أن قواتها أكملت تحرير المنطقة."
@@ -38,5 +38,5 @@ def test_upload_errors_name_the_upload_not_the_server_path(tmp_path: Path) -> No
     path.parent.mkdir()
     path.write_bytes(b"PK\x03\x04 broken")
     with pytest.raises(TarjamaError) as error:
-        engine.read_document(path, "report")
+        engine.read_document(path, "report", Limits())
     assert "report.docx" in str(error.value) and str(tmp_path) not in str(error.value)

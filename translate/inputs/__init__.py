@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from translate.errors import EmptyInput, TarjamaError, shown
-from translate.inputs.structure import document_from_paragraphs
+from translate.inputs.structure import ReadLimits, TextLimitExceeded, document_from_paragraphs
 from translate.model import Document
 from translate.segmentation import segment_document
 from translate.textio import STDIN, read_bytes, read_text
 
-__all__ = ["DOCUMENT_SUFFIXES", "SUFFIXES", "InputFile", "collect_inputs", "folder_files", "load_document", "read_lines"]
+__all__ = ["DOCUMENT_SUFFIXES", "SUFFIXES", "InputFile", "ReadLimits", "TextLimitExceeded", "collect_inputs", "folder_files", "load_document", "read_lines"]
 
 SUFFIXES = (".txt", ".html", ".htm", ".docx")
 DOCUMENT_SUFFIXES = (".html", ".htm", ".docx")  # formats whose text is not their bytes: read through an extractor
@@ -32,18 +32,22 @@ class InputFile:
     stem: str
 
 
-def load_document(path: str, lang: str = "ar", name: str = "") -> Document:
+def load_document(path: str, lang: str = "ar", name: str = "", limits: ReadLimits | None = None) -> Document:
+    """The document, segmented; a web page or Word document holding more text than ``limits`` is refused."""
+    limits = limits or ReadLimits()
     suffix = Path(path).suffix.lower() if path != STDIN else ""
     if suffix in (".html", ".htm"):
         from translate.inputs import html
 
         data = _read_bytes(path, html.MAX_HTML_BYTES, "a web page")
-        return document_from_paragraphs(html.html_paragraphs(data, path), lang, name)
+        paragraphs = html.html_paragraphs(data, path)
+        limits.check(paragraphs, path)
+        return document_from_paragraphs(paragraphs, lang, name)
     if suffix == ".docx":
         from translate.inputs import docx
 
         data = _read_bytes(path, docx.MAX_DOCX_BYTES, "a Word document")
-        return document_from_paragraphs(docx.docx_paragraphs(data, path), lang, name)
+        return document_from_paragraphs(docx.docx_paragraphs(data, path, limits.chars, limits.paragraphs), lang, name)
     return segment_document(read_text(path), lang, name)
 
 

@@ -9,10 +9,41 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from translate.errors import TarjamaError, shown
 from translate.model import Document, ParagraphKind
 from translate.segmentation import segment_document
+
+MAX_TEXT_CHARS = 10_000_000
+"""The most characters of text read from one web page or Word document (a 500-page book has about a million)."""
+
+
+class TextLimitExceeded(TarjamaError):
+    """A document holds more text than the reader may read: refused as soon as the limit is reached."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReadLimits:
+    """How much text one document may hold; a Word document is refused while it is read, when a limit is reached.
+
+    The CLI reads up to :data:`MAX_TEXT_CHARS`; the server passes its own
+    (an upload's characters and sentences), so an upload over them costs the
+    reading of the limit, not of the whole document.
+    """
+
+    chars: int = MAX_TEXT_CHARS
+    paragraphs: int | None = None
+    """Paragraphs with text (each holds at least one sentence): the server's sentence limit, checked while reading."""
+
+    def check(self, paragraphs: Sequence[tuple[ParagraphKind, str]], label: str) -> None:
+        """The same limits on paragraphs already extracted (a web page, read whole by its parser)."""
+        chars = sum(len(text) for _, text in paragraphs)
+        if chars > self.chars:
+            raise TextLimitExceeded(f"{label}: more than {self.chars} characters of text, the limit for one document")
+        count = sum(1 for _, text in paragraphs if text.strip())
+        if self.paragraphs is not None and count > self.paragraphs:
+            raise TextLimitExceeded(f"{label}: more than {self.paragraphs} paragraphs of text, the limit for one document")
 
 
 def document_from_paragraphs(paragraphs: Sequence[tuple[ParagraphKind, str]], lang: str, name: str = "") -> Document:

@@ -17,12 +17,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-import secrets
 import shutil
 import socket
 import tempfile
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
@@ -41,10 +41,12 @@ from starlette.routing import Route
 
 from translate import __version__
 from translate.errors import TarjamaError
+from translate.inputs import TextLimitExceeded
 from translate.serve import engine, page
 from translate.serve.batcher import Batcher, Closed, QueueFull
 from translate.serve.config import ServeConfig
 from translate.serve.config import size as size_text
+from translate.serve.downloads import DownloadStore
 from translate.serve.forms import NotText, StrictMultiPartParser
 from translate.serve.libretranslate import (
     LANGUAGES,
@@ -62,9 +64,28 @@ from translate.serve.markup import plan_html, plan_text
 
 log = logging.getLogger("translate.serve")
 
-_DOWNLOAD_NAME = re.compile(r"[0-9a-f]{32}\.[A-Za-z0-9][A-Za-z0-9._-]{0,150}")
-_KEEP_DOWNLOADS_S = 3600
-_MAX_DOWNLOADS = 2000
+
+
+_POLL_S = 0.5
+"""How often a waiting request looks whether its client is still there."""
+_N_BEST_CHUNK = 4
+"""Sentences of an n-best request per turn of the model (each is decoded alone, with a wide beam)."""
+
+
+class _ClientGone(Exception):
+    """The client closed its connection while its work waited: the work is dropped, nobody gets an answer."""
+
+
+async def _while_connected(request: Request, gone: threading.Event, work: Callable[..., Any], *args: Any) -> Any:
+    """``work(*args)`` in a worker thread; if the client leaves meanwhile, ``gone`` tells the work to drop what it queued."""
+    task = asyncio.ensure_future(run_in_threadpool(work, *args))
+    while True:
+        done, _ = await asyncio.wait({task}, timeout=_POLL_S)
+        if done:
+            return task.result()
+        if await request.is_disconnected():
+            gone.set()
+            raise _ClientGone()
 
 
 class Service:
@@ -83,6 +104,8 @@ class Service:
             merge=config.cross_batching,
         )
         self.downloads = Path(tempfile.mkdtemp(prefix="tarjama-serve-"))
+        limits = config.limits
+        self.store = DownloadStore(self.downloads, max_bytes=limits.downloads_bytes, max_age_s=limits.downloads_age_s, max_files=limits.downloads_files)
         self.started = time.time()
 
     def _setup(self):
@@ -99,47 +122,76 @@ class Service:
 
     # -- queueing -----------------------------------------------------------------------
 
-    def _submit(self, sentences: Sequence[str]) -> Future:
+    def _submit(self, sentences: Sequence[str], work: Any = None, chunk: int | None = None) -> Future:
         capacity = self.batcher.capacity
         if len(sentences) > capacity:
             # Never "retry shortly": a request larger than the whole queue cannot succeed on any server state.
             raise ApiError(413, f"Invalid request: the request has {len(sentences):,} sentences; the limit is {capacity:,} (the queue's size)")
         try:
-            return self.batcher.submit(sentences)
+            return self.batcher.submit(sentences, work, chunk)
         except QueueFull:
             raise ApiError(429, "Slowdown: the translation queue is full; retry shortly", {"Retry-After": "1"}) from None
         except Closed:
             raise ApiError(503, "the server is stopping") from None
 
-    async def translate(self, sentences: Sequence[str]) -> list[Any]:
-        future = self._submit(sentences)
-        try:
-            return await asyncio.wait_for(asyncio.wrap_future(future), self.config.limits.timeout_s)
-        except asyncio.TimeoutError:
-            future.cancel()
-            raise ApiError(500, f"Cannot translate text: timed out after {self.config.limits.timeout_s:g} s") from None
+    def _timed_out(self) -> ApiError:
+        timeout = self.config.limits.timeout_s
+        return ApiError(504, f"Cannot translate text: not finished within {timeout:g} s (the server's --timeout); the rest of its work was dropped")
 
-    def translate_blocking(self, sentences: Sequence[str]) -> list[Any]:
-        """For the document pipeline, which runs in a worker thread of the pool."""
-        future = self._submit(sentences)
+    async def _wait(self, future: Future, request: Request | None) -> Any:
+        """The future's result within the timeout, while the client is still there; else its work is dropped from the queue."""
+        waiting = asyncio.wrap_future(future)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.config.limits.timeout_s
         try:
-            return future.result(self.config.limits.timeout_s)
-        except FutureTimeout:
-            future.cancel()
-            raise ApiError(500, f"Cannot translate text: timed out after {self.config.limits.timeout_s:g} s") from None
+            while True:
+                left = deadline - loop.time()
+                if left <= 0:
+                    raise self._timed_out()
+                done, _ = await asyncio.wait({waiting}, timeout=min(left, _POLL_S))
+                if done:
+                    return waiting.result()
+                if request is not None and await request.is_disconnected():
+                    raise _ClientGone()
+        except Closed:
+            raise ApiError(503, "the server is stopping") from None
+        finally:
+            if not waiting.done():
+                waiting.cancel()  # and with it the batcher's future: the job leaves the queue
 
-    async def n_best(self, sentences: Sequence[str], count: int) -> list[list[str]]:
+    async def translate(self, sentences: Sequence[str], request: Request | None = None) -> list[Any]:
+        return await self._wait(self._submit(sentences), request)
+
+    def translate_blocking(self, sentences: Sequence[str], gone: threading.Event | None = None) -> list[Any]:
+        """For the document pipeline, which runs in a worker thread of the pool; ``gone`` is set when its client leaves."""
+        future = self._submit(sentences)
+        deadline = time.monotonic() + self.config.limits.timeout_s
+        try:
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise self._timed_out()
+                if gone is not None and gone.is_set():
+                    raise _ClientGone()
+                try:
+                    return future.result(min(left, _POLL_S))
+                except FutureTimeout:
+                    continue
+        except Closed:
+            raise ApiError(503, "the server is stopping") from None
+        finally:
+            future.cancel()  # no-op once done
+
+    async def n_best(self, sentences: Sequence[str], count: int, request: Request | None = None) -> list[list[str]]:
+        """Each sentence's n-best list, a few sentences per turn of the model, so other requests are served in between."""
         loaded = self.loaded
         assert loaded is not None
-        try:
-            future = self.batcher.call(lambda: [loaded.n_best(s, count + 1) for s in sentences])
-        except QueueFull:
-            raise ApiError(429, "Slowdown: the translation queue is full; retry shortly", {"Retry-After": "1"}) from None
-        return await asyncio.wait_for(asyncio.wrap_future(future), self.config.limits.timeout_s)
+        future = self._submit(sentences, lambda chunk: [loaded.n_best(s, count + 1) for s in chunk], _N_BEST_CHUNK)
+        return await self._wait(future, request)
 
     # -- documents ----------------------------------------------------------------------
 
-    def translate_upload(self, source: engine.SourceDocument, label: str) -> engine.Result:
+    def translate_upload(self, source: engine.SourceDocument, label: str, gone: threading.Event | None = None) -> engine.Result:
         limit = self.config.limits.document_segments
         if source.segments > limit:
             raise ApiError(413, f"Invalid request: the document has {source.segments} sentences; the limit is {limit}")
@@ -150,25 +202,10 @@ class Service:
             if problem is not None:
                 raise ApiError(400, problem)
         assert self.info is not None
-        return engine.translate_document(source, self.info, self.translate_blocking, self.glossary)
+        return engine.translate_document(source, self.info, lambda sentences: self.translate_blocking(sentences, gone), self.glossary)
 
     def download_stem(self, name: str) -> str:
-        self._prune()
-        return f"{secrets.token_hex(16)}.{name}"
-
-    def _prune(self) -> None:
-        """Old downloads go: the folder never grows without bound."""
-        try:
-            entries = sorted(self.downloads.iterdir(), key=lambda p: p.stat().st_mtime)
-        except OSError:
-            return
-        cutoff = time.time() - _KEEP_DOWNLOADS_S
-        for index, path in enumerate(entries):
-            try:
-                if path.stat().st_mtime < cutoff or len(entries) - index > _MAX_DOWNLOADS:
-                    path.unlink()
-            except OSError:
-                pass
+        return self.store.new_stem(name)
 
 
 # -- request reading ----------------------------------------------------------------------
@@ -257,10 +294,10 @@ async def translate(request: Request) -> Response:
     fields, from_json, _ = await read_fields(request, service)
     check_api_key(service.config.api_keys, fields.get("api_key"))
     checked = translate_request(fields, from_json, service.config.limits)
-    make = plan_html if checked.format == "html" else plan_text
-    plans = [make(text, engine.split_sentences) for text in checked.texts]
+    # Cutting 128 texts into sentences takes seconds of CPU: off the event loop, so other clients are served meanwhile.
+    plans = await run_in_threadpool(_plans, checked.texts, checked.format)
     sentences = [s for plan in plans for s in plan.sentences]
-    results = await service.translate(sentences)
+    results = await service.translate(sentences, request)
     texts = [r.text for r in results]
     translations, start = [], 0
     for plan in plans:
@@ -268,7 +305,7 @@ async def translate(request: Request) -> Response:
         start += len(plan.sentences)
     alternatives = None
     if checked.alternatives and checked.format == "text":
-        n_best = await service.n_best(sentences, checked.alternatives)
+        n_best = await service.n_best(sentences, checked.alternatives, request)
         alternatives, start = [], 0
         for plan, best in zip(plans, translations):
             mine = n_best[start : start + len(plan.sentences)]
@@ -280,6 +317,11 @@ async def translate(request: Request) -> Response:
             if language != "ar":
                 raise ApiError(400, f"{language} is not supported")
     return JSONResponse(translate_response(checked, translations, alternatives, detections))
+
+
+def _plans(texts: Sequence[str], format: str) -> list[Any]:
+    make = plan_html if format == "html" else plan_text
+    return [make(text, engine.split_sentences) for text in texts]
 
 
 def _alternatives(plan: Any, n_best: list[list[str]], best: str, count: int) -> list[str]:
@@ -338,12 +380,13 @@ async def translate_file(request: Request) -> Response:
         raise ApiError(400, f"{fields['source']} is not supported")
     if fields["target"] != "en":
         raise ApiError(400, f"{fields['target']} is not supported")
-    result, stem = await _translate_upload(service, upload)
+    result, stem = await _translate_upload(request, service, upload)
     path = await run_in_threadpool(engine.render_translated_file, result, service.downloads, stem, suffix)
+    service.store.added(stem)
     return JSONResponse({"translatedFileUrl": str(request.url_for("download_file", filename=path.name))})
 
 
-async def _translate_upload(service: Service, upload: UploadFile) -> tuple[engine.Result, str]:
+async def _translate_upload(request: Request, service: Service, upload: UploadFile) -> tuple[engine.Result, str]:
     """Save the upload to a private folder, read it through translate.inputs, translate it; the folder goes."""
     name = _safe_name(upload.filename or "document")
     suffix = Path(upload.filename or "").suffix.lower()
@@ -354,8 +397,12 @@ async def _translate_upload(service: Service, upload: UploadFile) -> tuple[engin
         if len(data) > service.config.limits.file_bytes:
             raise ApiError(413, f"Invalid request: the file exceeds the limit ({service.config.limits.file_bytes} bytes)")
         path.write_bytes(data)
-        source = await run_in_threadpool(engine.read_document, path, name)
-        result = await run_in_threadpool(service.translate_upload, source, f"{name}{suffix}")
+        try:
+            source = await run_in_threadpool(engine.read_document, path, name, service.config.limits)
+        except TextLimitExceeded as exc:
+            raise ApiError(413, f"Invalid request: {exc}") from None
+        gone = threading.Event()
+        result = await _while_connected(request, gone, service.translate_upload, source, f"{name}{suffix}", gone)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return result, service.download_stem(name)
@@ -370,11 +417,12 @@ def _safe_name(filename: str) -> str:
 async def download_file(request: Request) -> Response:
     service = _service(request)
     filename = request.path_params["filename"]
-    if not _DOWNLOAD_NAME.fullmatch(filename):
-        raise ApiError(400, "Invalid filename")
-    path = service.downloads / filename
-    if not path.is_file():
-        raise ApiError(404, "File not found (downloads are kept for an hour)")
+    try:
+        path = service.store.find(filename)
+    except ValueError:
+        raise ApiError(400, "Invalid filename") from None
+    if path is None:
+        raise ApiError(404, f"File not found (downloads are kept for {service.config.limits.downloads_age_s:g} s)")
     return FileResponse(path, filename=filename.split(".", 1)[1])
 
 
@@ -396,13 +444,14 @@ async def review(request: Request) -> Response:
         if upload is not None and upload.filename:
             if Path(upload.filename).suffix.lower() not in engine.UPLOAD_SUFFIXES:
                 raise ApiError(400, "This file type is not supported: drop a .txt, .docx or .html file")
-            result, stem = await _translate_upload(service, upload)
+            result, stem = await _translate_upload(request, service, upload)
         elif isinstance(text, str) and text.strip():
             size = len(text.encode("utf-8"))
             if size > service.config.limits.file_bytes:
                 raise ApiError(413, f"The text ({size_text(size)}) exceeds the limit ({size_text(service.config.limits.file_bytes)}, as for a file)")
-            source = engine.text_document(text, "pasted")
-            result = await run_in_threadpool(service.translate_upload, source, "the pasted text")
+            source = await run_in_threadpool(engine.text_document, text, "pasted")
+            gone = threading.Event()
+            result = await _while_connected(request, gone, service.translate_upload, source, "the pasted text", gone)
             stem = service.download_stem("pasted")
         else:
             raise ApiError(400, "Paste an Arabic text or choose a file first")
@@ -412,6 +461,7 @@ async def review(request: Request) -> Response:
     except TarjamaError as exc:
         return HTMLResponse(page.form(api_key=needs_key, error=" ".join(str(exc).split()), limits=service.config.limits), status_code=400)
     files = await run_in_threadpool(engine.write_files, result, service.downloads, stem)
+    service.store.added(stem)
     review_html = await run_in_threadpool(engine.render_review, result)
     links = [(kind, request.url_for("download_file", filename=path.name).path) for kind, path in files.items()]
     return HTMLResponse(page.result(review_html, links, result.segments, result.flagged))
@@ -434,10 +484,17 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return _error(exc.status_code, str(exc.detail))
 
 
-async def _client_gone(request: Request, exc: Exception) -> Response:
+async def _client_left_mid_body(request: Request, exc: Exception) -> Response:
     """A client that leaves before sending its whole request is no error of the server's: one line, no traceback."""
     log.info("%s %s: the client disconnected before sending its whole request", request.method, request.url.path)
     return _error(400, "Invalid request: the client disconnected", _CLOSE)
+
+
+
+async def _client_gone(request: Request, exc: Exception) -> Response:
+    """A client that went away while its work waited: the work was dropped; one line, no traceback."""
+    log.info("%s %s: the client went away; its queued work was dropped", request.method, request.url.path)
+    return _error(408, "the client went away")
 
 
 async def _internal_error(request: Request, exc: Exception) -> Response:
@@ -469,7 +526,8 @@ def build_app(service: Service) -> Starlette:
             ApiError: _api_error,
             TarjamaError: _user_error,
             HTTPException: _http_error,
-            ClientDisconnect: _client_gone,
+            ClientDisconnect: _client_left_mid_body,
+            _ClientGone: _client_gone,
             Exception: _internal_error,
         },
     )
@@ -490,6 +548,28 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
+_GRACE_S = 5
+"""After SIGTERM or Ctrl-C, how long requests in flight get to answer before they are cancelled."""
+
+
+def _uvicorn_server() -> type:
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        """uvicorn's server, which on SIGTERM or Ctrl-C also stops the batcher at once: queued work fails with 503
+        instead of being translated to the end before the process may exit."""
+
+        def __init__(self, service: Service, config: uvicorn.Config) -> None:
+            super().__init__(config)
+            self.service = service
+
+        def handle_exit(self, sig: int, frame: Any) -> None:
+            self.service.batcher.stop()
+            super().handle_exit(sig, frame)
+
+    return Server
+
+
 def serve(config: ServeConfig) -> int:
     """Bind, load the model (on the batcher's thread), then serve until interrupted."""
     import uvicorn
@@ -507,7 +587,8 @@ def serve(config: ServeConfig) -> int:
     assert service.info is not None
     log.info("tarjama %s %s", __version__, config.summary(config.model or service.info.model_id, service.info.decoding))
     app = build_app(service)
-    server = uvicorn.Server(
+    server = _uvicorn_server()(
+        service,
         uvicorn.Config(
             app,
             host=config.host,
@@ -520,7 +601,8 @@ def serve(config: ServeConfig) -> int:
             timeout_keep_alive=5,
             server_header=False,
             lifespan="off",
-        )
+            timeout_graceful_shutdown=_GRACE_S,
+        ),
     )
     try:
         server.run(sockets=[sock])

@@ -34,6 +34,12 @@ class Limits:
     """The longest a client may take to send its body (slow clients get 408)."""
     connections: int = 256
     """Open connections; more get 503 from uvicorn (a connection that has not sent a request yet makes room first)."""
+    downloads_bytes: int = 500_000_000
+    """Bytes of results kept for download (the oldest go first; the newest result is always kept)."""
+    downloads_age_s: float = 3600.0
+    """Seconds a result is kept for download; an older one is deleted and never served."""
+    downloads_files: int = 2_000
+    """Files kept for download (each result writes one to five)."""
 
     @property
     def document_segments(self) -> int:

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from translate.errors import TarjamaError
-from translate.serve.config import ServeConfig
+from translate.serve.config import Limits, ServeConfig
 from translate.settings import ExportOptions
 
 log = logging.getLogger(__name__)
@@ -139,18 +139,22 @@ class Result:
     segments: int
 
 
-def read_document(path: Path, name: str) -> SourceDocument:
+def read_document(path: Path, name: str, limits: Limits) -> SourceDocument:
     """Read a saved upload through ``translate.inputs`` (the CLI's reader, with its checks and bounds).
 
-    Error messages name the upload, never the server's temporary path.
+    The upload's limits go to the reader, which stops when one is reached
+    (a Word document is counted as it is read), and every paragraph with text
+    holds a sentence: so a document over ``file_segments`` costs the reading
+    of that many paragraphs, not of the whole document.  Error messages name
+    the upload, never the server's temporary path.
     """
-    from translate.inputs import load_document
+    from translate.inputs import ReadLimits, load_document
 
     label = f"{name}{path.suffix}"
     try:
-        document = load_document(str(path), "ar", name=name)
+        document = load_document(str(path), "ar", name=name, limits=ReadLimits(chars=limits.file_bytes, paragraphs=limits.file_segments))
     except TarjamaError as exc:
-        raise TarjamaError(str(exc).replace(str(path), label).replace(str(path.parent), "")) from None
+        raise type(exc)(str(exc).replace(str(path), label).replace(str(path.parent), "")) from None
     except Exception as exc:  # noqa: BLE001 - a parser failing on a hostile upload is the upload's fault, not a 500
         log.warning("%s: unreadable upload (%s: %s)", label, type(exc).__name__, str(exc)[:200])
         raise TarjamaError(f"{label}: not a readable {path.suffix} file") from None
