@@ -24,7 +24,7 @@ from translate import TOOL_NAME, __version__
 from translate.cache import default_tm_path
 from translate.errors import TarjamaError
 from translate.settings import DEFAULT_BATCH_SIZE, DEFAULT_BATCH_TOKENS, DEFAULT_NO_REPEAT_NGRAM, DecodingSettings, ExportOptions
-from translate.textio import STDIN, output_stem
+from translate.textio import STDIN, output_stem, reading_encoding, text_encoding
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
@@ -64,12 +64,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--glossary", metavar="FILE.tsv", help="terminology to check: arabic<TAB>english[<TAB>dnt] per line")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors (no progress bar)")
     _add_language_check_option(p)
+    _add_encoding_option(p)
     _add_export_options(p)
     _add_ray_options(p)
 
     p = sub.add_parser("segment", help="split a text into sentences, one per line, a blank line between paragraphs")
     p.add_argument("input", metavar="INPUT", help="a UTF-8 text file, a web page (.html) or a Word document (.docx); - reads stdin")
     p.add_argument("--lang", default="ar", choices=("ar", "en"), help="language of the text (default: ar)")
+    _add_encoding_option(p)
 
     p = sub.add_parser("align", help="align an Arabic article with an existing English translation (or two folders of them)")
     p.add_argument("source", metavar="SOURCE", help="the Arabic article: text (.txt), web page (.html) or Word document (.docx); or a folder of them")
@@ -81,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--merged-tmx", metavar="FILE", help="folders only: also write every pair's units into this one TMX")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     _add_language_check_option(p)
+    _add_encoding_option(p)
     _add_export_options(p)
     _add_ray_options(p)
 
@@ -96,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", default="tsv,html", metavar="FORMATS", help=f"outputs with -o, from {','.join(TRANSLATE_FORMATS)} (default: tsv,html)")
     p.add_argument("-q", "--quiet", action="store_true", help="print no summary line")
     _add_language_check_option(p)
+    _add_encoding_option(p)
 
     p = sub.add_parser("tm", help="manage the translation memory")
     tm_sub = p.add_subparsers(dest="tm_command", metavar="ACTION", required=True, parser_class=_Parser)
@@ -112,7 +116,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("hypothesis", metavar="HYPOTHESIS", help="system output, one segment per line")
     p.add_argument("reference", metavar="REFERENCE", help="reference translation, line-aligned with HYPOTHESIS")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    _add_encoding_option(p)
     return parser
+
+
+def _add_encoding_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--encoding",
+        type=_encoding,
+        default=None,
+        metavar="NAME",
+        help="the encoding of text files that are not UTF-8, e.g. cp1256 (Arabic Windows); UTF-8, with or without BOM, and UTF-16 with BOM are recognised by themselves",
+    )
+
+
+def _encoding(name: str) -> str:
+    try:
+        return text_encoding(name)
+    except TarjamaError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _add_decoding_options(p: argparse.ArgumentParser) -> None:
@@ -607,7 +629,8 @@ def _main(argv: Sequence[str] | None) -> int:
             return EXIT_USAGE
         args = parser.parse_args(arguments)
         _install_logging(getattr(args, "quiet", False))
-        return COMMANDS[args.command](args)
+        with reading_encoding(getattr(args, "encoding", None)):
+            return COMMANDS[args.command](args)
     except TarjamaError as exc:
         if debug:
             raise

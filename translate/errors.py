@@ -9,6 +9,10 @@ class TarjamaError(Exception):
     """
 
 
+class EmptyInput(TarjamaError):
+    """An input with no text at all: an error when the user named the file, a warning when a folder held it."""
+
+
 def first_line(exc: BaseException | str) -> str:
     """The first line of an exception's message, or its type's name when it has none.
 

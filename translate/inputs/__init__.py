@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from translate.errors import TarjamaError
+from translate.errors import EmptyInput, TarjamaError
 from translate.inputs.structure import document_from_paragraphs
 from translate.model import Document
 from translate.segmentation import segment_document
@@ -74,7 +74,7 @@ def _read_bytes(path: str, limit: int, what: str) -> bytes:
     if len(data) > limit:
         raise TarjamaError(too_big)
     if not data.strip():
-        raise TarjamaError(f"{path}: the file is empty (no text to work on)")
+        raise EmptyInput(f"{path}: the file is empty (no text to work on)")
     return data
 
 
