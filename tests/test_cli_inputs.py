@@ -86,6 +86,17 @@ def test_check_pairs_paragraph_sentences_and_names_the_draft_line(tmp_path):
     assert proc.stderr.decode().strip() == "1 segment flagged: 1 numbers"
 
 
+def test_check_reads_a_web_page_article_as_translate_does(tmp_path):
+    page = tmp_path / "page.html"
+    paragraphs = "".join(f"<p>{p}</p>" for p in ["قال إن 86% من السكان غادروا المنطقة. وأصيب ٤٣٠ شخصا في الحادث.", "وقال المتحدث إن النتائج جيدة جدا."])
+    page.write_text(f"<html><body><article><h1>عنوان الخبر الرئيسي</h1>{paragraphs}</article></body></html>", encoding="utf-8")
+    draft = tmp_path / "page.en.txt"
+    draft.write_text("The main headline\n\nHe said 86% of the people had left the area. 43 people were injured in the accident.\n\nThe spokesman said the results were very good.\n", encoding="utf-8")
+    proc = tarjama("check", str(page), str(draft))
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert proc.stdout.decode().splitlines() == ["3\tnumbers: missing 430; extra 43"]
+
+
 def test_check_and_evaluate_refuse_a_draft_of_another_article_in_one_line(tmp_path):
     draft = tmp_path / "other.en.txt"
     draft.write_text("One paragraph.\n\nAnother one.\n", encoding="utf-8")

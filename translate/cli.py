@@ -390,7 +390,7 @@ def _glossary(path: str | None):
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from translate.pipeline import check_translation, read_line_pairs
+    from translate.pipeline import check_translation, read_translation
     from translate.qa import summary
 
     formats = None
@@ -398,21 +398,21 @@ def cmd_check(args: argparse.Namespace) -> int:
         from translate.export import parse_formats
 
         formats = parse_formats(args.to, TRANSLATE_FORMATS)
-    source, target = read_line_pairs(args.source, args.target, language_check=not args.no_language_check)
+    pair = read_translation(args.source, args.target, language_check=not args.no_language_check)
     glossary = _glossary(args.glossary)
     sources = [p for p in (args.source, args.target, args.glossary) if p]
     if formats:
         from translate.export import prepare_outputs
 
-        prepare_outputs(Path(args.output_dir), [source.name], formats, "en", sources)
-    alignment = check_translation(source, target, glossary)
-    for number, bead in enumerate(alignment.beads, start=1):
+        prepare_outputs(Path(args.output_dir), [pair.source.name], formats, "en", sources)
+    alignment = check_translation(pair, glossary)
+    for line, bead in zip(pair.lines, alignment.beads):
         if bead.flags:
-            print(f"{number}\t{'; '.join(map(str, bead.flags))}")
+            print(f"{line}\t{'; '.join(map(str, bead.flags))}")
     if formats:
         from translate.export import write_outputs
 
-        write_outputs(alignment, Path(args.output_dir), source.name, formats, inputs=sources)
+        write_outputs(alignment, Path(args.output_dir), pair.source.name, formats, inputs=sources)
     _say(args, summary(alignment.beads) or "no segment flagged")
     return 0
 
@@ -560,15 +560,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from translate.evaluation import evaluate
+    from translate.evaluation import evaluate, read_pair
 
-    if args.hypothesis == STDIN and args.reference == STDIN:
-        raise TarjamaError("stdin (-) can be read only once")
-    from translate.inputs import read_lines
-
-    hypotheses = read_lines(args.hypothesis, "evaluate")
-    references = read_lines(args.reference, "evaluate")
-    scores = evaluate(hypotheses, references)
+    scores = evaluate(*read_pair(args.hypothesis, args.reference))
     if args.json:
         print(json.dumps([{"metric": s.metric, "score": s.score, "signature": s.signature} for s in scores], indent=2))
     else:
