@@ -217,6 +217,8 @@ def prepare_output_dir(folder: Path) -> None:
     option) leaves no empty folder behind: the folder is made by the first
     write.  So the probe goes to the nearest folder that exists already.
     """
+    if str(folder) == STDIN:  # `-o -` would make a folder named "-"; the outputs are several files, never stdout
+        raise TarjamaError("-o -: the outputs are files written into a folder, not to standard output; give a folder with -o DIR")
     existing = Path(folder)
     while not existing.exists() and existing.parent != existing:
         if existing.is_symlink():  # a dangling link: mkdir would fail on it
