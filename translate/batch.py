@@ -181,7 +181,7 @@ def document_line(report: DocumentReport) -> str:
         if report.from_memory
         else ""
     )
-    return f"{report.path}: {report.segments} segments{reuse} → {', '.join(str(w) for w in report.written)}"
+    return f"{report.path}: {counted(report.segments, 'segment')}{reuse} → {', '.join(str(w) for w in report.written)}"
 
 
 def summary_table(reports: Sequence[DocumentReport]) -> str:

@@ -25,6 +25,7 @@ from translate.cache import default_tm_path
 from translate.errors import TarjamaError
 from translate.settings import DEFAULT_BATCH_SIZE, DEFAULT_BATCH_TOKENS, DEFAULT_NO_REPEAT_NGRAM, DecodingSettings, ExportOptions
 from translate.textio import STDIN, output_stem, reading_encoding, text_encoding
+from translate.wording import counted
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
@@ -429,7 +430,7 @@ def cmd_tm(args: argparse.Namespace) -> int:
         for path, found in units:
             stored = memory.store_human(found.pairs, origin=f"tmx:{Path(path).name}")
             skipped = "; ".join(f"{count} skipped: {why}" for why, count in sorted(found.skipped.items()))
-            _say(args, f"{path}: {stored} human translation(s) imported into {memory.path}" + (f" ({skipped})" if skipped else ""))
+            _say(args, f"{path}: {counted(stored, 'human translation')} imported into {memory.path}" + (f" ({skipped})" if skipped else ""))
     return 0
 
 
@@ -484,7 +485,8 @@ def cmd_align(args: argparse.Namespace) -> int:
     unmatched_tgt = sum(1 for b in alignment.beads if not b.source)
     _say(
         args,
-        f"{len(alignment.beads)} beads from {len(source.segments)} Arabic and {len(target.segments)} English segments; "
+        f"{counted(len(alignment.beads), 'bead')} from {len(source.segments)} Arabic and {len(target.segments)} English "
+        f"{'segment' if len(source.segments) == len(target.segments) == 1 else 'segments'}; "
         f"{unmatched_src} Arabic and {unmatched_tgt} English without counterpart → {', '.join(str(w) for w in written)}",
     )
     return 0
@@ -529,14 +531,14 @@ def _align_corpus(args: argparse.Namespace, formats: list[str]) -> int:
             if merged is not None:
                 merged.add(index, pair.stem, alignment)
             beads += len(alignment.beads)
-            _say(args, f"{pair.source} ↔ {pair.target}: {len(alignment.beads)} beads → {', '.join(str(w) for w in written)}")
+            _say(args, f"{pair.source} ↔ {pair.target}: {counted(len(alignment.beads), 'bead')} → {', '.join(str(w) for w in written)}")
         if merged is not None:
-            _say(args, f"{len(pairing.pairs)} pairs, {beads} beads → {merged.finish()}")
+            _say(args, f"{counted(len(pairing.pairs), 'pair')}, {counted(beads, 'bead')} → {merged.finish()}")
     finally:
         if merged is not None:
             merged.discard()
     unpaired = len(pairing.unpaired_source) + len(pairing.unpaired_target)
-    _say(args, f"{len(pairing.pairs)} pairs aligned" + (f"; {unpaired} file(s) without a counterpart (listed above)" if unpaired else ""))
+    _say(args, f"{counted(len(pairing.pairs), 'pair')} aligned" + (f"; {counted(unpaired, 'file')} without a counterpart (listed above)" if unpaired else ""))
     return 0
 
 

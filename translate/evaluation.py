@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from translate.errors import TarjamaError
+from translate.wording import counted
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +24,7 @@ class Score:
 
 def evaluate(hypotheses: list[str], references: list[str]) -> list[Score]:
     if len(hypotheses) != len(references):
-        raise TarjamaError(f"the hypothesis has {len(hypotheses)} lines but the reference has {len(references)}; they must be line-aligned")
+        raise TarjamaError(f"the hypothesis has {counted(len(hypotheses), 'line')} but the reference has {len(references)}; they must be line-aligned")
     from sacrebleu.metrics import BLEU, CHRF
 
     scores = []
@@ -88,6 +89,4 @@ def _paragraphs(lines: Sequence[str]) -> list[str]:
 
 
 def _shape(lines: Sequence[str]) -> str:
-    from translate.wording import counted
-
     return f"{counted(len(lines), 'line')} ({len(_non_blank(lines))} non-blank, {counted(len(_paragraphs(lines)), 'paragraph')})"
