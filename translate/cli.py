@@ -93,8 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="print only the problems, not the verdict of clean files")
 
     p = sub.add_parser("check", help="flag suspicious segments of a line-by-line translation (numbers, leftovers, repetition, …)")
-    p.add_argument("source", metavar="SOURCE", help="the Arabic text, one segment per line")
-    p.add_argument("target", metavar="TARGET", help="its English translation, line-aligned with SOURCE")
+    p.add_argument("source", metavar="SOURCE", help="the Arabic text, one segment per line; or an article as translate reads it (text, web page, Word document)")
+    p.add_argument("target", metavar="TARGET", help="its English translation, line-aligned with SOURCE; or the article's draft (NAME.en.txt, a line per paragraph)")
     p.add_argument("--glossary", metavar="FILE.tsv", help="terminology to check: arabic<TAB>english[<TAB>dnt] per line")
     p.add_argument("-o", "--output-dir", default=None, metavar="OUTDIR", help="also write the checked pairs (see --to)")
     p.add_argument("--to", default="tsv,html", metavar="FORMATS", help=f"outputs with -o, from {','.join(TRANSLATE_FORMATS)} (default: tsv,html)")
@@ -114,8 +114,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_serve_parser(sub)
 
     p = sub.add_parser("evaluate", help="score a translation against a reference with sacrebleu BLEU and chrF")
-    p.add_argument("hypothesis", metavar="HYPOTHESIS", help="system output, one segment per line")
-    p.add_argument("reference", metavar="REFERENCE", help="reference translation, line-aligned with HYPOTHESIS")
+    p.add_argument("hypothesis", metavar="HYPOTHESIS", help="system output, one segment per line, or tarjama's draft (NAME.en.txt); blank lines are paragraph breaks")
+    p.add_argument("reference", metavar="REFERENCE", help="reference translation, line-aligned with HYPOTHESIS (blank lines aside) or with as many paragraphs")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     _add_encoding_option(p)
     return parser

@@ -57,9 +57,9 @@ def load_document(path: str, lang: str = "ar", name: str = "") -> Document:
 def read_lines(path: str, what: str) -> list[str]:
     """The lines of a line-aligned text file; a web page or Word document is refused, never read as markup.
 
-    Line-aligned inputs (``check``, ``evaluate``, ``align --presegmented``) pair
-    line n with line n; a page's paragraphs have no such lines, and reading
-    its bytes as text would compare markup.
+    Line-based inputs (``check``, ``evaluate``, ``align --presegmented``) pair
+    lines (or the paragraphs between blank lines); a page's paragraphs have no
+    such lines, and reading its bytes as text would compare markup.
     """
     suffix = Path(path).suffix.lower() if path != STDIN else ""
     if suffix in DOCUMENT_SUFFIXES:
