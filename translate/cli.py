@@ -70,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_ray_options(p)
 
     p = sub.add_parser("segment", help="split a text into sentences, one per line, a blank line between paragraphs")
-    p.add_argument("input", metavar="INPUT", help="a UTF-8 text file, a web page (.html) or a Word document (.docx); - reads stdin")
+    p.add_argument("input", metavar="INPUT", help="a text file (UTF-8, or see --encoding), a web page (.html) or a Word document (.docx); - reads stdin")
     p.add_argument("--lang", default="ar", choices=("ar", "en"), help="language of the text (default: ar)")
     _add_encoding_option(p)
 
