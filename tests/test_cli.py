@@ -379,7 +379,9 @@ def test_line_aligned_commands_refuse_a_web_page_in_one_line(command, tmp_path):
     page = _page(tmp_path, "page.html", "ar", "عنوان", AR_PARAGRAPHS)
     text = tmp_path / "lines.txt"
     text.write_text("one\ntwo\n", encoding="utf-8")
-    proc = tarjama(*command, str(page), str(text), *(["-o", str(tmp_path / "out")] if command[0] == "align" else []))
+    # check reads a web page as its article, as translate does (test_cli_inputs.py), but not as the translation
+    files = [str(text), str(page)] if command[0] == "check" else [str(page), str(text)]
+    proc = tarjama(*command, *files, *(["-o", str(tmp_path / "out")] if command[0] == "align" else []))
     err = proc.stderr.decode().strip()
     assert proc.returncode == 2 and len(err.splitlines()) == 1 and "is a web page" in err and "one segment per line" in err, err
 

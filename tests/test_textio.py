@@ -3,8 +3,8 @@ import os
 
 import pytest
 
-from translate.errors import TarjamaError
-from translate.textio import decode, read_text, write_atomic
+from translate.errors import EmptyInput, TarjamaError
+from translate.textio import decode, read_text, reading_encoding, text_encoding, write_atomic
 
 
 @pytest.mark.parametrize(
@@ -25,10 +25,46 @@ def test_invalid_utf8_names_the_byte_offset():
         decode("مرحب".encode("utf-8")[:6] + b"\xff\xfe rest", "f.txt")
 
 
+ARABIC = "أعلنت وزارة الدفاع يوم السبت أن قواتها أكملت العملية.\n"
+
+
+def test_a_file_that_is_not_utf8_is_refused_naming_the_option_that_reads_it():
+    with pytest.raises(TarjamaError, match=r"f\.txt: not valid UTF-8 .*--encoding cp1256"):
+        decode(ARABIC.encode("cp1256"), "f.txt")
+
+
+@pytest.mark.parametrize("name", ["cp1256", "windows-1256", "CP1256"])
+def test_a_named_encoding_reads_what_is_not_utf8(name):
+    with reading_encoding(name):
+        assert decode(ARABIC.encode("cp1256"), "f") == ARABIC
+        # tarjama's own outputs (UTF-8), files with a BOM and UTF-16 are still read as what they are
+        assert decode(ARABIC.encode("utf-8"), "f") == ARABIC
+        assert decode(codecs.BOM_UTF8 + ARABIC.encode("utf-8"), "f") == ARABIC
+        assert decode(ARABIC.encode("utf-16"), "f") == ARABIC
+        with pytest.raises(TarjamaError, match="binary"):  # NUL characters are no text in any encoding
+            decode(b"\x89PNG\r\n\x1a\n\x00\x00", "f")
+    with pytest.raises(TarjamaError, match="--encoding cp1256"):  # only within the block
+        decode(ARABIC.encode("cp1256"), "f")
+
+
+def test_a_named_encoding_without_bom_reads_utf16_and_names_a_byte_it_cannot_decode():
+    with reading_encoding("utf-16-le"):
+        assert decode("Hello\n".encode("utf-16-le"), "f") == "Hello\n"
+    with reading_encoding("ascii"), pytest.raises(TarjamaError, match=r"f: not valid UTF-8, nor ascii .*offset 0"):
+        decode(ARABIC.encode("cp1256"), "f")
+
+
+@pytest.mark.parametrize("name", ["no-such-codec", "base64", "rot13", ""])
+def test_an_unknown_or_non_text_encoding_is_one_error(name):
+    with pytest.raises(TarjamaError, match="not a text encoding"):
+        text_encoding(name)
+    assert text_encoding("Windows-1256") == "cp1256"
+
+
 def test_binary_and_empty_are_refused():
     with pytest.raises(TarjamaError, match="binary"):
         decode(b"\x89PNG\r\n\x1a\n\x00\x00", "f")
-    with pytest.raises(TarjamaError, match="empty"):
+    with pytest.raises(EmptyInput, match="empty"):
         decode(b" \n\n\t ", "f")
 
 

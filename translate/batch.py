@@ -24,11 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from translate.errors import shown
+from translate.errors import EmptyInput, TarjamaError, shown
 from translate.inputs import InputFile, collect_inputs, load_document
 from translate.model import Alignment, Document, Origin
 from translate.settings import ExportOptions
 from translate.textio import STDIN
+from translate.wording import counted
 
 if TYPE_CHECKING:
     from translate.qa.glossary import Glossary
@@ -94,19 +95,32 @@ def plan(
     from translate.export import prepare_outputs
     from translate.script import check_script
 
-    inputs = tuple(collect_inputs(list(arguments)))
+    found = collect_inputs(list(arguments))
+    inputs: list[InputFile] = []
+    empty: list[EmptyInput] = []
     segments = 0
     stdin = None
-    for item in inputs:
-        document = read_input(item)
+    for item in found:
+        try:
+            document = read_input(item)
+        except EmptyInput as exc:
+            if not item.in_folder:  # a file the user named: they meant it, so it is an error
+                raise
+            empty.append(exc)  # one empty file of a folder does not stop the folder
+            continue
         if item.path == STDIN:
             stdin = document
         if language_check:
             check_script(document.text, "ar", item.path, "the Arabic source")
         segments += len(document.segments)
+        inputs.append(item)
+    if not inputs:
+        raise TarjamaError(f"nothing to translate: {empty[0]}" + (f" (and {counted(len(empty) - 1, 'more empty file')})" if len(empty) > 1 else ""))
+    for skipped in empty:
+        log.warning("%s; not translated", skipped)
     sources = [item.path for item in inputs] + list(protected)
     prepare_outputs(Path(output_dir), [item.stem for item in inputs], export.formats, export.target_lang or "en", sources)
-    return TranslationJob(inputs, segments, Path(output_dir), export, glossary, tuple(protected), stdin)
+    return TranslationJob(tuple(inputs), segments, Path(output_dir), export, glossary, tuple(protected), stdin)
 
 
 def translate_files(
@@ -167,7 +181,7 @@ def document_line(report: DocumentReport) -> str:
         if report.from_memory
         else ""
     )
-    return f"{shown(report.path)}: {report.segments} segments{reuse} → {', '.join(shown(w) for w in report.written)}"
+    return f"{shown(report.path)}: {counted(report.segments, 'segment')}{reuse} → {', '.join(shown(w) for w in report.written)}"
 
 
 def summary_table(reports: Sequence[DocumentReport]) -> str:

@@ -24,7 +24,8 @@ from translate import TOOL_NAME, __version__
 from translate.cache import default_tm_path
 from translate.errors import TarjamaError, shown
 from translate.settings import DEFAULT_BATCH_SIZE, DEFAULT_BATCH_TOKENS, DEFAULT_NO_REPEAT_NGRAM, DecodingSettings, ExportOptions
-from translate.textio import STDIN, output_stem
+from translate.textio import STDIN, output_stem, reading_encoding, text_encoding
+from translate.wording import counted
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
@@ -64,12 +65,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--glossary", metavar="FILE.tsv", help="terminology to check: arabic<TAB>english[<TAB>dnt] per line")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors (no progress bar)")
     _add_language_check_option(p)
+    _add_encoding_option(p)
     _add_export_options(p)
     _add_ray_options(p)
 
     p = sub.add_parser("segment", help="split a text into sentences, one per line, a blank line between paragraphs")
-    p.add_argument("input", metavar="INPUT", help="a UTF-8 text file, a web page (.html) or a Word document (.docx); - reads stdin")
+    p.add_argument("input", metavar="INPUT", help="a text file (UTF-8, or see --encoding), a web page (.html) or a Word document (.docx); - reads stdin")
     p.add_argument("--lang", default="ar", choices=("ar", "en"), help="language of the text (default: ar)")
+    _add_encoding_option(p)
 
     p = sub.add_parser("align", help="align an Arabic article with an existing English translation (or two folders of them)")
     p.add_argument("source", metavar="SOURCE", help="the Arabic article: text (.txt), web page (.html) or Word document (.docx); or a folder of them")
@@ -81,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--merged-tmx", metavar="FILE", help="folders only: also write every pair's units into this one TMX")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     _add_language_check_option(p)
+    _add_encoding_option(p)
     _add_export_options(p)
     _add_ray_options(p)
 
@@ -89,13 +93,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="print only the problems, not the verdict of clean files")
 
     p = sub.add_parser("check", help="flag suspicious segments of a line-by-line translation (numbers, leftovers, repetition, …)")
-    p.add_argument("source", metavar="SOURCE", help="the Arabic text, one segment per line")
-    p.add_argument("target", metavar="TARGET", help="its English translation, line-aligned with SOURCE")
+    p.add_argument("source", metavar="SOURCE", help="the Arabic text, one segment per line; or an article as translate reads it (text, web page, Word document)")
+    p.add_argument("target", metavar="TARGET", help="its English translation, line-aligned with SOURCE; or the article's draft (NAME.en.txt, a line per paragraph)")
     p.add_argument("--glossary", metavar="FILE.tsv", help="terminology to check: arabic<TAB>english[<TAB>dnt] per line")
     p.add_argument("-o", "--output-dir", default=None, metavar="OUTDIR", help="also write the checked pairs (see --to)")
     p.add_argument("--to", default="tsv,html", metavar="FORMATS", help=f"outputs with -o, from {','.join(TRANSLATE_FORMATS)} (default: tsv,html)")
     p.add_argument("-q", "--quiet", action="store_true", help="print no summary line")
     _add_language_check_option(p)
+    _add_encoding_option(p)
 
     p = sub.add_parser("tm", help="manage the translation memory")
     tm_sub = p.add_subparsers(dest="tm_command", metavar="ACTION", required=True, parser_class=_Parser)
@@ -109,10 +114,28 @@ def build_parser() -> argparse.ArgumentParser:
     _add_serve_parser(sub)
 
     p = sub.add_parser("evaluate", help="score a translation against a reference with sacrebleu BLEU and chrF")
-    p.add_argument("hypothesis", metavar="HYPOTHESIS", help="system output, one segment per line")
-    p.add_argument("reference", metavar="REFERENCE", help="reference translation, line-aligned with HYPOTHESIS")
+    p.add_argument("hypothesis", metavar="HYPOTHESIS", help="system output, one segment per line, or tarjama's draft (NAME.en.txt); blank lines are paragraph breaks")
+    p.add_argument("reference", metavar="REFERENCE", help="reference translation, line-aligned with HYPOTHESIS (blank lines aside) or with as many paragraphs")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    _add_encoding_option(p)
     return parser
+
+
+def _add_encoding_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--encoding",
+        type=_encoding,
+        default=None,
+        metavar="NAME",
+        help="the encoding of text files that are not UTF-8, e.g. cp1256 (Arabic Windows); UTF-8, with or without BOM, and UTF-16 with BOM are recognised by themselves",
+    )
+
+
+def _encoding(name: str) -> str:
+    try:
+        return text_encoding(name)
+    except TarjamaError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _add_decoding_options(p: argparse.ArgumentParser) -> None:
@@ -374,7 +397,7 @@ def _glossary(path: str | None):
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from translate.pipeline import check_translation, read_line_pairs
+    from translate.pipeline import check_translation, read_translation
     from translate.qa import summary
 
     formats = None
@@ -382,21 +405,21 @@ def cmd_check(args: argparse.Namespace) -> int:
         from translate.export import parse_formats
 
         formats = parse_formats(args.to, TRANSLATE_FORMATS)
-    source, target = read_line_pairs(args.source, args.target, language_check=not args.no_language_check)
+    pair = read_translation(args.source, args.target, language_check=not args.no_language_check)
     glossary = _glossary(args.glossary)
     sources = [p for p in (args.source, args.target, args.glossary) if p]
     if formats:
         from translate.export import prepare_outputs
 
-        prepare_outputs(Path(args.output_dir), [source.name], formats, "en", sources)
-    alignment = check_translation(source, target, glossary)
-    for number, bead in enumerate(alignment.beads, start=1):
+        prepare_outputs(Path(args.output_dir), [pair.source.name], formats, "en", sources)
+    alignment = check_translation(pair, glossary)
+    for line, bead in zip(pair.lines, alignment.beads):
         if bead.flags:
-            print(f"{number}\t{'; '.join(map(str, bead.flags))}")
+            print(f"{line}\t{'; '.join(map(str, bead.flags))}")
     if formats:
         from translate.export import write_outputs
 
-        write_outputs(alignment, Path(args.output_dir), source.name, formats, inputs=sources)
+        write_outputs(alignment, Path(args.output_dir), pair.source.name, formats, inputs=sources)
     _say(args, summary(alignment.beads) or "no segment flagged")
     return 0
 
@@ -413,7 +436,7 @@ def cmd_tm(args: argparse.Namespace) -> int:
         for path, found in units:
             stored = memory.store_human(found.pairs, origin=f"tmx:{Path(path).name}")
             skipped = "; ".join(f"{count} skipped: {why}" for why, count in sorted(found.skipped.items()))
-            _say(args, f"{shown(path)}: {stored} human translation(s) imported into {shown(memory.path)}" + (f" ({skipped})" if skipped else ""))
+            _say(args, f"{shown(path)}: {counted(stored, 'human translation')} imported into {shown(memory.path)}" + (f" ({skipped})" if skipped else ""))
     return 0
 
 
@@ -468,7 +491,8 @@ def cmd_align(args: argparse.Namespace) -> int:
     unmatched_tgt = sum(1 for b in alignment.beads if not b.source)
     _say(
         args,
-        f"{len(alignment.beads)} beads from {len(source.segments)} Arabic and {len(target.segments)} English segments; "
+        f"{counted(len(alignment.beads), 'bead')} from {len(source.segments)} Arabic and {len(target.segments)} English "
+        f"{'segment' if len(source.segments) == len(target.segments) == 1 else 'segments'}; "
         f"{unmatched_src} Arabic and {unmatched_tgt} English without counterpart → {', '.join(shown(w) for w in written)}",
     )
     return 0
@@ -518,9 +542,9 @@ def _align_corpus(args: argparse.Namespace, formats: list[str]) -> int:
             if merged is not None:
                 merged.add(index, pair.stem, alignment)
             beads += len(alignment.beads)
-            _say(args, f"{shown(pair.source)} ↔ {shown(pair.target)}: {len(alignment.beads)} beads → {', '.join(shown(w) for w in written)}")
+            _say(args, f"{shown(pair.source)} ↔ {shown(pair.target)}: {counted(len(alignment.beads), 'bead')} → {', '.join(shown(w) for w in written)}")
         if merged is not None:
-            _say(args, f"{len(plan.pairs)} pairs, {beads} beads → {shown(merged.finish())}")
+            _say(args, f"{counted(len(plan.pairs), 'pair')}, {counted(beads, 'bead')} → {shown(merged.finish())}")
     finally:
         if merged is not None:
             merged.discard()
@@ -528,9 +552,9 @@ def _align_corpus(args: argparse.Namespace, formats: list[str]) -> int:
     aligned, empty = len(plan.pairs), len(plan.skipped)
     _say(
         args,
-        f"{aligned} pair{'s' if aligned != 1 else ''} aligned"
-        + (f"; {unpaired} file(s) without a counterpart (listed above)" if unpaired else "")
-        + (f"; {empty} pair{'s' if empty != 1 else ''} with an empty file not aligned (listed above)" if empty else ""),
+        f"{counted(aligned, 'pair')} aligned"
+        + (f"; {counted(unpaired, 'file')} without a counterpart (listed above)" if unpaired else "")
+        + (f"; {counted(empty, 'pair')} with an empty file not aligned (listed above)" if empty else ""),
     )
     return 0
 
@@ -555,15 +579,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from translate.evaluation import evaluate
+    from translate.evaluation import evaluate, read_pair
 
-    if args.hypothesis == STDIN and args.reference == STDIN:
-        raise TarjamaError("stdin (-) can be read only once")
-    from translate.inputs import read_lines
-
-    hypotheses = read_lines(args.hypothesis, "evaluate")
-    references = read_lines(args.reference, "evaluate")
-    scores = evaluate(hypotheses, references)
+    scores = evaluate(*read_pair(args.hypothesis, args.reference))
     if args.json:
         print(json.dumps([{"metric": s.metric, "score": s.score, "signature": s.signature} for s in scores], indent=2))
     else:
@@ -624,7 +642,8 @@ def _main(argv: Sequence[str] | None) -> int:
             return EXIT_USAGE
         args = parser.parse_args(arguments)
         _install_logging(getattr(args, "quiet", False))
-        return COMMANDS[args.command](args)
+        with reading_encoding(getattr(args, "encoding", None)):
+            return COMMANDS[args.command](args)
     except TarjamaError as exc:
         if debug:
             raise

@@ -11,12 +11,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from translate import __version__
 from translate.alignment.pairing import PAIRING_SIGNATURE, pair_translations
-from translate.model import Alignment, Document, Origin, Provenance, assemble_document
+from translate.model import Alignment, Bead, Document, Origin, Provenance, assemble_document
 from translate.qa import Glossary, check_alignment
 from translate.segmentation import signature as segmenter_signature
 
@@ -129,34 +130,92 @@ def align_translation(
     return Alignment(source, target, tuple(beads), provenance)
 
 
-def check_translation(source: Document, target: Document, glossary: Glossary | None = None) -> Alignment:
-    """QA of an existing line-by-line translation: segment i of the target translates segment i of the source."""
-    provenance = Provenance(tool_version=__version__, segmenter="presegmented (one segment per line)", aligner=PAIRING_SIGNATURE)
-    return check_alignment(Alignment(source, target, pair_translations(source, target, Origin.HUMAN), provenance), glossary)
+DRAFT_PAIRING = "paragraph by paragraph; sentence by sentence where a paragraph has as many in both"
 
 
-def read_line_pairs(source_path: str, target_path: str, *, language_check: bool = True) -> tuple[Document, Document]:
-    """A line-by-line translation as two documents of one segment per line (empty lines too, so bead n is line n).
+@dataclass(frozen=True, slots=True)
+class TranslationPair:
+    """An existing translation as ``tarjama check`` reads it: what is paired with what, and where it is."""
 
-    Refused before any work: stdin given twice, a web page or Word document
-    (they have no lines), a side in the wrong script, files of different lengths.
+    source: Document
+    target: Document
+    beads: tuple[Bead, ...]
+    lines: tuple[int, ...]
+    """The line of the translation's file that holds each bead's target: what ``check`` prints, what the user opens."""
+    segmenter: str
+    pairing: str
+
+
+def check_translation(pair: TranslationPair, glossary: Glossary | None = None) -> Alignment:
+    """QA of an existing translation, bead by bead as :func:`read_translation` paired them."""
+    provenance = Provenance(tool_version=__version__, segmenter=pair.segmenter, aligner=pair.pairing)
+    return check_alignment(Alignment(pair.source, pair.target, pair.beads, provenance), glossary)
+
+
+def read_translation(source_path: str, target_path: str, *, language_check: bool = True) -> TranslationPair:
+    """A text and its translation, paired for ``tarjama check``: line by line, or an article with its draft.
+
+    Files of as many lines are a line-by-line translation: line n translates
+    line n (empty lines too, so bead n is line n).  Otherwise the source is an
+    article, segmented as ``tarjama translate`` segments it (a web page or Word
+    document always is), and the translation is its draft as ``translate``
+    writes it: a line per paragraph, blank lines between paragraphs.  Paragraph
+    n of the draft translates paragraph n of the article; within a paragraph,
+    sentence by sentence where the draft has as many sentences as the article,
+    else the paragraph as one bead (a translator may have merged or split
+    sentences, and a model's output need not end its sentences where the
+    source does).
+
+    Refused before any work: stdin given twice, a web page or Word document as
+    the translation, a side in the wrong script, paragraphs that do not pair.
     """
     from translate.errors import TarjamaError, shown
-    from translate.inputs import read_lines
+    from translate.inputs import DOCUMENT_SUFFIXES, load_document, read_lines
     from translate.model import ParagraphKind
     from translate.script import check_script
+    from translate.segmentation import segment_document
     from translate.textio import STDIN, output_stem
+    from translate.wording import counted
 
     if source_path == STDIN and target_path == STDIN:
         raise TarjamaError("stdin (-) can be read only once")
-    source_lines = read_lines(source_path, "check")
+    names = (output_stem(source_path), output_stem(target_path))
+    source: Document | None = None
+    source_lines: list[str] = []
+    if source_path != STDIN and Path(source_path).suffix.lower() in DOCUMENT_SUFFIXES:
+        source = load_document(source_path, "ar", name=names[0])  # a page or Word document: its article, as translate reads it
+    else:
+        source_lines = read_lines(source_path, "check")
     target_lines = read_lines(target_path, "check")
     if language_check:
-        check_script("\n".join(source_lines), "ar", source_path, "the Arabic source")
+        check_script(source.text if source is not None else "\n".join(source_lines), "ar", source_path, "the Arabic source")
         check_script("\n".join(target_lines), "en", target_path, "the English translation")
-    if len(source_lines) != len(target_lines):
-        raise TarjamaError(f"{shown(source_path)} has {len(source_lines)} lines but {shown(target_path)} has {len(target_lines)}; they must be line-aligned")
-    return (
-        assemble_document("ar", [(ParagraphKind.BODY, [line.strip()]) for line in source_lines], output_stem(source_path)),
-        assemble_document("en", [(ParagraphKind.BODY, [line.strip()]) for line in target_lines], output_stem(target_path)),
-    )
+    if source is None and len(source_lines) == len(target_lines):
+        source = assemble_document("ar", [(ParagraphKind.BODY, [line.strip()]) for line in source_lines], names[0])
+        target = assemble_document("en", [(ParagraphKind.BODY, [line.strip()]) for line in target_lines], names[1])
+        beads = pair_translations(source, target, Origin.HUMAN)
+        return TranslationPair(source, target, beads, tuple(range(1, len(beads) + 1)), "presegmented (one segment per line)", PAIRING_SIGNATURE)
+    shape = "" if source is not None else f"{counted(len(source_lines), 'line')}, "
+    if source is None:
+        source = segment_document("\n".join(source_lines), "ar", name=names[0])
+    target = segment_document("\n".join(target_lines), "en", name=names[1])
+    source_paragraphs = [p for p in source.paragraphs if p.segments]
+    target_paragraphs = [p for p in target.paragraphs if p.segments]
+    if len(source_paragraphs) != len(target_paragraphs):
+        raise TarjamaError(
+            f"{shown(source_path)} has {shape}{counted(len(source_paragraphs), 'paragraph')} as 'tarjama translate' reads it, "
+            f"but {shown(target_path)} has {counted(len(target_lines), 'line')}, {counted(len(target_paragraphs), 'paragraph')}; "
+            "check needs a line-aligned pair (as many lines in both) or an article and its draft (a line per paragraph)"
+        )
+    beads_found: list[Bead] = []
+    lines_found: list[int] = []
+    for src, tgt in zip(source_paragraphs, target_paragraphs):
+        line = target.text.count("\n", 0, tgt.start) + 1  # the text is the lines joined by "\n"
+        if len(src.segments) == len(tgt.segments):
+            paired = [Bead((s.id,), (t.id,), None, Origin.HUMAN) for s, t in zip(src.segments, tgt.segments)]
+        else:
+            paired = [Bead(tuple(s.id for s in src.segments), tuple(t.id for t in tgt.segments), None, Origin.HUMAN)]
+        beads_found.extend(paired)
+        lines_found.extend([line] * len(paired))
+    segmenter = f"{segmenter_signature(source.lang)}; {segmenter_signature(target.lang)}"
+    return TranslationPair(source, target, tuple(beads_found), tuple(lines_found), segmenter, DRAFT_PAIRING)

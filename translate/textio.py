@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import contextvars
 import errno
 import os
 import re
@@ -25,21 +26,75 @@ from translate.errors import EmptyInput, TarjamaError, shown
 STDIN = "-"
 
 
+_ENCODING: contextvars.ContextVar[str | None] = contextvars.ContextVar("tarjama_text_encoding", default=None)
+"""The encoding the user named (``--encoding``) for the text files that are not UTF-8; None: UTF-8 only."""
+
+ENCODING_HINT = "--encoding cp1256"
+"""What to tell the user of a file that is not UTF-8: most such Arabic files are Windows-1256."""
+
+
+def text_encoding(name: str) -> str:
+    """The canonical name of a codec that decodes bytes to text, or one error line that says what to give."""
+    try:
+        canonical = codecs.lookup(name).name
+        with contextlib.suppress(UnicodeDecodeError):  # (one byte is no UTF-16) base64, rot13 … are codecs, not text encodings
+            b"a".decode(canonical)
+    except (LookupError, ValueError):
+        raise TarjamaError(f"{name!r} is not a text encoding Python knows; e.g. cp1256 (Arabic Windows), iso-8859-6, utf-16") from None
+    return canonical
+
+
+@contextlib.contextmanager
+def reading_encoding(name: str | None) -> Iterator[None]:
+    """Within the block, text files that are not UTF-8 are read as ``name`` (``--encoding``).
+
+    A context rather than a parameter, because a run reads text in many places
+    (inputs found in folders, the glossary, an ``--mt`` draft, both sides of a
+    pair) and all of them must read as the user said.  A file that is valid
+    UTF-8, or has a BOM, is read as such whatever the name: so one ``--encoding
+    cp1256`` serves a run that mixes the user's Windows files with tarjama's own
+    UTF-8 outputs (``check article.txt out/article.en.txt``); a Windows-1256
+    Arabic text is, in practice, never valid UTF-8.
+    """
+    token = _ENCODING.set(text_encoding(name) if name else None)
+    try:
+        yield
+    finally:
+        _ENCODING.reset(token)
+
+
 def decode(data: bytes, label: str) -> str:
-    """Decode UTF-8 (with or without BOM) or UTF-16 with BOM; refuse anything else by name and offset."""
+    """Decode UTF-8 (with or without BOM), UTF-16 with BOM, or the encoding named by :func:`reading_encoding`;
+    refuse anything else by name and offset, naming the option that reads it."""
+    named = _ENCODING.get()
     if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise TarjamaError(f"{shown(label)}: invalid UTF-16 at byte {exc.start}") from exc
-    else:
-        if b"\x00" in data:
-            raise TarjamaError(f"{shown(label)}: looks like a binary file (NUL byte at offset {data.index(0)}), expected UTF-8 text")
+    elif data.startswith(codecs.BOM_UTF8):
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            offset = exc.start + (3 if data.startswith(codecs.BOM_UTF8) else 0)
-            raise TarjamaError(f"{shown(label)}: not valid UTF-8 (first bad byte at offset {offset}); save the file as UTF-8") from exc
+            raise TarjamaError(f"{shown(label)}: not valid UTF-8 although it starts with a UTF-8 BOM (first bad byte at offset {exc.start + 3})") from exc
+    else:
+        try:
+            text = data.decode("utf-8")
+            bad = None
+        except UnicodeDecodeError as exc:
+            bad = exc.start
+        if named is not None and (bad is not None or b"\x00" in data):
+            try:
+                text = data.decode(named)
+            except UnicodeDecodeError as exc:
+                raise TarjamaError(f"{shown(label)}: not valid UTF-8, nor {named} (first bad byte at offset {exc.start}); name its encoding with --encoding NAME") from exc
+        elif b"\x00" in data:
+            raise TarjamaError(f"{shown(label)}: looks like a binary file (NUL byte at offset {data.index(0)}), expected UTF-8 text")
+        elif bad is not None:
+            raise TarjamaError(
+                f"{shown(label)}: not valid UTF-8 (first bad byte at offset {bad}); if it is Windows-1256 (Arabic Windows), "
+                f"read it with {ENCODING_HINT} (or name its encoding with --encoding NAME), or save it as UTF-8"
+            )
     if "\x00" in text:
         raise TarjamaError(f"{shown(label)}: looks like a binary file (contains NUL characters)")
     if not text.strip():
@@ -162,6 +217,8 @@ def prepare_output_dir(folder: Path) -> None:
     option) leaves no empty folder behind: the folder is made by the first
     write.  So the probe goes to the nearest folder that exists already.
     """
+    if str(folder) == STDIN:  # `-o -` would make a folder named "-"; the outputs are several files, never stdout
+        raise TarjamaError("-o -: the outputs are files written into a folder, not to standard output; give a folder with -o DIR")
     existing = Path(folder)
     while not existing.exists() and existing.parent != existing:
         if existing.is_symlink():  # a dangling link: mkdir would fail on it

@@ -24,6 +24,7 @@ from lxml import etree
 from translate.errors import shown
 from translate.export.base import MAX_SEGMENT_CHARS
 from translate.textio import read_bytes
+from translate.wording import counted
 from translate.xmlread import MAX_XML_BYTES, XmlError, check_prolog, parse_xml
 
 SCHEMAS = Path(__file__).parent / "schemas"
@@ -74,17 +75,13 @@ class Report:
         ordered = sorted(self.problems, key=lambda p: (p.line or 0, p.severity != ERROR))
         out = [f"{shown(self.path)}:{p.line or 0}: {p.severity}: {p.message}" for p in ordered]
         if self.errors:
-            verdict = f"INVALID {self.kind}: {_count(self.errors, 'error')}, {_count(self.warnings, 'warning')}"
+            verdict = f"INVALID {self.kind}: {counted(self.errors, 'error')}, {counted(self.warnings, 'warning')}"
         elif self.warnings:
-            verdict = f"valid {self.kind} with {_count(self.warnings, 'warning')}"
+            verdict = f"valid {self.kind} with {counted(self.warnings, 'warning')}"
         else:
             verdict = f"valid {self.kind}"
         out.append(f"{shown(self.path)}: {verdict}" + (f" ({self.summary})" if self.summary else ""))
         return out
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 def validate_file(path: str | Path) -> Report:
@@ -235,7 +232,7 @@ def _check_tmx(root: etree._Element, report: Report) -> None:
         pair = " → ".join(languages.values())
     else:
         pair = "languages " + ", ".join(languages.values())
-    report.summary = f"{_count(units, 'unit')}, {pair}"
+    report.summary = f"{counted(units, 'unit')}, {pair}"
 
 
 def _tmx_date(value: str) -> bool:
@@ -296,4 +293,4 @@ def _check_xliff(root: etree._Element, namespace: str | None, report: Report) ->
         units = root.findall(".//x:unit", ns)
         pairs = {(root.get("srcLang"), root.get("trgLang"))}
     langs = ", ".join(f"{s} → {t}" if t else f"{s}" for s, t in sorted(pairs, key=str) if s)
-    report.summary = f"{_count(len(units), 'unit')}" + (f", {langs}" if langs else "")
+    report.summary = f"{counted(len(units), 'unit')}" + (f", {langs}" if langs else "")

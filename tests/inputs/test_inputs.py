@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 
 import pytest
 
@@ -71,13 +72,30 @@ def test_bad_structured_inputs_are_named(tmp_path, name, data, message):
         load_document(str(path), "ar")
 
 
-def test_folder_inputs_keep_their_relative_paths_and_skip_other_files(tmp_path):
+def test_folder_inputs_keep_their_relative_paths_and_name_the_files_they_skip(tmp_path, caplog):
     (tmp_path / "in" / "sub").mkdir(parents=True)
-    for rel in ("a.txt", "sub/b.html", "sub/notes.md", ".hidden/c.txt"):
+    for rel in ("a.txt", "sub/b.html", "sub/notes.md", "sub/LICENSE", ".hidden/c.txt", ".hidden/d.pdf", ".DS_Store"):
         (tmp_path / "in" / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / "in" / rel).write_text("نص.", encoding="utf-8")
-    found = collect_inputs([str(tmp_path / "in")])
+    with caplog.at_level(logging.WARNING, logger="translate"):
+        found = collect_inputs([str(tmp_path / "in")])
     assert [(f.path.removeprefix(str(tmp_path / "in") + "/"), f.stem) for f in found] == [("a.txt", "a"), ("sub/b.html", "sub/b")]
+    assert all(f.in_folder for f in found) and not collect_inputs([found[0].path])[0].in_folder
+    warned = [record.getMessage() for record in caplog.records]
+    assert [w.split(":")[0].removeprefix(str(tmp_path / "in") + "/") for w in warned] == ["sub/LICENSE", "sub/notes.md"]
+    assert "not .md files" in warned[1] and "files without a suffix" in warned[0]
+
+
+def test_files_of_other_formats_are_named_up_to_a_bound_then_counted(tmp_path, caplog):
+    from translate.inputs import MAX_NAMED
+
+    (tmp_path / "a.txt").write_text("نص.", encoding="utf-8")
+    for n in range(MAX_NAMED + 5):
+        (tmp_path / f"photo{n:02d}.jpg").write_bytes(b"\xff\xd8")
+    with caplog.at_level(logging.WARNING, logger="translate"):
+        collect_inputs([str(tmp_path)])
+    warned = [record.getMessage() for record in caplog.records]
+    assert len(warned) == MAX_NAMED + 1 and warned[-1].startswith("… and 5 more files of other formats")
 
 
 def test_same_names_in_different_folders_do_not_overwrite_each_other(tmp_path):

@@ -75,11 +75,13 @@ def pair_folders(source_dir: str, target_dir: str) -> Pairing:
 
 
 def _keyed(folder: str) -> dict[str, Path]:
-    from translate.inputs import folder_files
+    from translate.inputs import folder_files, warn_other_formats
 
     root = Path(folder)
     found: dict[str, Path] = {}
-    for path in folder_files(root):  # translate's walk: a subfolder that cannot be read stops the run by name
+    files, others = folder_files(root)
+    warn_other_formats(others, "aligned")
+    for path in files:  # translate's walk: a subfolder that cannot be read stops the run by name
         key = _key(path.relative_to(root))
         if key in found:
             raise TarjamaError(

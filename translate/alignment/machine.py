@@ -17,6 +17,7 @@ from translate.errors import TarjamaError
 from translate.model import Document
 from translate.textio import STDIN, decode, read_bytes
 from translate.tmxread import primary_language, read_units
+from translate.wording import counted
 
 
 def read_machine_translation(path: str, source: Document) -> list[str | None]:
@@ -62,7 +63,7 @@ def _from_tmx(data: bytes, label: str, source: Document) -> list[str | None]:
         queue = by_source.get(_key(segment.text))
         out.append(queue.popleft() if queue else None)
     if all(t is None for t in out):
-        raise TarjamaError(f"{label}: none of its {units} units has an Arabic side that matches a segment of the source; is it the TMX of this article?")
+        raise TarjamaError(f"{label}: none of its {counted(units, 'unit')} has an Arabic side that matches a segment of the source; is it the TMX of this article?")
     return out
 
 
@@ -80,7 +81,7 @@ def _from_draft(text: str, label: str, source: Document) -> list[str | None]:
     draft = segment_document(text, "en")
     if len(draft.paragraphs) != len(source.paragraphs):
         raise TarjamaError(
-            f"{label}: {len(draft.paragraphs)} paragraphs for {len(source.paragraphs)} in the source; "
+            f"{label}: {counted(len(draft.paragraphs), 'paragraph')} for {len(source.paragraphs)} in the source; "
             "pass the NAME.tmx that 'tarjama translate' wrote instead"
         )
     out: list[str | None] = []

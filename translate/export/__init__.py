@@ -22,6 +22,7 @@ from translate.export.xliff2 import Xliff2Exporter
 from translate.model import Alignment, Document, Provenance
 from translate.settings import ExportOptions
 from translate.textio import check_output_names, prepare_output_dir, refuse_overwriting_inputs
+from translate.wording import counted
 
 __all__ = [
     "EXPORTERS",
@@ -95,11 +96,11 @@ def export_warnings(alignment: Alignment, formats: Iterable[str]) -> list[str]:
         elsewhere = not_xml(alignment.source.name + alignment.target.name + "".join(v for _, v in alignment.provenance.items()))
         removed += elsewhere
         if removed:
-            where = f"sentence(s) #{_list(numbers)}" if numbers else "document names"
+            where = f"{'sentence' if len(numbers) == 1 else 'sentences'} #{_list(numbers)}" if numbers else "document names"
             kinds = ", ".join(sorted({_codepoint(c) for c in removed}))
             outputs = ", ".join(sorted(formats & _XML_FORMATS))
             warnings.append(
-                f"removed {len(removed)} character(s) that XML does not allow ({kinds}) from {where} in the {outputs} output; "
+                f"removed {counted(len(removed), 'character')} that XML does not allow ({kinds}) from {where} in the {outputs} output; "
                 "the txt and tsv outputs keep them"
             )
     if formats & _CAT_FORMATS:
@@ -111,7 +112,7 @@ def export_warnings(alignment: Alignment, formats: Iterable[str]) -> list[str]:
                     long.append(f"#{number} ({length})")
         if long:
             warnings.append(
-                f"{len(long)} segment(s) longer than {MAX_SEGMENT_CHARS} characters, which Trados Studio refuses: "
+                f"{counted(len(long), 'segment')} longer than {MAX_SEGMENT_CHARS} characters, which Trados Studio refuses: "
                 f"{_list(long, prefix='')}; split them in the source"
             )
     return warnings

@@ -18,6 +18,7 @@ from translate import TOOL_NAME, __version__
 from translate.export.base import Exporter, xml_safe
 from translate.flags import FLAGS, flag_list
 from translate.model import Alignment, Bead, Document, ParagraphKind
+from translate.wording import counted
 
 _RTL = {"ar", "he", "fa", "ur"}
 _LANGUAGE_NAMES = {"ar": "Arabic", "en": "English", "fa": "Persian", "he": "Hebrew", "ur": "Urdu"}
@@ -156,7 +157,7 @@ class _Page:
             parts.append(f"{label}: {name}({self.esc(doc.lang)})")
         unpaired = sum(1 for bead in a.beads if not (bead.source and bead.target))
         flagged = sum(1 for bead in a.beads if bead.flags)
-        parts.append(f"{len(a.beads)} beads, {unpaired} without counterpart, {flagged} flagged")
+        parts.append(f"{counted(len(a.beads), 'bead')}, {unpaired} without counterpart, {flagged} flagged")
         return " · ".join(parts)
 
     def _row(self, number: int, bead: Bead, paragraph_starts: bool) -> str:
@@ -182,7 +183,7 @@ class _Page:
             classes.append("heading")
         if removed:
             classes.append("cleaned")
-            title = f' title="{removed} invisible control character(s) removed"'
+            title = f' title="{counted(removed, "invisible control character")} removed"'
         class_attr = f' class="{" ".join(classes)}"' if classes else ""
         attrs = f'lang="{self.esc(doc.lang, quote=True)}" dir="{text_direction(doc.lang)}"{class_attr}{title}'
         return f"<td {attrs}>{escape(cleaned, quote=False)}</td>"

@@ -7,6 +7,7 @@ here imports torch, so every input is checked before a model is loaded.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections import Counter
 from dataclasses import dataclass
@@ -17,8 +18,11 @@ from translate.inputs.structure import ReadLimits, TextLimitExceeded, document_f
 from translate.model import Document
 from translate.segmentation import segment_document
 from translate.textio import STDIN, read_bytes, read_text
+from translate.wording import counted
 
-__all__ = ["DOCUMENT_SUFFIXES", "SUFFIXES", "InputFile", "ReadLimits", "TextLimitExceeded", "collect_inputs", "folder_files", "load_document", "read_lines"]
+__all__ = ["DOCUMENT_SUFFIXES", "SUFFIXES", "InputFile", "ReadLimits", "TextLimitExceeded", "collect_inputs", "folder_files", "load_document", "read_lines", "warn_other_formats"]
+
+log = logging.getLogger(__name__)
 
 SUFFIXES = (".txt", ".html", ".htm", ".docx")
 DOCUMENT_SUFFIXES = (".html", ".htm", ".docx")  # formats whose text is not their bytes: read through an extractor
@@ -30,6 +34,9 @@ class InputFile:
 
     path: str
     stem: str
+    in_folder: bool = False
+    """Found in a folder the user gave, not named by the user: when empty, it is skipped with a warning
+    instead of stopping the batch (a file the user named and that is empty is an error)."""
 
 
 def load_document(path: str, lang: str = "ar", name: str = "", limits: ReadLimits | None = None) -> Document:
@@ -54,9 +61,9 @@ def load_document(path: str, lang: str = "ar", name: str = "", limits: ReadLimit
 def read_lines(path: str, what: str) -> list[str]:
     """The lines of a line-aligned text file; a web page or Word document is refused, never read as markup.
 
-    Line-aligned inputs (``check``, ``evaluate``, ``align --presegmented``) pair
-    line n with line n; a page's paragraphs have no such lines, and reading
-    its bytes as text would compare markup.
+    Line-based inputs (``check``, ``evaluate``, ``align --presegmented``) pair
+    lines (or the paragraphs between blank lines); a page's paragraphs have no
+    such lines, and reading its bytes as text would compare markup.
     """
     suffix = Path(path).suffix.lower() if path != STDIN else ""
     if suffix in DOCUMENT_SUFFIXES:
@@ -83,23 +90,42 @@ def _read_bytes(path: str, limit: int, what: str) -> bytes:
 
 
 def collect_inputs(arguments: list[str]) -> list[InputFile]:
-    """Expand folders, name every output uniquely, and never let a name leave the output folder."""
-    found: list[tuple[str, Path]] = []  # (path, stem as a relative path)
+    """Expand folders, name every output uniquely, and never let a name leave the output folder.
+
+    A file in a folder that tarjama cannot read (a .pdf, an image) is named in a
+    warning and left out, so that the user knows what was not translated.
+    """
+    found: list[tuple[str, Path, bool]] = []  # (path, stem as a relative path, found in a folder)
     for argument in arguments:
         if argument == STDIN:
-            found.append((STDIN, Path("stdin")))
+            found.append((STDIN, Path("stdin"), False))
         elif Path(argument).is_dir():
             root = Path(argument)
-            files = folder_files(root)
+            files, others = folder_files(root)
             if not files:
-                raise TarjamaError(f"{shown(argument)}: no input files ({', '.join(SUFFIXES)}) in this folder")
-            found.extend((str(p), p.relative_to(root).with_suffix("")) for p in files)
+                also = f" ({counted(len(others), 'file')} of other formats, e.g. {others[0].name})" if others else ""
+                raise TarjamaError(f"{shown(argument)}: no input files ({', '.join(SUFFIXES)}) in this folder{also}")
+            warn_other_formats(others)
+            found.extend((str(p), p.relative_to(root).with_suffix(""), True) for p in files)
         else:
-            found.append((argument, Path(_stem(Path(argument).name))))
-    if sum(1 for path, _ in found if path == STDIN) > 1:
+            found.append((argument, Path(_stem(Path(argument).name)), False))
+    if sum(1 for path, _, _ in found if path == STDIN) > 1:
         raise TarjamaError("stdin (-) can be read only once")
-    stems = _unique([stem for _, stem in found], [path for path, _ in found])
-    return [InputFile(path, stem) for (path, _), stem in zip(found, stems)]
+    stems = _unique([stem for _, stem, _ in found], [path for path, _, _ in found])
+    return [InputFile(path, stem, in_folder) for (path, _, in_folder), stem in zip(found, stems)]
+
+
+MAX_NAMED = 10
+"""Files of other formats named one by one; past this, one line counts the rest (a folder of photos is not a wall of warnings)."""
+
+
+def warn_other_formats(paths: list[Path], done: str = "translated") -> None:
+    """Files of formats tarjama cannot read are named (the first few), never passed over in silence."""
+    for path in paths[:MAX_NAMED]:
+        kind = f"{path.suffix} files" if path.suffix else "files without a suffix"
+        log.warning("%s: not %s: tarjama reads %s files in a folder, not %s", shown(path), done, ", ".join(SUFFIXES), kind)
+    if len(paths) > MAX_NAMED:
+        log.warning("… and %s of other formats in the same folder, not %s", counted(len(paths) - MAX_NAMED, "more file"), done)
 
 
 def _stem(name: str) -> str:
@@ -107,9 +133,10 @@ def _stem(name: str) -> str:
     return stem or name
 
 
-def folder_files(root: Path) -> list[Path]:
-    """The input files under ``root``, hidden ones left out; a subfolder that cannot be read stops the run
-    by name, as an unreadable file does, instead of leaving its files silently out of the batch."""
+def folder_files(root: Path) -> tuple[list[Path], list[Path]]:
+    """The input files under ``root``, and the files of other formats, hidden ones left out of both; a
+    subfolder that cannot be read stops the run by name, as an unreadable file does, instead of leaving
+    its files silently out of the batch."""
 
     def refuse(exc: OSError) -> None:
         raise TarjamaError(
@@ -117,14 +144,16 @@ def folder_files(root: Path) -> list[Path]:
             "make it readable or move it out of the input folder"
         ) from exc
 
-    files = []
+    files: list[Path] = []
+    others: list[Path] = []
     for folder, subfolders, names in os.walk(root, onerror=refuse):
         subfolders[:] = [name for name in subfolders if not name.startswith(".")]
         for name in names:
             path = Path(folder) / name
-            if not name.startswith(".") and path.suffix.lower() in SUFFIXES and path.is_file():
-                files.append(path)
-    return sorted(files)
+            if name.startswith(".") or not path.is_file():
+                continue
+            (files if path.suffix.lower() in SUFFIXES else others).append(path)
+    return sorted(files), sorted(others)
 
 
 def _unique(stems: list[Path], paths: list[str]) -> list[str]:

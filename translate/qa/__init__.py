@@ -15,6 +15,7 @@ from translate.flags import GLOSSARY, QA_FLAGS, Flag
 from translate.model import Alignment, Bead
 from translate.qa import checks
 from translate.qa.glossary import Glossary, load_glossary, parse_glossary
+from translate.wording import counted
 
 __all__ = ["FLAGS", "Glossary", "check_alignment", "check_pair", "load_glossary", "parse_glossary", "summary"]
 
@@ -76,4 +77,4 @@ def summary(beads: Iterable[Bead]) -> str | None:
     if not flagged:
         return None
     detail = ", ".join(f"{n} {name}" for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-    return f"{flagged} segment{'s' if flagged != 1 else ''} flagged: {detail}"
+    return f"{counted(flagged, 'segment')} flagged: {detail}"

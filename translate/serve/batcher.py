@@ -247,6 +247,13 @@ class Batcher(Generic[T, R]):
             return
         merged: list[T] = [item for piece in live for item in piece.items]
         work = live[0].job.work or self._work
+        if live[0].job.work is None:
+            stats = self.stats
+            stats.calls += 1
+            stats.jobs += len(live)
+            stats.items += len(merged)
+            stats.largest = max(stats.largest, len(merged))
+            stats.sizes[len(live)] = stats.sizes.get(len(live), 0) + 1
         try:
             results = self._call(work, merged)
         except BaseException as exc:
@@ -268,13 +275,6 @@ class Batcher(Generic[T, R]):
                         _fail(piece.job, alone)
                         self._drop_cancelled()
             return
-        if live[0].job.work is None:
-            stats = self.stats
-            stats.calls += 1
-            stats.jobs += len(live)
-            stats.items += len(merged)
-            stats.largest = max(stats.largest, len(merged))
-            stats.sizes[len(live)] = stats.sizes.get(len(live), 0) + 1
         self._deliver(live, results)
 
     @staticmethod
