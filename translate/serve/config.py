@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from translate.settings import DecodingSettings
+from translate.wording import counted
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 5000
@@ -85,7 +86,7 @@ class ServeConfig:
         # The keys are secrets: the log says how many there are, never what they are.
         fields = {name: getattr(self, name) for name in self.__slots__ if name != "api_keys"}
         shown = ", ".join(f"{k}={v!r}" for k, v in fields.items())
-        return f"ServeConfig({shown}, api_keys=<{len(self.api_keys)} key(s)>)"
+        return f"ServeConfig({shown}, api_keys=<{counted(len(self.api_keys), 'key')}>)"
 
     __str__ = __repr__
 
