@@ -104,7 +104,9 @@ def plan(
             check_script(document.text, "ar", item.path, "the Arabic source")
         segments += len(document.segments)
     sources = [item.path for item in inputs] + list(protected)
-    prepare_outputs(Path(output_dir), [item.stem for item in inputs], export.formats, export.target_lang or "en", sources)
+    prepare_outputs(
+        Path(output_dir), [item.stem for item in inputs], export.formats, export.target_lang or "en", sources, export.overwrite
+    )
     return TranslationJob(inputs, segments, Path(output_dir), export, glossary, tuple(protected), stdin)
 
 
