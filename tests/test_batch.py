@@ -52,7 +52,7 @@ def snapshot(out: Path) -> dict[str, str]:
     return {
         str(p.relative_to(out)): TIMESTAMPS.sub("<time>", p.read_text(encoding="utf-8"))
         for p in sorted(out.rglob("*"))
-        if p.is_file()
+        if p.is_file() and p.name != ".tarjama-outputs"  # the ledger of outputs holds their hashes, timestamps and all
     }
 
 

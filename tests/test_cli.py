@@ -111,7 +111,7 @@ def test_translate_stdin_and_chosen_formats(tiny_model, tmp_path):
     proc = tarjama("translate", "-", "--model", str(tiny_model), "-o", str(tmp_path), "--to", "tmx,tsv", "-q", stdin="مرحبا بكم. شكرا لكم.\n".encode())
     assert proc.returncode == 0, proc.stderr.decode()
     assert proc.stderr == b""
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["stdin.tmx", "stdin.tsv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".tarjama-outputs", "stdin.tmx", "stdin.tsv"], "the outputs and their ledger"
     rows = (tmp_path / "stdin.tsv").read_text(encoding="utf-8").splitlines()
     assert [r.split("\t")[0] for r in rows] == ["مرحبا بكم.", "شكرا لكم."]
 
