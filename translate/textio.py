@@ -258,11 +258,18 @@ def _ledger_entries(folder: Path, name: str | None = None) -> list[dict[str, Any
         data = (folder / LEDGER).read_bytes()
     except OSError:
         return []
-    needle = json.dumps({"name": name})[1:-1].encode() if name is not None else b""
+    if name is None:
+        lines = data.splitlines()
+    else:  # a rerun of a big folder checks thousands of names: find this one's lines without splitting the rest
+        needle = json.dumps({"name": name})[1:-1].encode()
+        lines, found = [], data.find(needle)
+        while found >= 0:
+            start, end = data.rfind(b"\n", 0, found) + 1, data.find(b"\n", found)
+            end = len(data) if end < 0 else end
+            lines.append(data[start:end])
+            found = data.find(needle, end)
     entries = []
-    for line in data.splitlines():
-        if needle and needle not in line:  # a rerun of a big folder: parse only this file's lines
-            continue
+    for line in lines:
         try:
             entry = json.loads(line)
         except ValueError:
