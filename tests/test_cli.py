@@ -46,7 +46,7 @@ def check_translation_outputs(outdir: Path, stem: str, source_text: str, validat
     """What every translated article must satisfy, whatever the (nonsense) wording."""
     draft, tmx, page = outdir / f"{stem}.en.txt", outdir / f"{stem}.tmx", outdir / f"{stem}.html"
     assert draft.is_file() and tmx.is_file() and page.is_file()
-    assert not list(outdir.glob("*.part")) and not list(outdir.glob(".*"))
+    assert not list(outdir.glob("*.part")) and [p.name for p in outdir.glob(".*")] == [".tarjama-outputs"], "no temporary file, the ledger"
 
     root = validate_tmx(tmx)
     header = root.find("header")
