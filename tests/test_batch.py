@@ -52,7 +52,7 @@ def snapshot(out: Path) -> dict[str, str]:
     return {
         str(p.relative_to(out)): TIMESTAMPS.sub("<time>", p.read_text(encoding="utf-8"))
         for p in sorted(out.rglob("*"))
-        if p.is_file()
+        if p.is_file() and p.name != ".tarjama-outputs"  # the ledger of outputs holds their hashes, timestamps and all
     }
 
 
@@ -84,4 +84,4 @@ def test_a_killed_batch_resumes_and_writes_what_an_uninterrupted_run_writes(tiny
     reused = sum(int(n) for n in re.findall(r"\((\d+) from the translation memory", rerun.stderr))
     assert reused > 0, rerun.stderr
     assert snapshot(out) == expected
-    assert not [p for p in out.rglob(".*")], "a temporary file was left behind"
+    assert not [p for p in out.rglob(".*") if p.name != ".tarjama-outputs"], "a temporary file was left behind"

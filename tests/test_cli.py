@@ -46,7 +46,7 @@ def check_translation_outputs(outdir: Path, stem: str, source_text: str, validat
     """What every translated article must satisfy, whatever the (nonsense) wording."""
     draft, tmx, page = outdir / f"{stem}.en.txt", outdir / f"{stem}.tmx", outdir / f"{stem}.html"
     assert draft.is_file() and tmx.is_file() and page.is_file()
-    assert not list(outdir.glob("*.part")) and not list(outdir.glob(".*"))
+    assert not list(outdir.glob("*.part")) and [p.name for p in outdir.glob(".*")] == [".tarjama-outputs"], "no temporary file, the ledger"
 
     root = validate_tmx(tmx)
     header = root.find("header")
@@ -111,7 +111,7 @@ def test_translate_stdin_and_chosen_formats(tiny_model, tmp_path):
     proc = tarjama("translate", "-", "--model", str(tiny_model), "-o", str(tmp_path), "--to", "tmx,tsv", "-q", stdin="مرحبا بكم. شكرا لكم.\n".encode())
     assert proc.returncode == 0, proc.stderr.decode()
     assert proc.stderr == b""
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["stdin.tmx", "stdin.tsv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".tarjama-outputs", "stdin.tmx", "stdin.tsv"], "the outputs and their ledger"
     rows = (tmp_path / "stdin.tsv").read_text(encoding="utf-8").splitlines()
     assert [r.split("\t")[0] for r in rows] == ["مرحبا بكم.", "شكرا لكم."]
 

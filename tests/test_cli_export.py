@@ -26,7 +26,7 @@ def test_translate_to_every_format_with_locale_codes(tiny_model, tmp_path):
         "--to", "txt,tmx,html,xlf,docx", "--src-lang", "ar-SA", "--tgt-lang", "en-US", "--tmx-dedupe",
     )
     assert proc.returncode == 0, proc.stderr
-    names = sorted(p.name for p in out.iterdir())
+    names = sorted(p.name for p in out.iterdir() if p.name != ".tarjama-outputs")
     assert names == ["article.ar.en.docx", "article.ar.en.txt", "article.ar.html", "article.ar.tmx", "article.ar.xlf"]
 
     check = tarjama("validate", str(out / "article.ar.tmx"), str(out / "article.ar.xlf"))

@@ -102,6 +102,73 @@ def test_align_and_check_refuse_outputs_over_their_inputs(tmp_path):
     assert (tmp_path / "a.tsv").read_text(encoding="utf-8") == "هذه جملة.\n"
 
 
+# --- issue 19: no output over a file that tarjama did not write ---
+
+SHORT_ARTICLE = "هذه جملة عربية قصيرة.\nوهذه جملة ثانية في فقرة أخرى.\n"
+FOREIGN = "<html><body><p>The page this article was saved from.</p></body></html>\n"
+PLANNED = {"txt": "article.en.txt", "tmx": "article.tmx", "html": "article.html", "tsv": "article.tsv",
+           "xliff": "article.xlf", "xliff2": "article.xliff2.xlf", "docx": "article.en.docx"}
+
+
+@pytest.mark.parametrize("fmt", sorted(PLANNED))
+def test_a_file_tarjama_did_not_write_is_never_replaced_in_any_format(fmt, tmp_path):
+    """Issue 19: `tarjama translate article.txt` wrote its review page over an unrelated article.html (exit 0)."""
+    (tmp_path / "article.txt").write_text(SHORT_ARTICLE, encoding="utf-8")
+    (tmp_path / PLANNED[fmt]).write_text(FOREIGN, encoding="utf-8")
+    # Refused before the model loads: a missing model is never reached.
+    line = one_error(tarjama("translate", "article.txt", "--to", fmt, "--model", NO_MODEL, "--no-tm", cwd=tmp_path))
+    assert f"{PLANNED[fmt]} is not a file tarjama wrote" in line and "-o DIR" in line and "--overwrite" in line
+    assert (tmp_path / PLANNED[fmt]).read_text(encoding="utf-8") == FOREIGN
+    assert sorted(os.listdir(tmp_path)) == sorted(["article.txt", PLANNED[fmt]])
+
+
+def test_reruns_replace_their_own_outputs_and_only_overwrite_replaces_the_users(tiny_model, tmp_path):
+    (tmp_path / "article.txt").write_text(SHORT_ARTICLE, encoding="utf-8")
+    (tmp_path / "article.html").write_text(FOREIGN, encoding="utf-8")
+    run = ("translate", "article.txt", "--model", str(tiny_model), "--no-tm", "-q", "--to", "txt,tmx,html,docx")
+    line = one_error(tarjama(*run, cwd=tmp_path))
+    assert "article.html is not a file tarjama wrote" in line
+    assert (tmp_path / "article.html").read_text(encoding="utf-8") == FOREIGN
+    # The way out the line names: the outputs elsewhere...
+    assert tarjama(*run, "-o", "out", cwd=tmp_path).returncode == 0
+    # ...and a rerun into the same folder replaces tarjama's own outputs (the resume workflow).
+    again = tarjama(*run, "-o", "out", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    # A draft post-edited since is the translator's work now: refused, naming it.
+    draft = tmp_path / "out" / "article.en.txt"
+    draft.write_text(draft.read_text(encoding="utf-8") + "post-edited\n", encoding="utf-8")
+    line = one_error(tarjama(*run, "-o", "out", cwd=tmp_path))
+    assert "article.en.txt is not a file tarjama wrote (or it was changed since)" in line
+    assert draft.read_text(encoding="utf-8").endswith("post-edited\n")
+    # --overwrite replaces the user's files, and what it wrote is tarjama's from then on.
+    assert tarjama(*run, "--overwrite", cwd=tmp_path).returncode == 0
+    assert (tmp_path / "article.html").read_text(encoding="utf-8") != FOREIGN
+    assert tarjama(*run, cwd=tmp_path).returncode == 0
+    assert (tmp_path / "article.txt").read_text(encoding="utf-8") == SHORT_ARTICLE
+
+
+def test_align_check_and_the_merged_tmx_never_replace_a_file_tarjama_did_not_write(tmp_path):
+    (tmp_path / "a.txt").write_text("هذه جملة عربية قصيرة.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("This is a short sentence.\n", encoding="utf-8")
+    (tmp_path / "a.tsv").write_text("the user's spreadsheet\n", encoding="utf-8")
+    line = one_error(tarjama("align", "a.txt", "b.txt", "--to", "tsv", cwd=tmp_path))
+    assert "a.tsv is not a file tarjama wrote" in line
+    line = one_error(tarjama("check", "a.txt", "b.txt", "-o", ".", "--to", "tsv", cwd=tmp_path))
+    assert "a.tsv is not a file tarjama wrote" in line
+    assert (tmp_path / "a.tsv").read_text(encoding="utf-8") == "the user's spreadsheet\n"
+    done = tarjama("align", "a.txt", "b.txt", "--to", "tsv", "--overwrite", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert tarjama("align", "a.txt", "b.txt", "--to", "tsv", cwd=tmp_path).returncode == 0, "its own output is replaced"
+    for side, text in (("ar", "هذه جملة عربية قصيرة.\n"), ("en", "This is a short sentence.\n")):
+        (tmp_path / side).mkdir()
+        (tmp_path / side / "x.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "all.tmx").write_text("<tmx>the user's memory</tmx>\n", encoding="utf-8")
+    line = one_error(tarjama("align", "ar", "en", "-o", "out", "--merged-tmx", "all.tmx", cwd=tmp_path))
+    assert "all.tmx is not a file tarjama wrote" in line
+    assert (tmp_path / "all.tmx").read_text(encoding="utf-8") == "<tmx>the user's memory</tmx>\n"
+    assert not (tmp_path / "out").exists()
+
+
 # --- item 5: unwritable -o, found before the model loads ---
 
 
@@ -136,7 +203,7 @@ def test_a_full_disk_names_the_file_that_could_not_be_written(tiny_model, tmp_pa
         proc = tarjama("translate", str(ARTICLE), "-o", str(out), "--model", str(tiny_model), "--no-tm", "-q", "--backend", "transformers")
         line = one_error(proc)
         assert f"cannot write {out}/article.ar." in line and "disk is full" in line, line
-        assert not [p for p in os.listdir(out) if p.startswith(".")], "no temporary file is left"
+        assert not [p for p in os.listdir(out) if p.startswith(".") and p != ".tarjama-outputs"], "no temporary file is left"
 
 
 # --- item 9: long names ---
@@ -147,7 +214,7 @@ def test_a_230_byte_input_name_is_translated(tiny_model, tmp_path):
     (tmp_path / name).write_bytes(ARTICLE.read_bytes())
     proc = tarjama("translate", name, "-o", "out", "--model", str(tiny_model), "--no-tm", "-q", "--backend", "transformers", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    assert sorted(os.listdir(tmp_path / "out")) == sorted("ن" * 115 + s for s in (".en.txt", ".tmx", ".html"))
+    assert sorted(os.listdir(tmp_path / "out")) == sorted([*("ن" * 115 + s for s in (".en.txt", ".tmx", ".html")), ".tarjama-outputs"])
 
 
 def test_an_output_name_too_long_for_the_file_system_is_one_line_before_the_model_loads(tmp_path):
@@ -241,6 +308,6 @@ def test_sigterm_mid_batch_says_so_removes_temporary_files_and_exits_143(tiny_mo
     _, err = process.communicate(timeout=120)
     assert process.returncode == 143, err
     assert err.strip().splitlines()[-1].startswith("tarjama: interrupted by SIGTERM"), err
-    written = sorted(p.name for p in out.iterdir())
+    written = sorted(p.name for p in out.iterdir() if p.name != ".tarjama-outputs")
     assert not [n for n in written if n.startswith(".")], "no temporary file is left"
     assert 0 < len(written) < 8 * 3, "stopped midway, finished outputs kept"

@@ -188,3 +188,27 @@ def test_an_output_is_never_written_over_an_input_whatever_its_name(tmp_path):
             refuse_overwriting_inputs([tmp_path / "a.tmx", output], [str(source)])
         assert str(output) in str(caught.value) and str(source) in str(caught.value)
     refuse_overwriting_inputs([tmp_path / "page.tmx", tmp_path / "other.html"], [str(source), "-"])
+
+
+def test_a_file_that_appears_during_a_run_is_not_replaced_by_the_writer_either(tmp_path):
+    """Issue 19: the check is in the atomic writer itself, right before the rename, not only in the plan."""
+    from translate.settings import Overwrite
+    from translate.textio import is_ours
+
+    output = tmp_path / "article.html"
+    write_atomic(output, "tarjama's page\n", Overwrite.OURS)
+    assert is_ours(output)
+    write_atomic(output, "tarjama's page, again\n", Overwrite.OURS)  # its own: replaced
+    output.write_text("edited by hand\n", encoding="utf-8")
+    assert not is_ours(output)
+    with pytest.raises(TarjamaError, match="article.html is not a file tarjama wrote"):
+        write_atomic(output, "tarjama's page\n", Overwrite.OURS)
+    assert output.read_text(encoding="utf-8") == "edited by hand\n"
+    assert sorted(os.listdir(tmp_path)) == [".tarjama-outputs", "article.html"], "no temporary file left"
+    write_atomic(output, "replaced\n", Overwrite.ANY)
+    assert is_ours(output)
+    (tmp_path / "link.html").symlink_to(output)
+    assert not is_ours(tmp_path / "link.html"), "tarjama writes files, never links"
+    # A damaged ledger makes nothing ours: refused, never lost to a guess.
+    (tmp_path / ".tarjama-outputs").write_bytes(b"\x00garbage\n{]")
+    assert not is_ours(output)

@@ -127,3 +127,28 @@ def test_a_non_tmx_file_is_refused_by_the_importer(tmp_path: Path) -> None:
     path.write_text('<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"/>', encoding="utf-8")
     with pytest.raises(XmlError, match="not a TMX file: the root element is <xliff>"):
         read_tmx(path)
+
+
+def test_what_tarjama_writes_for_a_segment_over_10_mb_it_reads_back(tmp_path: Path) -> None:
+    """Issue 19: a TMX (and XLIFF) holding one segment over libxml2's 10 MB text-node limit was refused by
+    tarjama's own ``validate`` and ``tm import``; the files tarjama writes are read back within its own limits."""
+    from datetime import datetime, timezone
+
+    from translate.export import get_exporter
+    from translate.model import Alignment, Bead, Origin, ParagraphKind, Provenance, assemble_document
+    from translate.validation import validate_file
+
+    arabic, english = "كلمة " * 2_200_000 + "نهاية", "word " * 2_200_000 + "end"  # 11 MB each, one segment
+    source = assemble_document("ar", [(ParagraphKind.BODY, [arabic])], name="huge")
+    target = assemble_document("en", [(ParagraphKind.BODY, [english])], name="huge.en")
+    provenance = Provenance(tool_version="1", segmenter="s", aligner="a", created=datetime(2024, 1, 1, tzinfo=timezone.utc))
+    alignment = Alignment(source, target, (Bead((0,), (0,), None, Origin.TM),), provenance)
+    for name in ("tmx", "xliff", "xliff2"):
+        path = get_exporter(name).write(alignment, tmp_path, "huge")
+        report = validate_file(path)
+        assert report.errors == 0, report.lines()
+    ((ar, en),) = read_tmx(tmp_path / "huge.tmx").pairs
+    assert ar == arabic and en == english
+    # The depth guard still holds without libxml2's own (a 10 MB text and 300 levels are different limits).
+    with pytest.raises(XmlError, match=f"nested more than {MAX_DEPTH} deep"):
+        parse_xml(tmx(en=nested(MAX_DEPTH + 1)), "x.tmx")

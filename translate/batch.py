@@ -119,7 +119,9 @@ def plan(
     for skipped in empty:
         log.warning("%s; not translated", skipped)
     sources = [item.path for item in inputs] + list(protected)
-    prepare_outputs(Path(output_dir), [item.stem for item in inputs], export.formats, export.target_lang or "en", sources)
+    prepare_outputs(
+        Path(output_dir), [item.stem for item in inputs], export.formats, export.target_lang or "en", sources, export.overwrite
+    )
     return TranslationJob(tuple(inputs), segments, Path(output_dir), export, glossary, tuple(protected), stdin)
 
 

@@ -23,7 +23,7 @@ from typing import Any, NoReturn
 from translate import TOOL_NAME, __version__
 from translate.cache import default_tm_path
 from translate.errors import TarjamaError, shown
-from translate.settings import DEFAULT_BATCH_SIZE, DEFAULT_BATCH_TOKENS, DEFAULT_NO_REPEAT_NGRAM, DecodingSettings, ExportOptions
+from translate.settings import DEFAULT_BATCH_SIZE, DEFAULT_BATCH_TOKENS, DEFAULT_NO_REPEAT_NGRAM, DecodingSettings, ExportOptions, Overwrite
 from translate.textio import STDIN, output_stem, reading_encoding, text_encoding
 from translate.wording import counted
 
@@ -67,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_language_check_option(p)
     _add_encoding_option(p)
     _add_export_options(p)
+    _add_overwrite_option(p)
     _add_ray_options(p)
 
     p = sub.add_parser("segment", help="split a text into sentences, one per line, a blank line between paragraphs")
@@ -86,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_language_check_option(p)
     _add_encoding_option(p)
     _add_export_options(p)
+    _add_overwrite_option(p)
     _add_ray_options(p)
 
     p = sub.add_parser("validate", help="check TMX or XLIFF files and name each problem with its line number")
@@ -101,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="print no summary line")
     _add_language_check_option(p)
     _add_encoding_option(p)
+    _add_overwrite_option(p)
 
     p = sub.add_parser("tm", help="manage the translation memory")
     tm_sub = p.add_subparsers(dest="tm_command", metavar="ACTION", required=True, parser_class=_Parser)
@@ -221,6 +224,18 @@ def _add_export_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tmx-dedupe", action="store_true", help="write identical source/target pairs to the TMX once")
 
 
+def _add_overwrite_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace files in the output folder that tarjama did not write, or that were changed since (by default such a file stops the run before anything is done; tarjama's own earlier outputs are always replaced)",
+    )
+
+
+def _overwrite(args: argparse.Namespace) -> Overwrite:
+    return Overwrite.ANY if args.overwrite else Overwrite.OURS
+
+
 def _add_ray_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--ray", nargs="?", const="", default=None, metavar="ADDRESS", help="run on Ray: ray://HOST:10001, HOST:6379, or auto (Ray's discovery: $RAY_ADDRESS, else the cluster 'ray start' started here); without ADDRESS, a local Ray of its own, stopped at the end; needs pip install 'tarjama[ray]'")
     p.add_argument("--workers", type=_positive_int, default=None, metavar="N", help="with --ray: N workers, each with one GPU where the cluster has GPUs (default: 2)")
@@ -275,7 +290,8 @@ def _install_logging(quiet: bool) -> None:
 
 def _export_options(args: argparse.Namespace, formats: Sequence[str]) -> ExportOptions:
     return ExportOptions(
-        formats=tuple(formats), source_lang=args.src_lang, target_lang=args.tgt_lang, tmx_dedupe=args.tmx_dedupe
+        formats=tuple(formats), source_lang=args.src_lang, target_lang=args.tgt_lang, tmx_dedupe=args.tmx_dedupe,
+        overwrite=_overwrite(args),
     )
 
 
@@ -411,7 +427,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if formats:
         from translate.export import prepare_outputs
 
-        prepare_outputs(Path(args.output_dir), [pair.source.name], formats, "en", sources)
+        prepare_outputs(Path(args.output_dir), [pair.source.name], formats, "en", sources, _overwrite(args))
     alignment = check_translation(pair, glossary)
     for line, bead in zip(pair.lines, alignment.beads):
         if bead.flags:
@@ -419,7 +435,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     if formats:
         from translate.export import write_outputs
 
-        write_outputs(alignment, Path(args.output_dir), pair.source.name, formats, inputs=sources)
+        export = ExportOptions(formats=tuple(formats), overwrite=_overwrite(args))
+        write_outputs(alignment, Path(args.output_dir), pair.source.name, export, inputs=sources)
     _say(args, summary(alignment.beads) or "no segment flagged")
     return 0
 
@@ -484,7 +501,7 @@ def cmd_align(args: argparse.Namespace) -> int:
             raise TarjamaError("stdin (-) can be read only once")
         mt = read_machine_translation(args.mt, source)
     sources = [p for p in (args.source, args.target, args.mt) if p]
-    prepare_outputs(Path(args.output_dir), [stem], formats, args.tgt_lang or "en", sources)
+    prepare_outputs(Path(args.output_dir), [stem], formats, args.tgt_lang or "en", sources, _overwrite(args))
     alignment = align_translation(source, target, presegmented=args.presegmented, mt=mt, mt_label=Path(args.mt).name if args.mt else "")
     written = write_outputs(alignment, Path(args.output_dir), stem, _export_options(args, formats), inputs=sources)
     unmatched_src = sum(1 for b in alignment.beads if not b.target)
@@ -523,8 +540,13 @@ def _align_corpus(args: argparse.Namespace, formats: list[str]) -> int:
     export = _export_options(args, formats)
     outdir = Path(args.output_dir)
     sources = [path for pair in plan.pairs for path in (pair.source, pair.target)]
-    prepare_outputs(outdir, [pair.stem for pair in plan.pairs], formats, args.tgt_lang or "en", sources)
-    merged = MergedTmx(Path(args.merged_tmx), args.src_lang, args.tgt_lang, args.tmx_dedupe) if args.merged_tmx else None
+    prepare_outputs(outdir, [pair.stem for pair in plan.pairs], formats, args.tgt_lang or "en", sources, export.overwrite)
+    if args.merged_tmx:
+        from translate.textio import refuse_overwriting_inputs, refuse_replacing_others
+
+        refuse_overwriting_inputs([Path(args.merged_tmx)], sources)
+        refuse_replacing_others([Path(args.merged_tmx)], export.overwrite)
+    merged = MergedTmx(Path(args.merged_tmx), args.src_lang, args.tgt_lang, args.tmx_dedupe, export.overwrite) if args.merged_tmx else None
     results: Iterator[tuple[int, CorpusPair, Alignment]]
     try:
         if options is None:

@@ -10,6 +10,7 @@ rendered from that one value, never assembled by hand in several places.
 
 from __future__ import annotations
 
+import enum
 import math
 from dataclasses import dataclass
 from typing import Literal, get_args
@@ -114,6 +115,24 @@ class DecodingSignature:
         return self.provenance_text
 
 
+class Overwrite(enum.Enum):
+    """What an output may replace at its path.  An input is never replaced, whatever this says.
+
+    The output folder is often a folder of the user's (``.``, the article's own
+    folder), where ``article.html`` may be the page the article came from: a
+    file there is replaced only when tarjama wrote it and nobody changed it
+    since, which the folder's ledger of outputs records
+    (:func:`translate.textio.is_ours`).
+    """
+
+    OURS = "ours"
+    """Only a file that a tarjama run wrote there, unchanged since: the default, and what a rerun needs."""
+    ANY = "any"
+    """Any file (``--overwrite``); what is written is recorded as tarjama's, so the next run needs no flag."""
+    PRIVATE = "private"
+    """A folder only tarjama writes, every name new (the server's downloads): nothing checked, nothing recorded."""
+
+
 @dataclass(frozen=True, slots=True)
 class ExportOptions:
     """Which files to write and how to label them for a CAT project."""
@@ -123,3 +142,4 @@ class ExportOptions:
     source_lang: str | None = None
     target_lang: str | None = None
     tmx_dedupe: bool = False
+    overwrite: Overwrite = Overwrite.OURS

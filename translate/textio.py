@@ -10,6 +10,8 @@ import codecs
 import contextlib
 import contextvars
 import errno
+import hashlib
+import json
 import os
 import re
 import secrets
@@ -22,6 +24,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from translate.errors import EmptyInput, TarjamaError, shown
+from translate.settings import Overwrite
 
 STDIN = "-"
 
@@ -278,20 +281,149 @@ def check_output_names(outputs: Iterable[Path]) -> None:
             )
 
 
-def write_atomic(path: Path, text: str | bytes) -> None:
+# --- whose file is it: the ledger of outputs ---------------------------------------------------------
+#
+# An output folder is often the user's own (``.``, the article's folder), where ``article.html`` may be
+# the web page the article came from.  A file is replaced only when tarjama wrote it there and nobody
+# changed it since: every output written is recorded (name, size, SHA-256) in a hidden ledger in its
+# folder, one JSON line appended per write.  Content, not a marker inside the file, decides, for two
+# reasons: the .txt draft and the .tsv have no room for a marker (the draft is post-edited and read back
+# by ``evaluate`` and ``check``; a TSV line is a bead), and a draft the translator has post-edited is the
+# user's work now, which a rerun must not throw away.  A missing or damaged ledger makes nothing ours:
+# the error says how to go on (``-o DIR`` or ``--overwrite``), so no file is ever lost to a guess.
+
+LEDGER = ".tarjama-outputs"
+"""The ledger's name in an output folder (hidden; folder inputs skip hidden files)."""
+LEDGER_COMPACT_BYTES = 1 << 20
+"""A ledger grown past this (a folder rerun thousands of times) is rewritten with one line per file."""
+
+
+def _digest(path: Path) -> tuple[int, str]:
+    """Size and SHA-256 of a file, read a MiB at a time."""
+    sha = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            sha.update(chunk)
+            size += len(chunk)
+    return size, sha.hexdigest()
+
+
+def _ledger_entries(folder: Path, name: str | None = None) -> list[dict[str, Any]]:
+    """The ledger's entries (only ``name``'s, when given); an unreadable or damaged line is no entry."""
+    try:
+        data = (folder / LEDGER).read_bytes()
+    except OSError:
+        return []
+    if name is None:
+        lines = data.splitlines()
+    else:  # a rerun of a big folder checks thousands of names: find this one's lines without splitting the rest
+        needle = json.dumps({"name": name})[1:-1].encode()
+        lines, found = [], data.find(needle)
+        while found >= 0:
+            start, end = data.rfind(b"\n", 0, found) + 1, data.find(b"\n", found)
+            end = len(data) if end < 0 else end
+            lines.append(data[start:end])
+            found = data.find(needle, end)
+    entries = []
+    for line in lines:
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(entry, dict) and (name is None or entry.get("name") == name):
+            entries.append(entry)
+    return entries
+
+
+def is_ours(path: Path) -> bool:
+    """Whether ``path`` is a file that a tarjama run wrote there, unchanged since (a missing path is not)."""
+    path = Path(path)
+    try:
+        info = path.lstat()
+    except OSError:
+        return False
+    if not os.path.isfile(path) or path.is_symlink():
+        return False  # tarjama writes regular files only; a link or a device is someone else's
+    recorded = {(entry.get("size"), entry.get("sha256")) for entry in _ledger_entries(path.parent, path.name)}
+    if info.st_size not in {size for size, _ in recorded}:
+        return False  # not worth reading: no write of ours had this size
+    try:
+        return _digest(path) in recorded
+    except OSError:
+        return False
+
+
+def refuse_replacing_others(outputs: Iterable[Path], overwrite: Overwrite = Overwrite.OURS) -> None:
+    """Unless told otherwise, no output may replace a file that tarjama did not write: one line names it and the way out."""
+    if overwrite is not Overwrite.OURS:
+        return
+    others = [
+        path for path in outputs if os.path.lexists(path) and not (path.is_dir() and not path.is_symlink()) and not is_ours(path)
+    ]
+    if others:
+        more = f" (and {len(others) - 1} more)" if len(others) > 1 else ""
+        raise TarjamaError(
+            f"{others[0]}{more} is not a file tarjama wrote (or it was changed since): not replaced; "
+            "write the outputs elsewhere with -o DIR, or replace it with --overwrite"
+        )
+
+
+def _record(path: Path, size: int, sha: str) -> None:
+    """Append this output to its folder's ledger: one line in one ``write``, so concurrent runs do not mix lines."""
+    ledger = path.parent / LEDGER
+    line = json.dumps({"name": path.name, "size": size, "sha256": sha}) + "\n"
+    try:
+        if ledger.stat().st_size > LEDGER_COMPACT_BYTES:
+            _compact(path.parent)
+    except OSError:
+        pass
+    try:
+        fd = os.open(ledger, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+        try:
+            os.write(fd, line.encode("ascii"))
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise write_error(ledger, exc) from exc
+
+
+def _compact(folder: Path) -> None:
+    """The ledger with the last entry of each file that still exists; a line another run appends meanwhile may be
+    lost, which makes that file not ours (refused, never lost): the safe side of the race."""
+    latest = {entry.get("name"): entry for entry in _ledger_entries(folder)}
+    kept = "".join(json.dumps(e) + "\n" for name, e in latest.items() if isinstance(name, str) and (folder / name).is_file())
+    tmp = folder / temporary_name()
+    try:
+        tmp.write_text(kept, encoding="ascii")
+        os.replace(tmp, folder / LEDGER)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def write_atomic(path: Path, text: str | bytes, overwrite: Overwrite = Overwrite.PRIVATE) -> None:
     """Write text (UTF-8, LF) or bytes to a temporary file beside ``path`` and rename it into place.
 
     An interrupted run therefore never leaves a half-written TMX that a CAT
     tool would import in part.  Concurrent runs writing the same output each
-    write their own temporary file: the last complete write wins.
+    write their own temporary file: the last complete write wins.  An output
+    for the user passes ``Overwrite.OURS`` (or ``ANY``): see :func:`atomic_writer`.
     """
-    with atomic_writer(path, binary=isinstance(text, bytes)) as fh:
+    with atomic_writer(path, binary=isinstance(text, bytes), overwrite=overwrite) as fh:
         fh.write(text)
 
 
 @contextlib.contextmanager
-def atomic_writer(path: Path, *, binary: bool = False) -> Iterator[IO[Any]]:
-    """:func:`write_atomic` for a file written piece by piece (the merged TMX of a corpus): bounded memory, one rename."""
+def atomic_writer(path: Path, *, binary: bool = False, overwrite: Overwrite = Overwrite.PRIVATE) -> Iterator[IO[Any]]:
+    """:func:`write_atomic` for a file written piece by piece (the merged TMX of a corpus): bounded memory, one rename.
+
+    With ``Overwrite.OURS`` a file already at ``path`` that tarjama did not
+    write is refused right before the rename (it may have appeared since the
+    run was planned), and with ``OURS`` or ``ANY`` the new file is recorded in
+    the folder's ledger first, so that a crash can never leave an output of
+    ours unrecorded.  ``PRIVATE`` (the default) is for tarjama's own files.
+    """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -312,6 +444,9 @@ def atomic_writer(path: Path, *, binary: bool = False) -> Iterator[IO[Any]]:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
+        if overwrite is not Overwrite.PRIVATE:
+            refuse_replacing_others([path], overwrite)
+            _record(path, *_digest(tmp))
         os.replace(tmp, path)
     except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):

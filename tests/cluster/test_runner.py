@@ -54,7 +54,7 @@ while time.monotonic() < deadline:
     if mine:
         # pid() waits behind the batch the worker is working on: when it answers, the worker is mid-job.
         pid = ray.get(ray.get_actor(mine[0], namespace="tarjama").pid.remote(), timeout=300)
-        outputs = sum(1 for p in out.rglob("*") if p.is_file()) if out.exists() else 0
+        outputs = sum(1 for p in out.rglob("*") if p.is_file() and p.name != ".tarjama-outputs") if out.exists() else 0
         os.kill(pid, signal.SIGKILL)
         print(json.dumps({"pid": pid, "outputs_then": outputs}))
         break

@@ -79,7 +79,7 @@ def test_write_outputs(sample: Alignment, tmp_path: Path) -> None:
     paths = write_outputs(sample, outdir, "article", ALL)
     names = ["article.tmx", "article.html", "article.en.txt", "article.tsv", "article.xlf", "article.xliff2.xlf", "article.en.docx"]
     assert paths == [outdir / name for name in names]
-    assert sorted(p.name for p in outdir.iterdir()) == sorted(names)
+    assert sorted(p.name for p in outdir.iterdir()) == sorted([*names, ".tarjama-outputs"]), "the outputs and their ledger"
     for name, path in zip(ALL, paths):
         rendered = get_exporter(name).render(sample)
         if isinstance(rendered, bytes):

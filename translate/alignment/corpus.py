@@ -22,6 +22,7 @@ from pathlib import Path
 from translate import TOOL_NAME, __version__
 from translate.errors import EmptyInput, TarjamaError, shown
 from translate.model import Alignment, Document
+from translate.settings import Overwrite
 from translate.textio import atomic_writer, temporary_name
 
 LANGUAGE_TAGS = ("ar", "en", "ara", "eng")
@@ -181,8 +182,16 @@ class MergedTmx:
     file, and ``N`` is the bead number of that pair's own outputs.
     """
 
-    def __init__(self, path: Path, source_lang: str | None = None, target_lang: str | None = None, dedupe: bool = False) -> None:
+    def __init__(
+        self,
+        path: Path,
+        source_lang: str | None = None,
+        target_lang: str | None = None,
+        dedupe: bool = False,
+        overwrite: Overwrite = Overwrite.OURS,
+    ) -> None:
         self.path = Path(path)
+        self.overwrite = overwrite
         self.source_lang = source_lang
         self.target_lang = target_lang
         self.dedupe = dedupe
@@ -219,7 +228,7 @@ class MergedTmx:
         props.append((f"x-{TOOL_NAME}-corpus", "one merged file; each unit's x-document is the pair's output name"))
         try:
             # Joined a fragment at a time into the output's temporary file: bounded memory, then one rename.
-            with atomic_writer(self.path) as out:
+            with atomic_writer(self.path, overwrite=self.overwrite) as out:
                 out.write("\n".join(head(header_attributes(self._source_lang, date), props)) + "\n")
                 for part in sorted(self._parts.glob("*.part")):
                     out.write(part.read_text(encoding="utf-8"))

@@ -20,8 +20,8 @@ from translate.export.tsv import TsvExporter
 from translate.export.xliff import XliffExporter
 from translate.export.xliff2 import Xliff2Exporter
 from translate.model import Alignment, Document, Provenance
-from translate.settings import ExportOptions
-from translate.textio import check_output_names, prepare_output_dir, refuse_overwriting_inputs
+from translate.settings import ExportOptions, Overwrite
+from translate.textio import check_output_names, prepare_output_dir, refuse_overwriting_inputs, refuse_replacing_others
 from translate.wording import counted
 
 __all__ = [
@@ -141,7 +141,8 @@ def write_outputs(
     ``export`` carries the formats and the exact language codes of a CAT
     project (``ar-SA``, ``en-US``); a plain list of format names writes the
     documents' own codes.  Warnings go to this module's logger.  No output is
-    written over one of ``inputs`` (the files the outputs were made from).
+    written over one of ``inputs`` (the files the outputs were made from), nor,
+    unless ``export.overwrite`` says so, over a file that tarjama did not write.
     """
     if not isinstance(export, ExportOptions):
         export = ExportOptions(formats=tuple(export))
@@ -153,15 +154,24 @@ def write_outputs(
     refuse_overwriting_inputs([Path(outdir) / (stem + e.suffix(labelled)) for e in exporters], inputs)
     for message in export_warnings(labelled, formats):
         log.warning("%s: %s", shown(stem), message)
-    return [exporter.write(labelled, outdir, stem) for exporter in exporters]
+    return [exporter.write(labelled, outdir, stem, export.overwrite) for exporter in exporters]
 
 
-def prepare_outputs(outdir: Path, stems: Iterable[str], formats: Iterable[str], target_lang: str, inputs: Iterable[str | Path]) -> None:
+def prepare_outputs(
+    outdir: Path,
+    stems: Iterable[str],
+    formats: Iterable[str],
+    target_lang: str,
+    inputs: Iterable[str | Path],
+    overwrite: Overwrite = Overwrite.OURS,
+) -> None:
     """Everything about the outputs that can fail is checked before a model is loaded: the folder is
-    writable, every name fits the file system, and no output would land on an input."""
+    writable, every name fits the file system, no output would land on an input, and none would
+    replace a file that tarjama did not write (unless ``overwrite`` allows it)."""
     formats = list(formats)
     outputs = [path for stem in stems for path in planned_outputs(outdir, stem, formats, target_lang)]
     refuse_overwriting_inputs(outputs, inputs)
+    refuse_replacing_others(outputs, overwrite)
     check_output_names(outputs)
     prepare_output_dir(Path(outdir))
 

@@ -12,6 +12,7 @@ from xml.sax.saxutils import escape
 
 from translate.errors import TarjamaError
 from translate.model import Alignment
+from translate.settings import Overwrite
 from translate.textio import write_atomic
 
 # Characters outside the XML 1.0 ``Char`` production.  One of them makes a
@@ -113,7 +114,8 @@ class Exporter(abc.ABC):
     def render(self, alignment: Alignment) -> str | bytes:
         """The whole file as text (bytes for a binary format such as .docx); nothing is written until it is complete."""
 
-    def write(self, alignment: Alignment, outdir: Path, stem: str) -> Path:
+    def write(self, alignment: Alignment, outdir: Path, stem: str, overwrite: Overwrite = Overwrite.OURS) -> Path:
+        """``OUTDIR/STEM.SUFFIX``; by default it replaces only a file that tarjama wrote there (see :class:`Overwrite`)."""
         path = Path(outdir) / (stem + self.suffix(alignment))
-        write_atomic(path, self.render(alignment))
+        write_atomic(path, self.render(alignment), overwrite)
         return path

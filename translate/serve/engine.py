@@ -28,7 +28,7 @@ from typing import Any
 
 from translate.errors import TarjamaError
 from translate.serve.config import Limits, ServeConfig
-from translate.settings import ExportOptions
+from translate.settings import ExportOptions, Overwrite
 
 log = logging.getLogger(__name__)
 
@@ -204,7 +204,8 @@ def write_files(result: Result, outdir: Path, stem: str, formats: Sequence[str] 
     """The files ``tarjama translate --to …`` writes, by format."""
     from translate.export import write_outputs
 
-    paths = write_outputs(result.alignment, outdir, stem, ExportOptions(formats=tuple(formats)))
+    # The downloads folder is the server's own, every name new: no ledger there (nor a way to download one).
+    paths = write_outputs(result.alignment, outdir, stem, ExportOptions(formats=tuple(formats), overwrite=Overwrite.PRIVATE))
     return dict(zip(formats, paths))
 
 
