@@ -52,6 +52,7 @@ from translate.serve.libretranslate import (
     missing,
     parse_json,
     parse_query,
+    text_confidence,
     translate_request,
     translate_response,
 )
@@ -240,9 +241,10 @@ async def translate(request: Request) -> Response:
     sentences = [s for plan in plans for s in plan.sentences]
     results = await service.translate(sentences)
     texts = [r.text for r in results]
-    translations, start = [], 0
+    translations, confidences, start = [], [], 0
     for plan in plans:
         translations.append(plan.render(texts[start : start + len(plan.sentences)]))
+        confidences.append(text_confidence(results[start : start + len(plan.sentences)]))
         start += len(plan.sentences)
     alternatives = None
     if checked.alternatives and checked.format == "text":
@@ -257,7 +259,7 @@ async def translate(request: Request) -> Response:
         for language, _ in detections:
             if language != "ar":
                 raise ApiError(400, f"{language} is not supported")
-    return JSONResponse(translate_response(checked, translations, alternatives, detections))
+    return JSONResponse(translate_response(checked, translations, alternatives, detections, confidences))
 
 
 def _alternatives(plan: Any, n_best: list[list[str]], best: str, count: int) -> list[str]:
