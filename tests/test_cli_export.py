@@ -43,7 +43,9 @@ def test_translate_to_every_format_with_locale_codes(tiny_model, tmp_path):
     xliff = etree.parse(str(out / "article.ar.xlf")).getroot()
     ns = {"x": "urn:oasis:names:tc:xliff:document:1.2"}
     assert xliff.find("x:file", ns).get("target-language") == "en-US"
-    assert {t.get("state") for t in xliff.iterfind(".//x:target", ns)} == {"needs-review-translation"}
+    # The unit's own target (an <alt-trans> proposal holds the MT again, with its confidence as match-quality).
+    assert {t.get("state") for t in xliff.iterfind(".//x:trans-unit/x:target", ns)} == {"needs-review-translation"}
+    assert {a.get("match-quality").isdigit() for a in xliff.iterfind(".//x:trans-unit/x:alt-trans", ns)} == {True}
 
     page = (out / "article.ar.html").read_text(encoding="utf-8")
     assert 'lang="ar-SA" dir="rtl"' in page and 'lang="en-US" dir="ltr"' in page

@@ -175,7 +175,7 @@ def test_a_folder_with_an_empty_file_and_a_pdf_is_translated_and_both_are_named(
     warnings = [line for line in proc.stderr.decode().splitlines() if line.startswith("tarjama: warning: ")]
     named = {name for name in ("empty.txt", "blank.txt", "report.pdf", ".hidden.pdf") if any(name in w for w in warnings)}
     assert named == {"empty.txt", "blank.txt", "report.pdf"}, warnings
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["article.en.txt"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".tarjama-outputs", "article.en.txt"], "the draft and its ledger"
 
 
 def test_a_folder_of_empty_files_only_is_one_error(tiny_model, tmp_path):

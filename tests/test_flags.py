@@ -12,7 +12,7 @@ from translate import flags
 from translate.export import get_exporter
 from translate.flags import ENGINE_FLAGS, FLAGS, QA_FLAGS, Flag, FlagInfo, flag_list
 from translate.model import Alignment, Bead, Origin, ParagraphKind, Provenance, assemble_document
-from translate.qa import check_pair, parse_glossary
+from translate.qa import check_pair, checks, parse_glossary
 from translate.translation import engine
 
 # One pair per QA check that fires it: together they must reach every QA entry of the registry.
@@ -31,6 +31,8 @@ TRIGGERS = [
 def test_every_qa_flag_emitted_is_registered_and_every_qa_entry_is_reachable() -> None:
     glossary = parse_glossary("الأمم المتحدة\tUnited Nations\n", "terms.tsv")
     emitted = {f.name for source, target in TRIGGERS for f in check_pair(source, target, glossary)}
+    # The confidence check looks at the model's confidence, not at the text pair (check_alignment runs it).
+    emitted |= {f.name for f in checks.low_confidence(0.2, 0.5)}
     assert emitted <= FLAGS.keys()
     assert emitted == {info.name for info in QA_FLAGS}
 
@@ -80,7 +82,7 @@ def test_every_writer_shows_every_registered_flag_as_its_text() -> None:
     every = tuple(info.flag(f"detail of {info.name}") if i % 2 else info.flag() for i, info in enumerate(FLAGS.values()))
     src = assemble_document("ar", [(ParagraphKind.BODY, ["قال الوزير."])])
     tgt = assemble_document("en", [(ParagraphKind.BODY, ["The minister said."])])
-    provenance = Provenance("0.1.0", "s", "a", qa="tarjama-qa/1")
+    provenance = Provenance("0.1.0", "s", "a", decoding="beam=4", qa="tarjama-qa/1")  # a translation: low-confidence can occur
     alignment = Alignment(src, tgt, (Bead((0,), (0,), 0.9, Origin.MT, every),), provenance)
     texts = [str(flag) for flag in every]
     assert all(t.startswith(info.name) for t, info in zip(texts, FLAGS.values()))

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from translate.errors import EmptyInput, TarjamaError, shown
 from translate.inputs import InputFile, collect_inputs, load_document
 from translate.model import Alignment, Document, Origin
-from translate.settings import ExportOptions
+from translate.settings import ExportOptions, QaSettings
 from translate.textio import STDIN
 from translate.wording import counted
 
@@ -52,6 +52,7 @@ class TranslationJob:
     """Files besides the inputs that no output may replace (the glossary, the memory)."""
     stdin: Document | None = None
     """Standard input, which cannot be read twice, kept as read by :func:`plan`."""
+    qa: QaSettings = QaSettings()
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +91,7 @@ def plan(
     glossary: Glossary | None = None,
     protected: Sequence[str] = (),
     language_check: bool = True,
+    qa: QaSettings = QaSettings(),
 ) -> TranslationJob:
     """Collect the inputs (folders expanded), read and check each one, and check every output, before any model is loaded."""
     from translate.export import prepare_outputs
@@ -122,7 +124,7 @@ def plan(
     prepare_outputs(
         Path(output_dir), [item.stem for item in inputs], export.formats, export.target_lang or "en", sources, export.overwrite
     )
-    return TranslationJob(tuple(inputs), segments, Path(output_dir), export, glossary, tuple(protected), stdin)
+    return TranslationJob(tuple(inputs), segments, Path(output_dir), export, glossary, tuple(protected), stdin, qa)
 
 
 def translate_files(
@@ -141,7 +143,7 @@ def translate_file(
 
     started = time.monotonic()
     translations = translator.translate_segments([s.text for s in document.segments], progress)
-    alignment = translated_document(document, translations, translation_provenance(document, translator), glossary=job.glossary)
+    alignment = translated_document(document, translations, translation_provenance(document, translator), glossary=job.glossary, qa=job.qa)
     written = write_alignment(alignment, job.output_dir, item.stem, job.export, (item.path, *job.protected))
     return report(item.path, alignment, translations, written, time.monotonic() - started)
 

@@ -23,7 +23,16 @@ from typing import Any, NoReturn
 from translate import TOOL_NAME, __version__
 from translate.cache import default_tm_path
 from translate.errors import TarjamaError, shown
-from translate.settings import DEFAULT_BATCH_SIZE, DEFAULT_BATCH_TOKENS, DEFAULT_NO_REPEAT_NGRAM, DecodingSettings, ExportOptions, Overwrite
+from translate.settings import (
+    DEFAULT_BATCH_SIZE,
+    DEFAULT_BATCH_TOKENS,
+    DEFAULT_MIN_CONFIDENCE,
+    DEFAULT_NO_REPEAT_NGRAM,
+    DecodingSettings,
+    ExportOptions,
+    Overwrite,
+    QaSettings,
+)
 from translate.textio import STDIN, output_stem, reading_encoding, text_encoding
 from translate.wording import counted
 
@@ -63,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_tm_option(p)
     p.add_argument("--no-tm", action="store_true", help="neither read nor write the translation memory")
     p.add_argument("--glossary", metavar="FILE.tsv", help="terminology to check: arabic<TAB>english[<TAB>dnt] per line")
+    p.add_argument("--min-confidence", type=_confidence, default=DEFAULT_MIN_CONFIDENCE, metavar="C", help=f"flag machine translations whose confidence (0 to 1) is below C; 0 flags none (default: {DEFAULT_MIN_CONFIDENCE:g}; see docs/confidence.md)")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors (no progress bar)")
     _add_language_check_option(p)
     _add_encoding_option(p)
@@ -327,6 +337,17 @@ def _int_at_least(minimum: int, what: str):
     return parse
 
 
+def _confidence(text: str) -> float:
+    """A confidence threshold: a number from 0 to 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a confidence between 0 and 1")
+    return value
+
+
 _natural_int = _int_at_least(0, "a whole number")
 _positive_int = _int_at_least(1, "a positive integer")
 
@@ -367,6 +388,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
         glossary=_glossary(args.glossary),
         protected=[p for p in (args.glossary, args.tm) if p],
         language_check=not args.no_language_check,
+        qa=QaSettings(min_confidence=args.min_confidence),
     )
     memory = None if args.no_tm else TranslationMemory(args.tm or default_tm_path())
     reports = []

@@ -76,7 +76,14 @@ LENGTH_CAP = FlagInfo(
     "even decoded again, the output reached the most tokens allowed for a sentence of this length: it may be cut short",
 )
 
-QA_FLAGS: tuple[FlagInfo, ...] = (NUMBERS, ARABIC_SCRIPT, LENGTH, REPETITION, EMPTY, UNTRANSLATED, GLOSSARY)
+LOW_CONFIDENCE = FlagInfo(
+    "low-confidence",
+    "Low confidence",
+    "the model was unsure of this machine translation: its confidence (the geometric mean of the probabilities of the"
+    " words it chose) is below the threshold (0.5 unless --min-confidence says otherwise); check it first",
+)
+
+QA_FLAGS: tuple[FlagInfo, ...] = (NUMBERS, ARABIC_SCRIPT, LENGTH, REPETITION, EMPTY, UNTRANSLATED, GLOSSARY, LOW_CONFIDENCE)
 ENGINE_FLAGS: tuple[FlagInfo, ...] = (SPLIT, REPETITION_GUARD, LENGTH_CAP)
 
 FLAGS: dict[str, FlagInfo] = {info.name: info for info in (*QA_FLAGS, *ENGINE_FLAGS)}

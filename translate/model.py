@@ -125,6 +125,8 @@ class Bead:
     score: float | None = None
     origin: Origin = Origin.HUMAN
     flags: tuple[Flag, ...] = ()
+    confidence: float | None = None
+    """How sure the model was of a machine-translated target, in [0, 1]; None for human work (a TM match, an aligned translation)."""
 
     @property
     def kind(self) -> str:

@@ -20,6 +20,7 @@ from translate.alignment.pairing import PAIRING_SIGNATURE, pair_translations
 from translate.model import Alignment, Bead, Document, Origin, Provenance, assemble_document
 from translate.qa import Glossary, check_alignment
 from translate.segmentation import signature as segmenter_signature
+from translate.settings import QaSettings
 
 if TYPE_CHECKING:
     from translate.alignment.aligner import SentenceAligner
@@ -54,10 +55,11 @@ def translate_document(
     target_lang: str = "en",
     glossary: Glossary | None = None,
     progress: Progress | None = None,
+    qa: QaSettings = QaSettings(),
 ) -> Alignment:
     """Translate every segment, keep the article's paragraph and heading structure, and flag what to review."""
     translations = translator.translate_segments([s.text for s in source.segments], progress)
-    return translated_document(source, translations, translation_provenance(source, translator), target_lang, glossary)
+    return translated_document(source, translations, translation_provenance(source, translator), target_lang, glossary, qa)
 
 
 def translation_provenance(source: Document, translator: ModelDescription) -> Provenance:
@@ -79,6 +81,7 @@ def translated_document(
     provenance: Provenance,
     target_lang: str = "en",
     glossary: Glossary | None = None,
+    qa: QaSettings = QaSettings(),
 ) -> Alignment:
     """The alignment of ``source`` with its segments' translations (one per segment, in order).
 
@@ -94,10 +97,15 @@ def translated_document(
         name=f"{source.name}.{target_lang}" if source.name else "",
     )
     beads = tuple(
-        replace(bead, origin=translations[bead.source[0]].origin, flags=translations[bead.source[0]].flags)
+        replace(
+            bead,
+            origin=translations[bead.source[0]].origin,
+            flags=translations[bead.source[0]].flags,
+            confidence=translations[bead.source[0]].confidence,
+        )
         for bead in pair_translations(source, target, Origin.MT)
     )
-    return check_alignment(Alignment(source, target, beads, provenance), glossary)
+    return check_alignment(Alignment(source, target, beads, provenance), glossary, qa)
 
 
 def align_translation(

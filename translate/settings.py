@@ -23,6 +23,10 @@ DEVICES: tuple[str, ...] = get_args(DeviceName)
 DEFAULT_BATCH_TOKENS = 2048
 DEFAULT_BATCH_SIZE = 16
 DEFAULT_NO_REPEAT_NGRAM = 3
+DEFAULT_MIN_CONFIDENCE = 0.5
+"""Below this confidence a machine translation is flagged ``low-confidence``: the model gave the tokens it chose
+less than even odds on average (a mean token log-probability under ln 0.5).  Not calibrated on real
+models here (no weights on the build machines): scripts/calibrate_confidence.py suggests one for a model."""
 LENGTH_BUCKET = 8
 """Output caps depend on the source length rounded up to this, so a cap never depends on a batch."""
 
@@ -131,6 +135,22 @@ class Overwrite(enum.Enum):
     """Any file (``--overwrite``); what is written is recorded as tarjama's, so the next run needs no flag."""
     PRIVATE = "private"
     """A folder only tarjama writes, every name new (the server's downloads): nothing checked, nothing recorded."""
+
+
+@dataclass(frozen=True, slots=True)
+class QaSettings:
+    """What the QA checks of a machine translation are told besides the glossary."""
+
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE
+    """Flag a machine translation whose confidence, to two decimals as shown, is below this; 0 flags none."""
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.min_confidence <= 1.0:  # also refuses NaN
+            raise ValueError("min_confidence is a confidence, between 0 and 1")
+
+    @property
+    def signature(self) -> str:
+        return f"confidence<{self.min_confidence:g}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,15 +45,15 @@ def provenance() -> Provenance:
 
 @pytest.fixture
 def sample(provenance: Provenance) -> Alignment:
-    """Six beads: 1-1 heading, 1-1 with markup, 0-1, 2-1 with a control character, 1-0, 1-1 from a TM."""
+    """Six beads: 1-1 heading, 1-1 with markup, 0-1, 2-1 with a control character, 1-0, 1-1 from a TM (no confidence: human)."""
     s, t = SOURCE_SENTENCES, TARGET_SENTENCES
     source = assemble_document("ar", [(H, [s[0]]), (B, s[1:4]), (B, s[4:6])], name="خبر <1> & co.txt")
     target = assemble_document("en", [(H, [t[0]]), (B, t[1:4]), (B, [t[4]])], name="news.en.txt")
     beads = (
-        Bead((0,), (0,), 0.95, Origin.MT),
-        Bead((1,), (1,), 0.87654, Origin.MT),
+        Bead((0,), (0,), 0.95, Origin.MT, confidence=0.8312),
+        Bead((1,), (1,), 0.87654, Origin.MT, confidence=0.4049),
         Bead((), (2,), None, Origin.MT, (Flag("empty"),)),
-        Bead((2, 3), (3,), 0.61, Origin.MT, (Flag("numbers", "missing 430"), Flag("split"))),
+        Bead((2, 3), (3,), 0.61, Origin.MT, (Flag("numbers", "missing 430"), Flag("split")), confidence=0.0701),
         Bead((4,), (), None, Origin.MT, (Flag("empty"),)),
         Bead((5,), (4,), None, Origin.TM),
     )

@@ -37,25 +37,32 @@ class Page(HTMLParser):
         self._cell: Cell | None = None
         self._in_title = False
         self._in_tbody = False
+        self._skip = 0  # inside the least-confident-first table, whose rows are not the page's beads
+        self.by_confidence: list[Row] = []
         self.feed(html)
         self.close()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.starts.append((tag, dict(attrs)))
         self._in_title = tag == "title"
-        if tag == "tbody":
+        rows = self.by_confidence if self._skip else self.rows
+        if tag == "table" and "by-confidence" in (dict(attrs).get("class") or ""):
+            self._skip = 1
+        elif tag == "tbody":
             self._in_tbody = True
         elif tag == "tr" and self._in_tbody:
-            self.rows.append(Row(dict(attrs)))
+            rows.append(Row(dict(attrs)))
         elif tag == "td" and self._in_tbody:
             self._cell = Cell(dict(attrs))
-            self.rows[-1].cells.append(self._cell)
+            rows[-1].cells.append(self._cell)
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "td":
             self._cell = None
         elif tag == "tbody":
             self._in_tbody = False
+        elif tag == "table":
+            self._skip = 0
         elif tag == "title":
             self._in_title = False
 
@@ -102,6 +109,9 @@ def test_self_contained(sample: Alignment) -> None:
     assert not any("src" in attrs for _, attrs in page.starts)
     # The only links are to the page's own rows (click a number: the row is highlighted and has a URL).
     hrefs = [attrs["href"] for tag, attrs in page.starts if "href" in attrs]
+    # First the machine translations least confident first (rows 4, 2, 1), then every row's own number.
+    assert hrefs[:3] == ["#b4", "#b2", "#b1"]
+    hrefs = hrefs[3:]
     assert hrefs == [f"#b{n}" for n in range(1, len(sample.beads) + 1)]
     assert [attrs["id"] for attrs in page.tags("tr") if "id" in attrs] == [h[1:] for h in hrefs]
     assert "url(" not in html and "@import" not in html and "http" not in html.replace("Helsinki-NLP", "")
@@ -213,3 +223,52 @@ def test_no_markup_from_content(alignments: st.SearchStrategy[Alignment], data: 
             assert row.cells[1].text == xml_safe(alignment.source_text(bead))[0]
         if bead.target:
             assert row.cells[2].text == xml_safe(alignment.target_text(bead))[0]
+
+
+def test_every_machine_translation_row_carries_its_confidence(sample: Alignment) -> None:
+    """data-confidence on each MT row (two decimals, as every output shows it); a human match says it has none."""
+    rows = Page(render(sample)).rows
+    assert [row.attrs.get("data-confidence") for row in rows] == ["0.83", "0.40", None, "0.07", None, None]
+    assert "no confidence (human)" in rows[5].cells[3].text
+    assert "0.83" in rows[0].cells[3].text
+
+
+def test_the_cue_is_a_bar_as_long_as_the_confidence_red_when_flagged(sample: Alignment) -> None:
+    import dataclasses
+
+    flagged = dataclasses.replace(sample.beads[3], flags=(*sample.beads[3].flags, Flag("low-confidence", "0.07")))
+    page = Page(render(dataclasses.replace(sample, beads=(*sample.beads[:3], flagged, *sample.beads[4:]))))
+    cues = [attrs for attrs in page.tags("span") if "confidence" in classes(attrs)]
+    bars = [attrs["style"] for attrs in page.tags("span") if attrs.get("style", "").startswith("width:")]
+    # Twice each: once in the least-confident-first list (4, 2, 1), once in the row (1, 2, 4).
+    assert bars == ["width:7%", "width:40%", "width:83%", "width:83%", "width:40%", "width:7%"]
+    assert [("low" in classes(c)) for c in cues] == [True, False, False, False, False, True]
+
+
+def test_least_confident_first_without_a_script(sample: Alignment) -> None:
+    """A closed <details> above the table lists the machine translations from the least sure, each linked to its row."""
+    html = render(sample)
+    page = Page(html)
+    assert not page.tags("script")
+    (details,) = page.tags("details")
+    assert details["id"] == "by-confidence"
+    assert html.index("<details") < html.index('<table>\n<colgroup><col class="num">'), "before the review table"
+    listed = [(row.cells[1].text, row.cells[0].text.split()[-1], row.cells[2].text) for row in page.by_confidence]
+    assert listed == [("4", "0.07", sample.target_text(sample.beads[3])), ("2", "0.40", sample.target_text(sample.beads[1])), ("1", "0.83", "Title: News & Reports")]
+    assert "3 machine translations, 0 below the threshold" in "".join(page.text)
+
+
+def test_a_page_of_an_existing_translation_shows_no_confidence(sample: Alignment) -> None:
+    """align and check pages (no model) are as they were: no bar, no list, no low-confidence legend entry."""
+    import dataclasses
+
+    from translate.export.html import _CSS
+
+    human = dataclasses.replace(
+        sample,
+        beads=tuple(dataclasses.replace(b, confidence=None, origin=Origin.HUMAN) for b in sample.beads),
+        provenance=dataclasses.replace(sample.provenance, decoding=None, model_id=None, model_revision=None),
+    )
+    html = render(human)
+    assert "confidence" not in html.lower().replace("the aligner's confidence in the pairing", "")
+    assert f"<style>{_CSS}</style>" in html

@@ -82,11 +82,13 @@ def test_unit_props(sample: Alignment, tmx_dtd_path: Path) -> None:
     units = parse_valid(render(sample), tmx_dtd_path).findall("body/tu")
     model = {"x-model": "Helsinki-NLP/opus-mt-ar-en", "x-model-revision": "0123abcd"}
     assert [props(tu) for tu in units] == [
-        {"x-origin": "mt", **model, "x-score": "0.9500", "x-bead": "1-1"},
-        {"x-origin": "mt", **model, "x-score": "0.8765", "x-bead": "1-1"},
-        {"x-origin": "mt", **model, "x-score": "0.6100", "x-flags": "numbers: missing 430,split", "x-bead": "2-1"},
-        {"x-origin": "tm", "x-bead": "1-1"},
+        {"x-origin": "mt", **model, "x-confidence": "0.83", "x-score": "0.9500", "x-bead": "1-1"},
+        {"x-origin": "mt", **model, "x-confidence": "0.40", "x-score": "0.8765", "x-bead": "1-1"},
+        {"x-origin": "mt", **model, "x-confidence": "0.07", "x-score": "0.6100", "x-flags": "numbers: missing 430,split", "x-bead": "2-1"},
+        {"x-origin": "tm", "x-bead": "1-1"},  # a human match: no confidence
     ]
+    tmx = render(sample)
+    assert tmx.count('<prop type="x-confidence">') == 3, "once per machine-translated unit, never on the human match"
 
 
 def test_unpaired_beads_are_left_out(sample: Alignment) -> None:

@@ -12,14 +12,23 @@ def render(alignment: Alignment) -> str:
 
 
 def test_one_bead_per_line(sample: Alignment) -> None:
+    """A model's translation: flags in the third column, the confidence in the fourth (none for the human match)."""
     assert render(sample) == (
-        "عنوان: الأخبار & التقارير\tTitle: News & Reports\n"
-        "الجملة الأولى <script>alert(1)</script>.\tThe first sentence <script>alert(1)</script>.\n"
-        "\tAn added sentence.\n"
-        "قال \"مرحبا\" و'وداعا'. ثم\x01 تابع\u200f كلامه\u061c.\tHe said \"hello\" and 'goodbye', then\u200e went on.\n"
-        "جملة بلا ترجمة.\t\n"
-        "سطر ختامي.\tA closing line.\n"
+        "عنوان: الأخبار & التقارير\tTitle: News & Reports\t\t0.83\n"
+        "الجملة الأولى <script>alert(1)</script>.\tThe first sentence <script>alert(1)</script>.\t\t0.40\n"
+        "\tAn added sentence.\tempty\t\n"
+        "قال \"مرحبا\" و'وداعا'. ثم\x01 تابع\u200f كلامه\u061c.\tHe said \"hello\" and 'goodbye', then\u200e went on.\tnumbers: missing 430; split\t0.07\n"
+        "جملة بلا ترجمة.\t\tempty\t\n"
+        "سطر ختامي.\tA closing line.\t\t\n"
     )
+
+
+def test_a_human_translation_has_no_confidence_column(sample: Alignment) -> None:
+    """An aligned or checked translation (no model) keeps its two or three columns."""
+    import dataclasses
+
+    human = dataclasses.replace(sample, provenance=dataclasses.replace(sample.provenance, decoding=None, model_id=None))
+    assert [line.count("\t") for line in render(human).splitlines()] == [1] * len(sample.beads)
 
 
 def test_breaks_inside_text_become_spaces() -> None:

@@ -89,10 +89,29 @@ def test_notes_for_flags_scores_and_unpaired_targets(sample: Alignment) -> None:
     root = parse_valid(render(sample))
     notes = {u.get("id"): [n.text for n in u.findall("x:note", NS)] for u in units(root)}
     assert notes["4"][0] == "flags: numbers: missing 430, split"
-    assert notes["4"][1] == "origin: mt; bead: 2-1; score: 0.6100"
+    assert notes["4"][1] == "origin: mt; bead: 2-1; score: 0.6100; confidence: 0.07"
+    assert notes["6"] == ["origin: tm; bead: 1-1"], "a human match has no confidence"
     # Bead 3 (0-1) has no Arabic: it is shown on the unit before it.
     assert notes["2"][-1] == "#3: target sentence with no source counterpart: An added sentence."
     assert notes["5"][0] == "flags: empty"
+
+
+def test_confidence_is_the_match_quality_of_the_machine_translation_proposal(sample: Alignment) -> None:
+    """XLIFF 1.2's place for the quality of a translation: ``<alt-trans match-quality>``, in percent, on MT units only."""
+    root = parse_valid(render(sample))
+    proposals = {}
+    for unit in units(root):
+        found = unit.findall("x:alt-trans", NS)
+        assert len(found) <= 1
+        if found:
+            (alt,) = found
+            assert (alt.get("origin"), alt.get("alttranstype"), alt.get("tool-id")) == ("machine-translation", "proposal", "tarjama")
+            assert alt.findtext("x:target", namespaces=NS) == unit.findtext("x:target", namespaces=NS), "the proposal is the MT itself"
+            proposals[unit.get("id")] = alt.get("match-quality")
+    assert proposals == {"1": "83", "2": "40", "4": "7"}, "none on the human match (6) or the unit without target (5)"
+    # The proposal follows the unit's own target: a tool that reads the first <target> reads the translation.
+    first = units(root)[0]
+    assert [etree.QName(child).localname for child in first][:3] == ["source", "target", "alt-trans"]
 
 
 def test_escaping(sample: Alignment) -> None:
@@ -145,7 +164,28 @@ def test_xliff2_same_content_valid_against_oasis_2_0(sample: Alignment) -> None:
         bead = sample.beads[int(name) - 1]
         assert segment.findtext("x:source", namespaces=NS2) == xml_safe(sample.source_text(bead))[0]
     notes = [n.text for n in root.iterfind(".//x:unit[@name='2']/x:notes/x:note", NS2)]
-    assert notes == ["origin: mt; bead: 1-1; score: 0.8765", "#3: target sentence with no source counterpart: An added sentence."]
+    assert notes == ["origin: mt; bead: 1-1; score: 0.8765; confidence: 0.40", "#3: target sentence with no source counterpart: An added sentence."]
+
+
+MDA = "urn:oasis:names:tc:xliff:metadata:2.0"
+
+
+def test_xliff2_confidence_is_unit_metadata(sample: Alignment) -> None:
+    """The Metadata module, as its schema shapes it: metadata > metaGroup > meta, first in the unit; MT units only."""
+    root = parse_valid_2(get_exporter("xliff2").render(sample))
+    found = {}
+    for unit in root.iterfind(".//x:unit", NS2):
+        children = list(unit)
+        metadata = [c for c in children if c.tag == f"{{{MDA}}}metadata"]
+        if not metadata:
+            continue
+        assert children.index(metadata[0]) == 0, "module elements come before <notes> and <segment>"
+        (group,) = metadata[0]
+        assert (group.tag, group.get("category"), group.get("appliesTo")) == (f"{{{MDA}}}metaGroup", "tarjama", "target")
+        (meta,) = group
+        assert (meta.tag, meta.get("type")) == (f"{{{MDA}}}meta", "confidence")
+        found[unit.get("name")] = meta.text
+    assert found == {"1": "0.83", "2": "0.40", "4": "0.07"}, "none on the human match (6) or the unit without target (5)"
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

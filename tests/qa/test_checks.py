@@ -75,3 +75,32 @@ def test_flags_never_contain_commas_so_lists_stay_parseable(flagged):
     flags = check_pair(source, target)
     assert bool(flags) is flagged
     assert all("," not in str(f) for f in flags)
+
+
+def test_low_confidence_is_flagged_below_the_threshold_as_shown():
+    """Compared to two decimals, as every output shows it: a flagged value is always shown below the threshold."""
+    from translate.qa import checks
+
+    assert checks.low_confidence(0.31, 0.5) == [Flag("low-confidence", "0.31")]
+    assert checks.low_confidence(0.4951, 0.5) == [], "shown as 0.50: not below 0.5"
+    assert checks.low_confidence(0.4949, 0.5) == [Flag("low-confidence", "0.49")]
+    assert checks.low_confidence(0.01, 0.0) == [], "0 flags none"
+    assert checks.low_confidence(None, 0.9) == [], "a human translation has no confidence to doubt"
+
+
+def test_the_confidence_check_runs_on_a_machine_translation_only():
+    from translate.model import Alignment, Origin, ParagraphKind, Provenance, assemble_document
+    from translate.qa import check_alignment
+    from translate.settings import QaSettings
+
+    source = assemble_document("ar", [(ParagraphKind.BODY, ["قال الوزير.", "غادر الوفد."])])
+    target = assemble_document("en", [(ParagraphKind.BODY, ["The minister said.", "The delegation left."])])
+    beads = (Bead((0,), (0,), None, Origin.MT, confidence=0.2), Bead((1,), (1,), None, Origin.TM))
+    alignment = Alignment(source, target, beads, Provenance("0.1.0", "s", "a"))
+    checked = check_alignment(alignment, qa=QaSettings(min_confidence=0.3))
+    assert [b.flags for b in checked.beads] == [(Flag("low-confidence", "0.20"),), ()]
+    assert checked.provenance.qa.endswith("confidence<0.3"), "the threshold is part of the QA signature"
+    assert [b.flags for b in check_alignment(alignment).beads] == [(), ()], "tarjama check: no confidence check"
+    assert [b.flags for b in check_alignment(alignment, qa=QaSettings(min_confidence=0.1)).beads] == [(), ()]
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        QaSettings(min_confidence=1.5)

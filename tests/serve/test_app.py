@@ -103,6 +103,20 @@ def test_list_q_auto_source_and_paragraphs(keyed_server: Server, sentences: list
     assert body["translatedText"] == f"{alone[0]} {alone[1]}\n\n  {alone[2]}\n", "sentence by sentence, the layout kept"
 
 
+def test_the_answer_carries_each_texts_confidence_as_an_extra_field(keyed_server: Server, sentences: list[str]) -> None:
+    """LibreTranslate's fields as they are, and tarjama's translationConfidence: one per text, 0 to 1."""
+    status, one = _translate(keyed_server, sentences[2], api_key=API_KEY)
+    assert status == 200 and isinstance(one["translatedText"], str)
+    assert isinstance(one["translationConfidence"], float) and 0.0 <= one["translationConfidence"] <= 1.0
+    status, many = keyed_server.post_json("translate", {"q": sentences[2:4], "source": "ar", "target": "en", "api_key": API_KEY})
+    assert status == 200 and len(many["translationConfidence"]) == 2
+    assert many["translationConfidence"][0] == one["translationConfidence"], "a text's confidence does not depend on its batch"
+    # Two sentences as one text: their tokens together, so between the two.
+    status, both = _translate(keyed_server, f"{sentences[2]} {sentences[3]}", api_key=API_KEY)
+    low, high = sorted(many["translationConfidence"])
+    assert low <= both["translationConfidence"] <= high
+
+
 def test_every_sentence_goes_through_the_memory(keyed_server: Server, sentences: list[str]) -> None:
     _translate(keyed_server, f"{sentences[4]} {sentences[5]}", api_key=API_KEY)
     with sqlite3.connect(keyed_server.tm) as db:  # type: ignore[attr-defined]

@@ -25,7 +25,7 @@ def units(tmx: Path) -> list[dict]:
     for tu in root.iter("tu"):
         props = {p.get("type"): p.text for p in tu.findall("prop")}
         segs = {tuv.get(lang): tuv.find("seg").text for tuv in tu.findall("tuv")}
-        found.append({"origin": props["x-origin"], "flags": props.get("x-flags", ""), **segs})
+        found.append({"origin": props["x-origin"], "flags": props.get("x-flags", ""), "confidence": props.get("x-confidence"), **segs})
     return found
 
 
@@ -62,6 +62,22 @@ def test_second_run_comes_from_the_memory_unchanged(first_run, tiny_model):
     assert set(badges(tmp / "second" / "article.ar.html")) == {"mt"}
     assert f"{len(second)} from the translation memory" in proc.stderr
     assert (tmp / "first" / "article.ar.en.txt").read_text() == (tmp / "second" / "article.ar.en.txt").read_text()
+
+
+def test_every_unit_has_a_confidence_and_the_memory_keeps_it(first_run, tiny_model):
+    """Fresh or from the memory, the same confidence; --min-confidence moves the flag, never the value."""
+    tm, tmp, first = first_run
+    values = [float(u["confidence"]) for u in first]
+    assert all(0.0 <= v <= 1.0 for v in values) and len(set(values)) > 3
+    assert all("low-confidence: " in u["flags"] for u in first if float(u["confidence"]) < 0.5)
+    proc = tarjama("translate", str(ARTICLE), "--model", str(tiny_model), "--tm", str(tm), "-o", str(tmp / "lenient"), "--min-confidence", "0")
+    assert proc.returncode == 0, proc.stderr
+    lenient = units(tmp / "lenient" / "article.ar.tmx")
+    assert [u["confidence"] for u in lenient] == [u["confidence"] for u in first], "served from the memory with its confidence"
+    assert not any("low-confidence" in u["flags"] for u in lenient)
+    assert [u["flags"].replace("low-confidence: ", "") for u in lenient] != [] and all(
+        u["flags"] == ",".join(f for f in v["flags"].split(",") if not f.startswith("low-confidence")) for u, v in zip(lenient, first)
+    )
 
 
 def test_imported_human_translation_wins_over_mt(first_run, tiny_model):
@@ -113,6 +129,8 @@ def test_transformers_backend_is_recorded_in_the_provenance(tiny_model, tmp_path
     (["--compute-type", "int4"], "compute type 'int4' is not supported"),
     (["--backend", "marian"], "invalid choice"),
     (["--batch-tokens", "0"], "expected a positive integer"),
+    (["--min-confidence", "1.5"], "'1.5' is not a confidence between 0 and 1"),
+    (["--min-confidence", "high"], "'high' is not a confidence between 0 and 1"),
 ])
 def test_bad_engine_options_give_one_line_and_exit_2(args, message, tiny_model, tmp_path):
     proc = tarjama("translate", str(ARTICLE), "--model", str(tiny_model), "--no-tm", "-o", str(tmp_path), *args)

@@ -9,6 +9,7 @@ import logging
 from translate.cache import converted_models_dir
 from translate.translation.backends.ct2 import CTranslate2Backend, converted_model
 from translate.translation.backends.hf import TransformersBackend
+from translate.translation.hypotheses import DecodingRequest, TargetPrefix
 from translate.translation.source import load_tokenizer, resolve_source
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,16 +24,73 @@ def test_float32_greedy_tokens_equal_transformers(source):
     """Same pieces in, same tokens out: the fast backend is the model, not an approximation of it."""
     tokenizer = load_tokenizer(source)
     lines = [l for l in (ROOT / "tests" / "fixtures" / "article.ar.txt").read_text(encoding="utf-8").splitlines() if l.strip()]
-    batch = tokenizer(lines[:8])["input_ids"]
+    batch = [DecodingRequest(tuple(ids)) for ids in tokenizer(lines[:8])["input_ids"]]
     options = dict(beam=1, max_new_tokens=20)
     reference = TransformersBackend(source, device="cpu")
     fast = CTranslate2Backend(source, tokenizer, device="cpu", compute_type="float32")
-    expected = [reference.generate([ids], **options)[0] for ids in batch]
-    assert fast.generate(batch, **options) == expected
-    assert len({tuple(e) for e in expected}) > 2, "different inputs should give different outputs"
+
+    def ids(found):
+        return [h.best.ids for h in found]
+
+    expected = [ids(reference.generate([request], **options))[0] for request in batch]
+    assert ids(fast.generate(batch, **options)) == expected
+    assert len(set(expected)) > 2, "different inputs should give different outputs"
     # The repetition guard's setting means the same in both backends.
     guarded = dict(options, no_repeat_ngram_size=3)
-    assert fast.generate(batch, **guarded) == [reference.generate([ids], **guarded)[0] for ids in batch]
+    assert ids(fast.generate(batch, **guarded)) == [ids(reference.generate([r], **guarded))[0] for r in batch]
+
+
+@pytest.fixture(scope="module")
+def backends(source):
+    tokenizer = load_tokenizer(source)
+    return tokenizer, CTranslate2Backend(source, tokenizer, device="cpu", compute_type="float32"), TransformersBackend(source, device="cpu")
+
+
+def test_both_backends_score_the_same_ids_alike(backends):
+    """The score is the model's log-probability of the ids and </s>, teacher-forced: the same on both backends.
+
+    On outputs of beam search with the repetition guard, and capped at the length limit: where the
+    searches' own scores disagree (CTranslate2 renormalises after the guard's bans, stops without </s>
+    at the cap), the scores must not.
+    """
+    tokenizer, fast, reference = backends
+    lines = [l for l in (ROOT / "tests" / "fixtures" / "article.ar.txt").read_text(encoding="utf-8").splitlines() if l.strip()]
+    requests = [DecodingRequest(tuple(ids)) for ids in tokenizer.encode(lines[:6])]
+    found = fast.generate(requests, beam=4, max_new_tokens=30, no_repeat_ngram_size=3)
+    outputs = [h.best.ids for h in found]
+    mine = [h.best.score for h in found]
+    theirs = reference.score([r.source_ids for r in requests], outputs)
+    for a, b, out in zip(mine, theirs, outputs):
+        assert a.tokens == b.tokens == len(out) + 1, "the ids and the end token"
+        assert abs(a.logprob - b.logprob) < 1e-3 * a.tokens, (a, b)
+        assert 0.0 < a.confidence < 1.0
+    assert len({round(s.confidence, 3) for s in mine}) > 3, "scores differ from sentence to sentence"
+    # Scoring is a function of the source and the ids alone: alone or in a batch, the same.
+    alone = fast.score([fast._source_tokens(requests[0].source_ids)], [outputs[0]])[0]
+    assert abs(alone.logprob - mine[0].logprob) < 1e-4
+
+
+@pytest.mark.parametrize("which", ["ctranslate2", "transformers"])
+def test_a_target_prefix_reaches_the_decoder_and_changes_the_output(backends, which):
+    """The seam for terms: a request's constraint is honoured by the decoder itself, and only for that request."""
+    tokenizer, fast, reference = backends
+    backend = fast if which == "ctranslate2" else reference
+    lines = [l for l in (ROOT / "tests" / "fixtures" / "article.ar.txt").read_text(encoding="utf-8").splitlines() if l.strip()]
+    sources = [tuple(ids) for ids in tokenizer.encode(lines[4:7])]
+    options = dict(beam=2, max_new_tokens=16)
+    free = [h.best for h in backend.generate([DecodingRequest(s) for s in sources], **options)]
+    # A prefix the model would not have chosen: two tokens of another sentence's output, reversed.
+    prefix = tuple(reversed(free[2].ids[:2])) + (free[1].ids[0],)
+    assert free[0].ids[:3] != prefix
+    constrained = DecodingRequest(sources[0], (TargetPrefix(prefix),))
+    found = [h.best for h in backend.generate([constrained, DecodingRequest(sources[1]), DecodingRequest(sources[2])], **options)]
+    assert found[0].ids[: len(prefix)] == prefix, "the translation begins with the prefix"
+    assert found[0].ids != free[0].ids, "and the constraint changed the output"
+    assert found[0].score.tokens == len(found[0].ids) + 1 and found[0].score != free[0].score, "the constrained output is scored as it is"
+    assert [h.ids for h in found[1:]] == [h.ids for h in free[1:]], "the other requests of the batch are untouched"
+    # A constraint kind the backend does not know is refused, never ignored.
+    with pytest.raises(TypeError, match="cannot honour"):
+        backend.generate([DecodingRequest(sources[0], ("not a constraint",))], **options)  # type: ignore[arg-type]
 
 
 def test_conversion_is_cached_per_compute_type_and_atomic(source, caplog):

@@ -43,7 +43,7 @@ def test_normalise_is_light():
 def test_machine_translations_are_found_again_across_connections(tmp_path):
     path = tmp_path / "tm.sqlite"
     with TranslationMemory(path) as tm:
-        tm.store_mt(KEY, [("قال الوزير", "The minister said", (Flag("repetition-guard"),))])
+        tm.store_mt(KEY, [("قال الوزير", "The minister said", (Flag("repetition-guard"),), None)])
     with TranslationMemory(path) as tm:
         match = tm.lookup(["قال الوزير", "غير موجود"], KEY)
     assert set(match) == {"قال الوزير"}
@@ -58,13 +58,13 @@ def test_machine_translations_are_found_again_across_connections(tmp_path):
 ])
 def test_machine_translations_depend_on_model_revision_and_settings(tmp_path, other):
     with TranslationMemory(tmp_path / "tm.sqlite") as tm:
-        tm.store_mt(KEY, [("قال الوزير", "The minister said", ())])
+        tm.store_mt(KEY, [("قال الوزير", "The minister said", (), None)])
         assert tm.lookup(["قال الوزير"], other) == {}
 
 
 def test_a_human_translation_wins_for_any_model(tmp_path):
     with TranslationMemory(tmp_path / "tm.sqlite") as tm:
-        tm.store_mt(KEY, [("قال الوزير", "Said the minister", ())])
+        tm.store_mt(KEY, [("قال الوزير", "Said the minister", (), None)])
         assert tm.store_human([("قال  الوزير ", "The minister said.")], origin="tmx:test.tmx") == 1
         for key in (KEY, None, ModelKey("other", "x", "y")):
             match = tm.lookup(["قال الوزير"], key)["قال الوزير"]
@@ -75,7 +75,7 @@ def test_a_human_translation_wins_for_any_model(tmp_path):
 def test_many_sources_are_looked_up_in_chunks(tmp_path):
     sources = [f"جملة {i}" for i in range(1200)]
     with TranslationMemory(tmp_path / "tm.sqlite") as tm:
-        tm.store_mt(KEY, [(s, f"sentence {i}", ()) for i, s in enumerate(sources)])
+        tm.store_mt(KEY, [(s, f"sentence {i}", (), None) for i, s in enumerate(sources)])
         assert len(tm.lookup(sources, KEY)) == 1200
 
 
@@ -159,15 +159,15 @@ def test_a_memory_on_read_only_storage_is_used_read_only(tmp_path, caplog):
     folder = tmp_path / "team"
     folder.mkdir()
     with TranslationMemory(folder / "tm.sqlite") as tm:
-        tm.store_mt(KEY, [("قال الوزير", "The minister said", ())])
+        tm.store_mt(KEY, [("قال الوزير", "The minister said", (), None)])
         tm.store_human([("غادر الوفد", "The delegation left.")], origin="tmx:team.tmx")
     with read_only(folder) as view, caplog.at_level(logging.WARNING, logger="translate"):
         with TranslationMemory(view / "tm.sqlite") as tm:
             assert tm.read_only
             found = tm.lookup(["قال الوزير", "غادر الوفد", "جديد"], KEY)
             assert set(found) == {"قال الوزير", "غادر الوفد"} and found["غادر الوفد"].human
-            tm.store_mt(KEY, [("جديد", "New", ())])  # not stored, and not a failure
-            tm.store_mt(KEY, [("أجد", "Newer", ())])
+            tm.store_mt(KEY, [("جديد", "New", (), None)])  # not stored, and not a failure
+            tm.store_mt(KEY, [("أجد", "Newer", (), None)])
             assert tm.lookup(["جديد"], KEY) == {}
             with pytest.raises(TarjamaError, match="read-only: nothing imported"):
                 tm.store_human([("جديد", "New.")], origin="tmx:x.tmx")
@@ -182,11 +182,11 @@ def test_a_memory_file_without_write_permission_is_used_read_only(tmp_path, capl
         pytest.skip("root writes a file whatever its mode; the read-only mount test covers root")
     path = tmp_path / "tm.sqlite"
     with TranslationMemory(path) as tm:
-        tm.store_mt(KEY, [("قال الوزير", "The minister said", ())])
+        tm.store_mt(KEY, [("قال الوزير", "The minister said", (), None)])
     path.chmod(0o444)
     with caplog.at_level(logging.WARNING, logger="translate"), TranslationMemory(path) as tm:
         assert tm.lookup(["قال الوزير"], KEY)
-        tm.store_mt(KEY, [("جديد", "New", ())])
+        tm.store_mt(KEY, [("جديد", "New", (), None)])
     assert len(warnings_from(caplog)) == 1
 
 
@@ -227,7 +227,7 @@ def test_many_processes_creating_one_new_memory_all_succeed(tmp_path):
     assert not failures, failures
     for path in paths:
         with sqlite3.connect(path) as db:
-            assert db.execute("SELECT key, value FROM meta").fetchall() == [("schema", "1")]
+            assert db.execute("SELECT key, value FROM meta").fetchall() == [("schema", "2")]
         with TranslationMemory(path) as tm:
             assert tm.counts() == {"human": 0, "mt": 0}
 
@@ -252,7 +252,7 @@ def test_processes_that_all_found_no_schema_yet_all_open_the_memory(tmp_path):
     results = [opener.communicate(timeout=120) for opener in openers]
     assert [out.strip() for out, _ in results] == ["opened"] * 4, [err.strip().splitlines()[-1:] for _, err in results]
     with sqlite3.connect(path) as db:
-        assert db.execute("SELECT key, value FROM meta").fetchall() == [("schema", "1")]
+        assert db.execute("SELECT key, value FROM meta").fetchall() == [("schema", "2")]
 
 
 @contextlib.contextmanager
@@ -278,14 +278,14 @@ def locked(path: Path, seconds: float, begin: str = "EXCLUSIVE"):
 def test_a_lock_held_too_long_is_one_line_after_a_visible_wait(tmp_path, caplog):
     path = tmp_path / "tm.sqlite"
     with TranslationMemory(path) as tm:
-        tm.store_mt(KEY, [("قال الوزير", "The minister said", ())])
+        tm.store_mt(KEY, [("قال الوزير", "The minister said", (), None)])
     with TranslationMemory(path, lock_wait=1.5) as tm, locked(path, 60), caplog.at_level(logging.WARNING, logger="translate"):
         started = time.monotonic()
         with pytest.raises(TarjamaError, match=f"{path}.*locked by another process.*--no-tm"):
             tm.lookup(["قال الوزير"], KEY)
         assert time.monotonic() - started < 10
         with pytest.raises(TarjamaError, match="locked by another process"):
-            tm.store_mt(KEY, [("جديد", "New", ())])
+            tm.store_mt(KEY, [("جديد", "New", (), None)])
     said = warnings_from(caplog)
     assert len(said) == 1 and said[0].startswith(f"waiting for the translation memory {path}, locked by another process"), said
 
@@ -295,7 +295,7 @@ def test_a_lock_released_in_time_is_waited_for(tmp_path, caplog):
     TranslationMemory(path).close()
     with TranslationMemory(path, lock_wait=60) as tm, caplog.at_level(logging.WARNING, logger="translate"):
         with locked(path, NOTICE_AFTER + 2):
-            tm.store_mt(KEY, [("قال الوزير", "The minister said", ())])
+            tm.store_mt(KEY, [("قال الوزير", "The minister said", (), None)])
         assert tm.lookup(["قال الوزير"], KEY)
     assert any("waiting for the translation memory" in m for m in warnings_from(caplog))
 
@@ -322,10 +322,10 @@ def test_a_full_disk_is_one_line_naming_the_memory(tmp_path):
     with small_disk(tmp_path / "disk", "256k") as disk:
         path = disk / "tm.sqlite"
         with TranslationMemory(path) as tm:
-            tm.store_mt(KEY, [("قال الوزير", "The minister said", ())])
+            tm.store_mt(KEY, [("قال الوزير", "The minister said", (), None)])
             fill(disk)
             with pytest.raises(TarjamaError, match=f"translation memory {path}: the disk is full.*--no-tm"):
-                tm.store_mt(KEY, [(f"جملة رقم {i} " * 20, "x" * 400, ()) for i in range(200)])
+                tm.store_mt(KEY, [(f"جملة رقم {i} " * 20, "x" * 400, (), None) for i in range(200)])
             assert set(tm.lookup(["قال الوزير"], KEY)) == {"قال الوزير"}, "what the memory held is still there"
 
 
@@ -351,7 +351,7 @@ def _damaged(tmp_path: Path, first_page: int) -> Path:
     """A real memory with garbage written over its pages from ``first_page`` (1-based) on, half of them."""
     path = tmp_path / "tm.sqlite"
     with TranslationMemory(path) as tm:
-        tm.store_mt(KEY, [(f"جملة رقم {i}", f"Sentence number {i}, " * 5, ()) for i in range(2000)])
+        tm.store_mt(KEY, [(f"جملة رقم {i}", f"Sentence number {i}, " * 5, (), None) for i in range(2000)])
     size = path.stat().st_size
     with open(path, "r+b") as f:
         for page in range(first_page - 1, size // 4096, 2):
@@ -365,7 +365,7 @@ def test_damaged_pages_are_one_line_saying_what_to_do(tmp_path):
     match = f"translation memory {path} is damaged.*move the damaged file away.*--no-tm"
     with pytest.raises(TarjamaError, match=match), TranslationMemory(path) as tm:
         tm.lookup([f"جملة رقم {i}" for i in range(2000)], KEY)
-        tm.store_mt(KEY, [(f"جملة رقم {i}", "again", ()) for i in range(2000)])
+        tm.store_mt(KEY, [(f"جملة رقم {i}", "again", (), None) for i in range(2000)])
 
 
 def test_a_damaged_first_page_is_one_line_at_open(tmp_path):
@@ -442,3 +442,77 @@ def test_result_codes_are_sqlites_own():
 
     for name in ("BUSY", "LOCKED", "READONLY", "IOERR", "CORRUPT", "FULL", "NOTADB"):
         assert getattr(memory_module, f"SQLITE_{name}") == getattr(sqlite3, f"SQLITE_{name}"), name
+
+
+# -- schema 2: scores, and the upgrade of a memory written by the previous release -----------------------------
+
+SCHEMA1 = Path(__file__).resolve().parents[1] / "fixtures" / "tm" / "schema1.sqlite"
+HUMAN_UNITS = {
+    "ردود الفعل الدولية": "International reactions",
+    "ما الذي سيحدث بعد ذلك": "What happens next",
+    "لا أحد يعرف الرقم الدقيق حتى الآن!": "Nobody knows the exact figure yet!",
+    "صباح الخير": "Good morning",
+}
+
+
+def test_a_score_is_kept_with_its_machine_translation(tmp_path):
+    from translate.translation.hypotheses import Score
+
+    with TranslationMemory(tmp_path / "tm.sqlite") as tm:
+        tm.store_mt(KEY, [("قال الوزير", "The minister said", (), Score(-2.25, 9)), ("غادر", "Left", (), None)])
+    with TranslationMemory(tmp_path / "tm.sqlite") as tm:
+        found = tm.lookup(["قال الوزير", "غادر"], KEY)
+    assert found["قال الوزير"].score == Score(-2.25, 9) and found["غادر"].score is None
+
+
+def test_a_schema_1_memory_of_the_previous_release_is_upgraded_in_place_with_nothing_lost(tmp_path, caplog):
+    """tests/fixtures/tm/schema1.sqlite was written by tarjama 0.1 (tm import + translate): every unit is served, twice."""
+    path = tmp_path / "tm.sqlite"
+    shutil.copyfile(SCHEMA1, path)
+    old = sqlite3.connect(path)
+    assert old.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == ("1",)
+    stored_mt = old.execute("SELECT model, revision, decoding, source, target, flags FROM mt ORDER BY source").fetchall()
+    old.close()
+    assert len(stored_mt) == 10
+    (key,) = {ModelKey(*row[:3]) for row in stored_mt}
+    for attempt in range(2):  # opened twice: the upgrade happens once, and the second opening serves the same
+        with caplog.at_level(logging.INFO, logger="translate"), TranslationMemory(path) as tm:
+            assert tm.counts() == {"human": 4, "mt": 10}
+            found = tm.lookup(list(HUMAN_UNITS), None)
+            assert {s: m.target for s, m in found.items()} == HUMAN_UNITS and all(m.human for m in found.values())
+            machine = tm.lookup([row[3] for row in stored_mt], key)
+            assert {s: (m.target, ",".join(map(str, m.flags))) for s, m in machine.items()} == {r[3]: (r[4], r[5]) for r in stored_mt}
+            assert all(m.score is None for m in machine.values()), "stored before scores: served without one"
+        upgraded = [r.getMessage() for r in caplog.records if "upgraded to schema 2" in r.getMessage()]
+        assert len(upgraded) == 1, upgraded
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == ("2",)
+    db.close()
+
+
+def test_a_read_only_schema_1_memory_is_read_as_it_is(tmp_path):
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    shutil.copyfile(SCHEMA1, folder / "tm.sqlite")
+    with read_only(folder) as view, TranslationMemory(view / "tm.sqlite") as tm:
+        assert tm.read_only and tm.schema == 1
+        assert {s: m.target for s, m in tm.lookup(list(HUMAN_UNITS), None).items()} == HUMAN_UNITS
+    db = sqlite3.connect(folder / "tm.sqlite")
+    assert db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == ("1",), "not written"
+    db.close()
+
+
+def test_a_memory_of_a_newer_release_is_refused_with_one_line(tmp_path):
+    path = tmp_path / "tm.sqlite"
+    TranslationMemory(path).close()
+    db = sqlite3.connect(path)
+    db.execute("UPDATE meta SET value = '3' WHERE key = 'schema'")
+    db.commit()
+    db.close()
+    with pytest.raises(TarjamaError) as error:
+        TranslationMemory(path)
+    message = str(error.value)
+    assert "\n" not in message and "newer tarjama (schema 3" in message and "--no-tm" in message
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == ("3",), "left as it was"
+    db.close()

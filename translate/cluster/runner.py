@@ -317,7 +317,7 @@ def translate_corpus(
             del pending[doc.index]
             translations = [doc.translations[k] if k else empty for k in doc.keys]
             provenance = translation_provenance(doc.document, info)
-            alignment = translated_document(doc.document, translations, provenance, job.export.target_lang or "en", job.glossary)
+            alignment = translated_document(doc.document, translations, provenance, job.export.target_lang or "en", job.glossary, job.qa)
             written = write_alignment(alignment, job.output_dir, doc.item.stem, job.export, (doc.item.path, *job.protected))
             if memory is not None:
                 for k in dict.fromkeys(doc.keys):
@@ -355,7 +355,7 @@ def translate_corpus(
             assert isinstance(sender, _Pending)
             fresh: list[tuple[str, Translation]] = list(zip(sender.todo, results))
             if memory is not None:
-                memory.store_mt(key, [(k, t.text, t.flags) for k, t in fresh])
+                memory.store_mt(key, [(k, t.text, t.flags, t.score) for k, t in fresh])
             ready: list[_Pending] = []
             for k, translation in fresh:
                 receivers = waiting.pop(k, []) if memory is not None else [sender]

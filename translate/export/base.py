@@ -94,6 +94,11 @@ def with_languages(alignment: Alignment, source_lang: str | None = None, target_
     return dataclasses.replace(alignment, source=source, target=target)
 
 
+def confidence_text(confidence: float) -> str:
+    """A confidence as every output shows it: two decimals (``0.83``), the precision a reviewer reads and the QA flag compares."""
+    return f"{confidence:.2f}"
+
+
 def utc(moment: datetime) -> datetime:
     """Read a naive timestamp as UTC: provenance times are taken in UTC."""
     if moment.tzinfo is None:

@@ -8,6 +8,14 @@ the interaction is CSS only — the column headings stay on screen
 (``position: sticky``), the row under the pointer highlights a sentence and
 its counterpart, and clicking a row's number highlights it (``:target``) and
 gives a link to it (``page.html#b17``).
+
+A machine translation's row carries the model's confidence in it:
+``data-confidence="0.83"`` on the row (for scripts and tests) and a bar in
+its last cell, its length the confidence, red when the segment is flagged
+``low-confidence``; a human match says it has none.  Above the table, a
+closed ``<details>`` lists the machine translations least confident first,
+each linked to its row: the order a post-editor checks them in, without a
+script.  Pages of existing translations (``align``, ``check``) have none of it.
 """
 
 from __future__ import annotations
@@ -15,9 +23,9 @@ from __future__ import annotations
 from html import escape
 
 from translate import TOOL_NAME, __version__
-from translate.export.base import Exporter, xml_safe
-from translate.flags import FLAGS, flag_list
-from translate.model import Alignment, Bead, Document, ParagraphKind
+from translate.export.base import Exporter, confidence_text, xml_safe
+from translate.flags import FLAGS, LOW_CONFIDENCE, flag_list
+from translate.model import Alignment, Bead, Document, Origin, ParagraphKind
 from translate.wording import counted
 
 _RTL = {"ar", "he", "fa", "ur"}
@@ -73,6 +81,28 @@ dd { margin: 0; }
 }
 """
 
+# Only on the page of a machine translation: the pages of align and check stay as they were.
+_CONFIDENCE_CSS = """
+.confidence { white-space: nowrap; }
+.bar { display: inline-block; width: 3.5em; height: .65em; border: 1px solid #777; background: #fff; vertical-align: middle; }
+.bar > span { display: block; height: 100%; background: #3d8b4f; }
+.confidence.low .bar > span { background: #c0392b; }
+.confidence.low .value { color: #a02a1e; font-weight: bold; }
+.value { font-variant-numeric: tabular-nums; }
+.no-confidence { color: #666; font-style: italic; }
+details.by-confidence { margin: 0 0 1rem; }
+details.by-confidence > summary { cursor: pointer; font-weight: bold; }
+table.by-confidence { margin-top: .4rem; }
+table.by-confidence col.confidence { width: 7rem; }
+@media print { .bar, .bar > span { -webkit-print-color-adjust: exact; print-color-adjust: exact; } }
+"""
+_CONFIDENCE_LEGEND = (
+    "Confidence",
+    "the model's confidence in its machine translation, from 0 to 1: the geometric mean of the probabilities of the words it "
+    "chose. The longer the bar, the surer the model; red: below the low-confidence threshold (flagged). A human translation "
+    "from the memory has none. 'Least confident first', above the table, lists the machine translations from the least sure",
+)
+
 _LEGEND = (
     ("#", "the bead's number; the same number is the TMX tuid and the TSV line"),
     ("Score", "the aligner's confidence in the pairing, when it gave one"),
@@ -109,6 +139,7 @@ class _Page:
     def __init__(self, alignment: Alignment) -> None:
         self.alignment = alignment
         self.removed = 0
+        self.scored = alignment.provenance.decoding is not None  # a model's translation: confidences are shown
 
     def esc(self, text: str, *, quote: bool = False) -> str:
         cleaned, removed = xml_safe(text)
@@ -127,17 +158,18 @@ class _Page:
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
             f'<meta name="generator" content="{escape(f"{TOOL_NAME} {__version__}")}">',
             f"<title>{name} – alignment review</title>",
-            f"<style>{_CSS}</style>",
+            f"<style>{_CSS}{_CONFIDENCE_CSS if self.scored else ''}</style>",
             "</head>",
             "<body>",
             f"<h1><bdi>{name}</bdi> – alignment review</h1>",
             f'<p class="documents">{self._documents()}</p>',
             *([f'<p class="model-note" role="note"><strong>Note:</strong> {self.esc(a.provenance.model_note)}</p>'] if a.provenance.model_note else []),
+            *(self._by_confidence() if self.scored else []),
             "<table>",
             '<colgroup><col class="num"><col><col><col class="meta"></colgroup>',
             "<thead><tr>"
             f'<th scope="col">#</th><th scope="col">{source_name}</th>'
-            f'<th scope="col">{target_name}</th><th scope="col">Score · origin · bead</th>'
+            f'<th scope="col">{target_name}</th><th scope="col">Score · origin · bead{" · confidence" if self.scored else ""}</th>'
             "</tr></thead>",
             "<tbody>",
         ]
@@ -164,8 +196,9 @@ class _Page:
         a = self.alignment
         classes = (["para-start"] if paragraph_starts else []) + (["flagged"] if bead.flags else [])
         class_attr = f' class="{" ".join(classes)}"' if classes else ""
+        data = f' data-confidence="{confidence_text(bead.confidence)}"' if bead.confidence is not None else ""
         return (
-            f'<tr id="b{number}"{class_attr}>'
+            f'<tr id="b{number}"{class_attr}{data}>'
             f'<td class="num"><a href="#b{number}">{number}</a></td>'
             f"{self._cell(a.source, bead.source, a.source_text(bead))}"
             f"{self._cell(a.target, bead.target, a.target_text(bead))}"
@@ -194,13 +227,57 @@ class _Page:
             parts.append(f'<span class="score">{bead.score:.4f}</span>')
         parts.append(f'<span class="badge origin-{bead.origin.value}">{bead.origin.value}</span>')
         parts.append(f'<span class="kind">{bead.kind}</span>')
+        if self.scored and bead.target:
+            parts.append(self._confidence(bead))
         if bead.flags:
             parts.append(f'<span class="flags">{self.esc(flag_list(bead.flags, ", "))}</span>')
         return f'<td class="meta">{" ".join(parts)}</td>'
 
+    def _confidence(self, bead: Bead) -> str:
+        """The confidence cue of a row: a bar as long as the confidence and its value; or why there is none."""
+        if bead.confidence is None:
+            if bead.origin is Origin.MT:  # stored in the memory by a release before confidences were kept
+                return '<span class="no-confidence" title="stored in the translation memory before confidences were kept">confidence unknown</span>'
+            return '<span class="no-confidence" title="a human translation: the model gave no confidence">no confidence (human)</span>'
+        value = confidence_text(bead.confidence)
+        low = " low" if any(f.name == LOW_CONFIDENCE.name for f in bead.flags) else ""
+        return (
+            f'<span class="confidence{low}" title="model confidence {value}">'
+            f'<span class="bar"><span style="width:{float(value) * 100:.0f}%"></span></span> <span class="value">{value}</span></span>'
+        )
+
+    def _by_confidence(self) -> list[str]:
+        """The machine translations, least confident first, each linked to its row: a closed ``<details>``, no script."""
+        a = self.alignment
+        scored = sorted(
+            ((bead.confidence, number, bead) for number, bead in enumerate(a.beads, start=1) if bead.confidence is not None),
+            key=lambda item: (item[0], item[1]),
+        )
+        low = sum(1 for _, _, bead in scored if any(f.name == LOW_CONFIDENCE.name for f in bead.flags))
+        rows = [
+            f'<tr><td>{self._confidence(bead)}</td><td class="num"><a href="#b{number}">{number}</a></td>'
+            f'<td><span lang="{escape(a.target.lang, quote=True)}" dir="{text_direction(a.target.lang)}">'
+            f"{escape(xml_safe(a.target_text(bead))[0], quote=False)}</span></td></tr>"
+            for _, number, bead in scored
+        ]
+        summary = f"Least confident first: {len(scored)} machine translation{'s' if len(scored) != 1 else ''}, {low} below the threshold"
+        return [
+            '<details class="by-confidence" id="by-confidence">',
+            f"<summary>{summary}</summary>",
+            '<table class="by-confidence">',
+            '<colgroup><col class="confidence"><col class="num"><col></colgroup>',
+            '<thead><tr><th scope="col">Confidence</th><th scope="col">#</th><th scope="col">Translation</th></tr></thead>',
+            "<tbody>",
+            *rows,
+            "</tbody>",
+            "</table>",
+            "</details>",
+        ]
+
     def _footer(self) -> str:
+        entries = (*_LEGEND, _CONFIDENCE_LEGEND) if self.scored else _LEGEND
         legend = "".join(
-            f"<dt>{escape(term, quote=False)}</dt><dd>{escape(meaning, quote=False)}</dd>" for term, meaning in _LEGEND
+            f"<dt>{escape(term, quote=False)}</dt><dd>{escape(meaning, quote=False)}</dd>" for term, meaning in entries
         )
         provenance = "".join(
             f"<dt>{self.esc(key)}</dt><dd>{self.esc(value)}</dd>" for key, value in self.alignment.provenance.items()
@@ -208,6 +285,7 @@ class _Page:
         flags = "".join(
             f'<dt id="flag-{escape(info.name)}">{escape(info.name)}</dt><dd>{escape(info.label, quote=False)}: {escape(info.description, quote=False)}</dd>'
             for info in FLAGS.values()
+            if self.scored or info is not LOW_CONFIDENCE
         )
         return (
             "<footer>\n"

@@ -11,6 +11,10 @@ What CAT tools are strict about, and this writer therefore always does:
 one language pair per file, ``srclang`` equal to the source ``xml:lang``,
 ``datatype="plaintext"`` spelled in lowercase, dates as ``YYYYMMDDThhmmssZ``,
 no character that XML 1.0 forbids, no empty ``<seg>``.
+
+A machine-translated unit carries the model's confidence in it,
+``<prop type="x-confidence">0.83</prop>`` (see docs/confidence.md); a human
+match from the memory has none, and no such prop.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from translate import TOOL_NAME, __version__
-from translate.export.base import Exporter, utc, xml_attrs, xml_safe, xml_text
+from translate.export.base import Exporter, confidence_text, utc, xml_attrs, xml_safe, xml_text
 from translate.flags import flag_list
 from translate.model import Alignment, Bead, Origin
 
@@ -113,6 +117,8 @@ def unit_props(alignment: Alignment, bead: Bead) -> list[tuple[str, str]]:
         props.append(("x-model", provenance.model_id))
         if provenance.model_revision:
             props.append(("x-model-revision", provenance.model_revision))
+    if bead.confidence is not None:  # machine translation only: a human match has none
+        props.append(("x-confidence", confidence_text(bead.confidence)))
     if bead.score is not None:
         props.append(("x-score", f"{bead.score:.4f}"))
     if bead.flags:

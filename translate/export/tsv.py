@@ -3,14 +3,16 @@
 Beads without a counterpart keep their line (with one empty column), so that
 line n is bead n everywhere: in the review page and as the TMX ``tuid``.
 When QA checks ran (``tarjama translate``, ``tarjama check``) a third column
-lists each bead's flags, separated by ``; ``.
+lists each bead's flags, separated by ``; ``.  A machine translation
+(``tarjama translate``) has a fourth column, the model's confidence in each
+segment (``0.83``), empty for a human match from the memory.
 """
 
 from __future__ import annotations
 
 import re
 
-from translate.export.base import Exporter, encodable
+from translate.export.base import Exporter, confidence_text, encodable
 from translate.flags import flag_list
 from translate.model import Alignment
 
@@ -24,9 +26,11 @@ class TsvExporter(Exporter):
 
     def render(self, alignment: Alignment) -> str:
         with_flags = alignment.provenance.qa is not None
+        with_confidence = alignment.provenance.decoding is not None  # a model's translation, not a human one
         return "".join(
             f"{_cell(alignment.source_text(bead))}\t{_cell(alignment.target_text(bead))}"
-            + (f"\t{_cell(flag_list(bead.flags, '; '))}" if with_flags else "")
+            + (f"\t{_cell(flag_list(bead.flags, '; '))}" if with_flags or with_confidence else "")
+            + (f"\t{confidence_text(bead.confidence) if bead.confidence is not None else ''}" if with_confidence else "")
             + "\n"
             for bead in alignment.beads
         )

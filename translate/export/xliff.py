@@ -15,6 +15,14 @@ A bead without a target (1-0) is a trans-unit without ``<target>``: still
 to translate.  A target sentence without source (0-1) cannot be a
 trans-unit; it is kept as a note on the unit before it.  Aligner flags and
 scores become ``<note>``s.  Valid against the OASIS XLIFF 1.2 strict schema.
+
+The model's confidence in a machine translation goes where XLIFF 1.2 has a
+place for the quality of a proposed translation: ``match-quality`` on an
+``<alt-trans>`` that holds the machine translation as a proposal
+(``alttranstype="proposal"``, ``origin="machine-translation"``), written as a
+percentage, as CAT tools read ``match-quality`` (``83`` for 0.83); the
+confidence itself is in the unit's note too (``confidence: 0.83``), where
+OmegaT shows it.  A human match from the memory has neither.
 """
 
 from __future__ import annotations
@@ -22,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from translate import TOOL_NAME, __version__
-from translate.export.base import Exporter, utc, xml_attrs, xml_text
+from translate.export.base import Exporter, confidence_text, utc, xml_attrs, xml_text
 from translate.flags import flag_list
 from translate.model import Alignment, Bead, Origin, ParagraphKind
 
@@ -128,14 +136,33 @@ def _unit(alignment: Alignment, number: int, bead: Bead) -> list[str]:
         if qualifier:
             attrs["state-qualifier"] = qualifier
         lines.append(f"          <target{xml_attrs(attrs)}>{xml_text(alignment.target_text(bead))}</target>")
+        if bead.confidence is not None:
+            lines += _proposal(alignment, bead, bead.confidence)
     notes = []
     if bead.flags:
         notes.append("flags: " + flag_list(bead.flags, ", "))
     details = [f"origin: {bead.origin.value}", f"bead: {bead.kind}"]
     if bead.score is not None:
         details.append(f"score: {bead.score:.4f}")
+    if bead.confidence is not None:
+        details.append(f"confidence: {confidence_text(bead.confidence)}")
     notes.append("; ".join(details))
     lines.extend(_note(text) for text in notes)
     lines.append("        </trans-unit>")
     return lines
+
+
+def _proposal(alignment: Alignment, bead: Bead, confidence: float) -> list[str]:
+    """The machine translation as an ``<alt-trans>`` proposal whose ``match-quality`` is the model's confidence, in percent."""
+    attrs = {
+        "match-quality": f"{round(float(confidence_text(confidence)) * 100):d}",  # the shown 0.83 as 83, never 0.835 as 84
+        "origin": "machine-translation",
+        "tool-id": TOOL_NAME,
+        "alttranstype": "proposal",
+    }
+    return [
+        f"          <alt-trans{xml_attrs(attrs)}>",
+        f"            <target{xml_attrs({'xml:lang': alignment.target.lang})}>{xml_text(alignment.target_text(bead))}</target>",
+        "          </alt-trans>",
+    ]
 

@@ -10,17 +10,30 @@ match ``tarjama:tm``, an aligned human translation ``tarjama:human``), so it
 is still to be reviewed; a unit without translation has no ``<target>``
 (state ``initial``).  Written as version 2.0, valid against the OASIS 2.0
 core schema, which XLIFF 2.1 keeps unchanged.
+
+The model's confidence in a machine translation is unit metadata, in the
+Metadata module XLIFF 2 provides for it (``urn:oasis:names:tc:xliff:metadata:2.0``,
+the first child of ``<unit>``, as the core allows for module elements)::
+
+    <mda:metadata><mda:metaGroup category="tarjama" appliesTo="target">
+      <mda:meta type="confidence">0.83</mda:meta></mda:metaGroup></mda:metadata>
+
+The Translation Candidates module (``mtc:match`` with ``matchQuality``) is not
+used: it is for candidates other than the target, and would repeat the
+machine translation in every unit.  A human match from the memory has no
+metadata.
 """
 
 from __future__ import annotations
 
 from translate import TOOL_NAME
-from translate.export.base import Exporter, xml_attrs, xml_text
+from translate.export.base import Exporter, confidence_text, xml_attrs, xml_text
 from translate.export.xliff import _groups
 from translate.flags import flag_list
 from translate.model import Alignment, Bead, ParagraphKind
 
 NAMESPACE = "urn:oasis:names:tc:xliff:document:2.0"
+METADATA = "urn:oasis:names:tc:xliff:metadata:2.0"
 
 
 class Xliff2Exporter(Exporter):
@@ -52,6 +65,8 @@ class Xliff2Exporter(Exporter):
                 details = [f"origin: {bead.origin.value}", f"bead: {bead.kind}"]
                 if bead.score is not None:
                     details.append(f"score: {bead.score:.4f}")
+                if bead.confidence is not None:
+                    details.append(f"confidence: {confidence_text(bead.confidence)}")
                 notes.insert(1 if bead.flags else 0, "; ".join(details))
                 units.append((paragraph, notes, number, bead))
         current: int | None = None
@@ -63,6 +78,8 @@ class Xliff2Exporter(Exporter):
                 lines.append(f'    <group id="p{paragraph + 1}" type="{TOOL_NAME}:{kind.value}">')
                 current = paragraph
             lines.append(f'      <unit id="u{number}" name="{number}">')
+            if bead.confidence is not None:
+                lines.append(_metadata(bead.confidence))
             lines.append("        <notes>" + "".join(f'<note category="{TOOL_NAME}">{xml_text(n)}</note>' for n in notes) + "</notes>")
             if bead.target:
                 lines.append(f'        <segment id="s{number}" state="translated" subState="{TOOL_NAME}:{bead.origin.value}">')
@@ -78,3 +95,11 @@ class Xliff2Exporter(Exporter):
             lines.append('    <group id="empty"/>')  # a <file> must hold a unit or a group
         lines += ["  </file>", "</xliff>", ""]
         return "\n".join(lines)
+
+
+def _metadata(confidence: float) -> str:
+    """The unit's ``mda:metadata`` with the confidence (the namespace declared on it: the rest of the file is unchanged)."""
+    return (
+        f'        <mda:metadata xmlns:mda="{METADATA}"><mda:metaGroup category="{TOOL_NAME}" appliesTo="target">'
+        f'<mda:meta type="confidence">{confidence_text(confidence)}</mda:meta></mda:metaGroup></mda:metadata>'
+    )

@@ -15,6 +15,7 @@ from translate.flags import GLOSSARY, QA_FLAGS, Flag
 from translate.model import Alignment, Bead
 from translate.qa import checks
 from translate.qa.glossary import Glossary, load_glossary, parse_glossary
+from translate.settings import QaSettings
 from translate.wording import counted
 
 __all__ = ["FLAGS", "Glossary", "check_alignment", "check_pair", "load_glossary", "parse_glossary", "summary"]
@@ -25,12 +26,14 @@ FLAGS: dict[str, str] = {info.name: info.description for info in QA_FLAGS}
 QA_VERSION = "1"
 
 
-def signature(glossary: Glossary | None = None) -> str:
+def signature(glossary: Glossary | None = None, qa: QaSettings | None = None) -> str:
     parts = [
         f"tarjama-qa/{QA_VERSION}",
         f"length-z>{checks.LENGTH_Z_LIMIT:g}",
         f"repeat=ngram<={checks.NGRAM_MAX}x{checks.NGRAM_REPEATS}",
     ]
+    if qa is not None:
+        parts.append(qa.signature)
     if glossary is not None:
         parts.append(glossary.signature)
     return " ".join(parts)
@@ -53,15 +56,21 @@ def check_pair(source: str, target: str, glossary: Glossary | None = None) -> tu
     return tuple(flags)
 
 
-def check_alignment(alignment: Alignment, glossary: Glossary | None = None) -> Alignment:
-    """The alignment with QA flags added to every bead that pairs a source with a target."""
+def check_alignment(alignment: Alignment, glossary: Glossary | None = None, qa: QaSettings | None = None) -> Alignment:
+    """The alignment with QA flags added to every bead that pairs a source with a target.
+
+    ``qa`` is given for a machine translation (``tarjama translate``): its
+    beads' confidence is checked too; an existing translation has none.
+    """
     beads = []
     for bead in alignment.beads:
         if bead.source and bead.target:
             found = check_pair(alignment.source_text(bead), alignment.target_text(bead), glossary)
+            if qa is not None:
+                found += tuple(checks.low_confidence(bead.confidence, qa.min_confidence))
             bead = dataclasses.replace(bead, flags=bead.flags + tuple(f for f in found if f not in bead.flags))
         beads.append(bead)
-    provenance = dataclasses.replace(alignment.provenance, qa=signature(glossary))
+    provenance = dataclasses.replace(alignment.provenance, qa=signature(glossary, qa))
     return dataclasses.replace(alignment, beads=tuple(beads), provenance=provenance)
 
 

@@ -11,7 +11,7 @@ import math
 import re
 
 from translate import arabic
-from translate.flags import ARABIC_SCRIPT, EMPTY, LENGTH, NUMBERS, REPETITION, UNTRANSLATED, Flag
+from translate.flags import ARABIC_SCRIPT, EMPTY, LENGTH, LOW_CONFIDENCE, NUMBERS, REPETITION, UNTRANSLATED, Flag
 from translate.qa import numbers as _numbers
 
 # Gale–Church style length model, fitted by scripts/calibrate_qa.py on 14,773 real
@@ -29,6 +29,13 @@ _TOKEN = re.compile(r"\w+|[^\w\s]")
 _CHAR_RUN = re.compile(r"(\S{1,8}?)\1{5,}")
 NGRAM_MAX = 4
 NGRAM_REPEATS = 3
+
+
+def low_confidence(confidence: float | None, threshold: float) -> list[Flag]:
+    """A machine translation the model was unsure of; compared as shown (two decimals), so a flagged 0.50 never sits at 0.5."""
+    if confidence is None or round(confidence, 2) >= threshold:
+        return []
+    return [LOW_CONFIDENCE.flag(f"{confidence:.2f}")]
 
 
 def empty_or_untranslated(source: str, target: str) -> list[Flag]:

@@ -57,6 +57,7 @@ from translate.serve.libretranslate import (
     missing,
     parse_json,
     parse_query,
+    text_confidence,
     translate_request,
     translate_response,
 )
@@ -299,9 +300,10 @@ async def translate(request: Request) -> Response:
     sentences = [s for plan in plans for s in plan.sentences]
     results = await service.translate(sentences, request)
     texts = [r.text for r in results]
-    translations, start = [], 0
+    translations, confidences, start = [], [], 0
     for plan in plans:
         translations.append(plan.render(texts[start : start + len(plan.sentences)]))
+        confidences.append(text_confidence(results[start : start + len(plan.sentences)]))
         start += len(plan.sentences)
     alternatives = None
     if checked.alternatives and checked.format == "text":
@@ -316,7 +318,7 @@ async def translate(request: Request) -> Response:
         for language, _ in detections:
             if language != "ar":
                 raise ApiError(400, f"{language} is not supported")
-    return JSONResponse(translate_response(checked, translations, alternatives, detections))
+    return JSONResponse(translate_response(checked, translations, alternatives, detections, confidences))
 
 
 def _plans(texts: Sequence[str], format: str) -> list[Any]:

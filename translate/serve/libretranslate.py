@@ -14,8 +14,9 @@ functions of bytes and dicts, tested on their own.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qsl
 
 from translate.serve.config import Limits
@@ -152,14 +153,37 @@ def detected(language: str, confidence: float) -> dict[str, object]:
     return {"confidence": confidence, "language": language}
 
 
+def text_confidence(results: Sequence[Any]) -> float | None:
+    """The confidence of one text from its sentences' translations: token-weighted over the machine-translated ones.
+
+    A sentence that is a human match from the memory has no confidence and is
+    left out; a text with no machine-translated sentence (or one whose score is
+    unknown) has none (``null``).
+    """
+    from translate.model import Origin
+    from translate.translation.hypotheses import combined
+
+    scores = [r.score for r in results if r.origin is Origin.MT and r.text]
+    total = combined(scores) if scores else None
+    return total.confidence if total is not None else None
+
+
 def translate_response(
     request: TranslateRequest,
     translations: list[str],
     alternatives: list[list[str]] | None,
     detections: list[tuple[str, float]] | None,
+    confidences: list[float | None] | None = None,
 ) -> dict[str, object]:
-    """``translatedText`` (a list for a list ``q``), ``detectedLanguage`` for ``source=auto``, ``alternatives`` when asked."""
+    """``translatedText`` (a list for a list ``q``), ``detectedLanguage`` for ``source=auto``, ``alternatives`` when asked.
+
+    ``translationConfidence`` is tarjama's own extra field (LibreTranslate has none and its clients
+    ignore it): the model's confidence in each text, 0 to 1, ``null`` for a human match.
+    """
     result: dict[str, object] = {"translatedText": translations if request.batch else translations[0]}
+    if confidences is not None:
+        rounded = [round(c, 4) if c is not None else None for c in confidences]
+        result["translationConfidence"] = rounded if request.batch else rounded[0]
     if request.source == "auto" and detections is not None:
         shown = [detected(lang, conf) for lang, conf in detections]
         result["detectedLanguage"] = shown if request.batch else shown[0]

@@ -21,7 +21,12 @@ never on what else is in its batch:
   imports a model library); the first segment to decode loads both;
 * a backend that decodes several batches at once (CTranslate2's replicas) is
   given that many of the same batches from as many threads: batches are made
-  exactly as before, so concurrency cannot change an output either.
+  exactly as before, so concurrency cannot change an output either;
+* every machine translation carries the model's score of it
+  (:class:`~translate.translation.hypotheses.Score`), stored in the memory
+  with it; its confidence is exp of the mean token log-probability, and a
+  split segment's pieces are combined token-weighted.  A human match has no
+  score and no confidence: nobody decoded it.
 """
 
 from __future__ import annotations
@@ -40,8 +45,9 @@ from translate.model import Origin
 from translate.settings import DecodingSettings, DecodingSignature
 from translate.translation import splitting
 from translate.translation.backends import Backend, BackendPlan, open_backend, plan_backend
+from translate.translation.hypotheses import DecodingRequest, Hypothesis, Score, combined
 from translate.translation.memory import Match, ModelKey, TranslationMemory, normalise
-from translate.translation.source import load_tokenizer, resolve_source
+from translate.translation.source import ModelSource, load_tokenizer, resolve_source
 from translate.translation.tokenizer import declared_max_length
 
 if TYPE_CHECKING:
@@ -71,13 +77,20 @@ class Translation:
     origin: Origin
     flags: tuple[Flag, ...] = ()
     from_memory: bool = False
+    score: Score | None = None
+    """The model's score of a machine translation; None for a human one (and for one stored by a release before scores)."""
+
+    @property
+    def confidence(self) -> float | None:
+        """How sure the model was of it, in [0, 1] (:attr:`Score.confidence`); None where nobody decoded it."""
+        return self.score.confidence if self.score is not None else None
 
 
 def remembered(match: Match) -> Translation:
     """A memory match as a translation of this run: a human one is ``tm`` (without MT flags), a stored MT stays ``mt``."""
     if match.human:
         return Translation(match.target, Origin.TM, (), from_memory=True)
-    return Translation(match.target, Origin.MT, tuple(match.flags), from_memory=True)
+    return Translation(match.target, Origin.MT, tuple(match.flags), from_memory=True, score=match.score)
 
 
 class Translator:
@@ -89,13 +102,21 @@ class Translator:
         settings: DecodingSettings = DecodingSettings(),
         *,
         memory: TranslationMemory | None = None,
+        source: ModelSource | None = None,
+        tokenizer: Tokenizer | None = None,
+        backend: Backend | None = None,
     ) -> None:
+        """``source``, ``tokenizer`` and ``backend`` replace what ``model`` would load (the engine's tests use a fake decoder)."""
         self.settings = settings
-        self.source = resolve_source(model)
+        self.source = source if source is not None else resolve_source(model)
         self.model_id = self.source.model_id
         self.revision = self.source.revision
         self.model_note = self.source.note
-        self.plan: BackendPlan = plan_backend(settings.backend, settings.device, settings.compute_type)
+        self.plan: BackendPlan = (
+            plan_backend(settings.backend, settings.device, settings.compute_type)
+            if backend is None
+            else BackendPlan(backend.name, backend.device, backend.compute_type)
+        )
         self.signature = DecodingSignature(
             backend=self.plan.signature,
             device=self.plan.device,
@@ -112,6 +133,7 @@ class Translator:
         self.chunk_size = settings.batch_size * 8
         self._tokenizer: Tokenizer | None = None
         self._backend: Backend | None = None
+        self._given = (tokenizer, backend)
         self._pool: ThreadPoolExecutor | None = None
         if self.model_note:
             log.warning("%s: %s", self.model_id, self.model_note)
@@ -126,7 +148,7 @@ class Translator:
     @property
     def tokenizer(self) -> Tokenizer:
         if self._tokenizer is None:
-            self._tokenizer = load_tokenizer(self.source)
+            self._tokenizer = self._given[0] or load_tokenizer(self.source)
             if not self.settings.max_source_tokens:
                 limit = _source_limit(self.source.max_positions, self._tokenizer.model_max_length)
                 self.signature = replace(self.signature, max_source_tokens=limit)
@@ -140,7 +162,7 @@ class Translator:
         """The model, loaded on first use; the signature (and so the memory key) follows what really loaded."""
         if self._backend is None:
             tokenizer = self.tokenizer
-            self._backend = open_backend(self.plan, self.source, tokenizer)
+            self._backend = self._given[1] or open_backend(self.plan, self.source, tokenizer)
             self.signature = replace(self.signature, backend=self._backend.signature, device=self._backend.device)
             if self._backend.parallelism > 1:
                 self._pool = ThreadPoolExecutor(self._backend.parallelism, thread_name_prefix="tarjama-decode")
@@ -206,7 +228,7 @@ class Translator:
         # Pieces of a split segment go to the memory as they are done (each is translated exactly
         # as it would be as a segment of its own), so an interrupted long segment resumes.
         split_parts = {p for k in todo if len(pieces[k]) > 1 for p in pieces[k] if normalise(p) == p}
-        done: dict[str, tuple[str, tuple[Flag, ...]]] = {}
+        done: dict[str, Translation] = {}
         occurrences = Counter(keys)
         if progress is not None:
             pending = set(todo)
@@ -221,12 +243,8 @@ class Translator:
             self._translate_pieces(wanted, encoded, split_parts, done)
             fresh = []
             for key in chunk:
-                parts = [done[p] for p in pieces[key]]
-                flags = _union(f for _, part_flags in parts for f in part_flags)
-                if len(parts) > 1:
-                    flags = (FLAG_SPLIT, *flags)
-                results[key] = Translation(" ".join(text for text, _ in parts if text), Origin.MT, flags)
-                fresh.append((key, results[key].text, flags))
+                results[key] = joined([done[p] for p in pieces[key]])
+                fresh.append((key, results[key].text, results[key].flags, results[key].score))
             if self.memory is not None:
                 self.memory.store_mt(self.memory_key, fresh)
             if progress is not None:
@@ -246,7 +264,7 @@ class Translator:
         wanted: list[str],
         encoded: dict[str, list[int]],
         split_parts: set[str],
-        done: dict[str, tuple[str, tuple[Flag, ...]]],
+        done: dict[str, Translation],
     ) -> None:
         """Translate ``wanted`` into ``done`` a chunk at a time; pieces of split segments go through the memory.
 
@@ -257,12 +275,11 @@ class Translator:
             part = wanted[start : start + self.chunk_size]
             if self.memory is not None and split_parts:
                 stored = self.memory.lookup([p for p in part if p in split_parts], self.memory_key)
-                reused = {p: (m.target, m.flags) for p, m in stored.items() if not m.human}
-                done.update(reused)
+                done.update((p, remembered(m)) for p, m in stored.items() if not m.human)
             fresh = self._translate_unique([p for p in part if p not in done], encoded)
             done.update(fresh)
             if self.memory is not None:
-                self.memory.store_mt(self.memory_key, [(p, text, flags) for p, (text, flags) in fresh.items() if p in split_parts])
+                self.memory.store_mt(self.memory_key, [(p, t.text, t.flags, t.score) for p, t in fresh.items() if p in split_parts])
 
     def alternatives(self, sentence: str, count: int) -> list[str]:
         """Up to ``count`` different translations of one sentence, best first: the decoder's n-best list.
@@ -274,15 +291,19 @@ class Translator:
         backend = self.load()
         ids = self.tokenizer.encode([sentence])[0][: self.max_source_tokens]
         budget = self.budget(len(ids))
-        outputs = backend.n_best(
-            ids, beam=self.beam, count=count, max_new_tokens=budget, min_new_tokens=budget if self.signature.fixed_length else 0
+        (found,) = backend.generate(
+            [DecodingRequest(tuple(ids))],
+            beam=self.beam,
+            count=count,
+            max_new_tokens=budget,
+            min_new_tokens=budget if self.signature.fixed_length else 0,
         )
-        return list(dict.fromkeys(text.strip() for text in self.tokenizer.decode(outputs)))
+        return list(dict.fromkeys(text.strip() for text in self.tokenizer.decode([h.ids for h in found.items])))
 
     def _count(self, text: str) -> int:
         return len(self.tokenizer.encode([text])[0])
 
-    def _translate_unique(self, texts: list[str], known: dict[str, list[int]]) -> dict[str, tuple[str, tuple[Flag, ...]]]:
+    def _translate_unique(self, texts: list[str], known: dict[str, list[int]]) -> dict[str, Translation]:
         if not texts:
             return {}
         missing = [t for t in texts if t not in known]
@@ -293,19 +314,19 @@ class Translator:
         flags: dict[int, tuple[Flag, ...]] = {}
         guard = self.signature.no_repeat_ngram
         if guard and not self.signature.fixed_length:
-            again = [i for i, out in outputs.items() if self._capped(out, encoded[i]) or is_degenerate(out)]
+            again = [i for i, out in outputs.items() if self._capped(out.ids, encoded[i]) or is_degenerate(out.ids)]
             if again:
                 retried = self._decode_all({i: encoded[i] for i in again}, guard)
                 for i, out in retried.items():
                     outputs[i] = out
-                    flags[i] = (FLAG_REPETITION, FLAG_LENGTH_CAP) if self._capped(out, encoded[i]) else (FLAG_REPETITION,)
-        decoded = self.tokenizer.decode([outputs[i] for i in range(len(texts))])
-        return {text: (decoded[i].strip(), flags.get(i, ())) for i, text in enumerate(texts)}
+                    flags[i] = (FLAG_REPETITION, FLAG_LENGTH_CAP) if self._capped(out.ids, encoded[i]) else (FLAG_REPETITION,)
+        decoded = self.tokenizer.decode([outputs[i].ids for i in range(len(texts))])
+        return {text: Translation(decoded[i].strip(), Origin.MT, flags.get(i, ()), score=outputs[i].score) for i, text in enumerate(texts)}
 
-    def _capped(self, output: list[int], source: list[int]) -> bool:
+    def _capped(self, output: Sequence[int], source: list[int]) -> bool:
         return len(output) >= self.budget(len(source)) - 1
 
-    def _decode_all(self, encoded: Sequence[list[int]] | dict[int, list[int]], no_repeat: int) -> dict[int, list[int]]:
+    def _decode_all(self, encoded: Sequence[list[int]] | dict[int, list[int]], no_repeat: int) -> dict[int, Hypothesis]:
         """Decode every sentence, longest first, in batches that share one length budget."""
         items = dict(enumerate(encoded)) if not isinstance(encoded, dict) else encoded
         order = sorted(items, key=lambda i: len(items[i]), reverse=True)
@@ -317,22 +338,23 @@ class Translator:
         ]
         backend = self.backend
 
-        def decode(budget: int, batch: list[int]) -> list[list[int]]:
-            return backend.generate(
-                [items[i] for i in batch],
+        def decode(budget: int, batch: list[int]) -> list[Hypothesis]:
+            found = backend.generate(
+                [DecodingRequest(tuple(items[i])) for i in batch],
                 beam=self.beam,
                 max_new_tokens=budget,
                 min_new_tokens=budget if self.signature.fixed_length else 0,
                 no_repeat_ngram_size=no_repeat,
             )
+            return [hypotheses.best for hypotheses in found]
 
-        outputs: dict[int, list[int]] = {}
+        outputs: dict[int, Hypothesis] = {}
         if self._pool is None or len(batches) < 2:
             for budget, batch in batches:
                 outputs.update(zip(batch, decode(budget, batch)))
             return outputs
         # As many batches in flight as the backend decodes at once (CTranslate2 releases the GIL).
-        futures: list[Future[list[list[int]]]] = [self._pool.submit(decode, budget, batch) for budget, batch in batches]
+        futures: list[Future[list[Hypothesis]]] = [self._pool.submit(decode, budget, batch) for budget, batch in batches]
         try:
             for (_, batch), future in zip(batches, futures):
                 outputs.update(zip(batch, future.result()))
@@ -377,3 +399,17 @@ def _source_limit(positions: int, declared: int) -> int:
 
 def _union(flags: Iterable[Flag]) -> tuple[Flag, ...]:
     return tuple(dict.fromkeys(flags))
+
+
+def joined(parts: Sequence[Translation]) -> Translation:
+    """A segment's translation from the translations of its pieces (one piece: itself, as a fresh translation).
+
+    The texts are joined with a space, the flags united (``split`` first when
+    there are several pieces) and the scores added: the confidence of a split
+    segment is that of all its tokens together, each piece weighing as many
+    tokens as it has, so a short piece cannot hide a long unsure one.
+    """
+    flags = _union(f for part in parts for f in part.flags)
+    if len(parts) > 1:
+        flags = (FLAG_SPLIT, *flags)
+    return Translation(" ".join(p.text for p in parts if p.text), Origin.MT, flags, score=combined(p.score for p in parts))

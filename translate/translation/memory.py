@@ -29,6 +29,20 @@ part of the contract:
 The memory keeps SQLite's default rollback journal, not WAL: WAL needs shared
 memory beside the file, which read-only storage and network shares (where a
 team memory lives) do not give reliably.
+
+Schema versions (``meta.schema``):
+
+* 1 (tarjama 0.1): machine translations without scores;
+* 2: each machine translation also keeps the model's score of it
+  (``logprob``, the summed token log-probability, and ``tokens``, how many
+  tokens it covers), so a translation served from the memory has the same
+  confidence as a fresh one.
+
+A schema-1 memory is upgraded in place when it is opened writable: two columns
+are added, in one write transaction, and every row is kept (its machine
+translations have no score: they are served without a confidence).  A
+read-only schema-1 memory is read as it is.  A memory of a newer schema than
+this release knows is refused: it may hold what this release would lose.
 """
 
 from __future__ import annotations
@@ -49,8 +63,11 @@ from typing import TypeVar
 
 from translate.errors import TarjamaError
 from translate.flags import FLAGS, Flag, flag_list
+from translate.translation.hypotheses import Score
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+READABLE_SCHEMAS = (1, 2)
+"""Schemas this release reads: 1 is upgraded to 2 in place (read as it is where the memory is read-only)."""
 DEFAULT_LOCK_WAIT = 600.0  # seconds a run waits for a memory another process holds locked
 NOTICE_AFTER = 5.0  # seconds of waiting for a lock before the wait is announced
 IMPORT_CHUNK = 5000  # human translations per write transaction: how long an import holds the lock
@@ -94,6 +111,8 @@ _SCHEMA = (
     target TEXT NOT NULL,
     flags TEXT NOT NULL DEFAULT '',
     created TEXT NOT NULL,
+    logprob REAL,
+    tokens INTEGER,
     PRIMARY KEY (model, revision, decoding, source)
 )""",
     """CREATE TABLE IF NOT EXISTS human (
@@ -117,6 +136,8 @@ class Match:
     target: str
     human: bool
     flags: tuple[Flag, ...] = ()
+    score: Score | None = None
+    """The model's score of a machine translation (None for a human one, or one stored under schema 1)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +162,7 @@ class TranslationMemory:
         self.path = Path(path).expanduser()
         self.lock_wait = lock_wait
         self.read_only = False
+        self.schema = SCHEMA_VERSION
         self._told_wait = False
         self._db: sqlite3.Connection | None = None
         try:
@@ -159,6 +181,14 @@ class TranslationMemory:
                     self._db.close()
                     self._open_read_only("the storage refuses writes")
             self._check_schema()
+            if self.schema < SCHEMA_VERSION and not self.read_only:
+                try:
+                    self._retry(self._upgrade)
+                except sqlite3.OperationalError as exc:
+                    if _code(exc) != SQLITE_READONLY:
+                        raise
+                    self.close()  # read-only in a way access() does not see: read it as it is
+                    self._open_read_only("the storage refuses writes")
         except sqlite3.Error as exc:
             self._close_quietly()
             raise self._error(exc, opening=True) from exc
@@ -211,8 +241,32 @@ class TranslationMemory:
         row = self._retry(read)
         if row is None:
             raise TarjamaError(f"{self.path} is not a tarjama translation memory; use --tm OTHER or --no-tm")
-        if row[0] != str(SCHEMA_VERSION):
+        schema = int(row[0]) if str(row[0]).isdigit() else None
+        if schema is not None and schema > SCHEMA_VERSION:
+            raise TarjamaError(
+                f"translation memory {self.path} was written by a newer tarjama (schema {schema}; this one reads up to"
+                f" {SCHEMA_VERSION}): upgrade tarjama to use it, or use --tm OTHER or --no-tm"
+            )
+        if schema not in READABLE_SCHEMAS:
             raise TarjamaError(f"translation memory {self.path} has schema {row[0]}, this tarjama reads {SCHEMA_VERSION}; use --tm OTHER or --no-tm")
+        self.schema = schema
+
+    def _upgrade(self) -> None:
+        """Schema 1 to 2 in place: the score columns added, every row kept, in one write transaction.
+
+        The schema is read again under the write lock: of several processes
+        that open the same old memory at once, the first upgrades it and the
+        others find it done.
+        """
+        assert self._db is not None
+        with self._transaction():
+            (found,) = self._db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+            if found == "1":
+                self._db.execute("ALTER TABLE mt ADD COLUMN logprob REAL")
+                self._db.execute("ALTER TABLE mt ADD COLUMN tokens INTEGER")
+                self._db.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (str(SCHEMA_VERSION),))
+                log.info("translation memory %s upgraded to schema %d (every entry kept)", self.path, SCHEMA_VERSION)
+        self.schema = SCHEMA_VERSION
 
     def close(self) -> None:
         if self._db is not None:
@@ -233,6 +287,7 @@ class TranslationMemory:
     def lookup(self, sources: Iterable[str], key: ModelKey | None) -> dict[str, Match]:
         """Matches for normalised sources; a human translation wins over a machine one."""
         wanted = list(dict.fromkeys(sources))
+        scores = "logprob, tokens" if self.schema >= 2 else "NULL, NULL"  # a read-only schema-1 memory has no scores
 
         def read() -> dict[str, Match]:
             assert self._db is not None
@@ -241,27 +296,35 @@ class TranslationMemory:
                 marks = ",".join("?" * len(chunk))
                 if key is not None:
                     rows = self._db.execute(
-                        f"SELECT source, target, flags FROM mt WHERE model = ? AND revision = ? AND decoding = ? AND source IN ({marks})",
+                        f"SELECT source, target, flags, {scores} FROM mt"
+                        f" WHERE model = ? AND revision = ? AND decoding = ? AND source IN ({marks})",
                         (key.model, key.revision, key.decoding, *chunk),
                     ).fetchall()
-                    for source, target, flags in rows:
-                        found[source] = Match(target, human=False, flags=_read_flags(flags))
+                    for source, target, flags, logprob, tokens in rows:
+                        found[source] = Match(target, human=False, flags=_read_flags(flags), score=_read_score(logprob, tokens))
                 for source, target in self._db.execute(f"SELECT source, target FROM human WHERE source IN ({marks})", chunk).fetchall():
                     found[source] = Match(target, human=True)
             return found
 
         return self._use(read)
 
-    def store_mt(self, key: ModelKey, entries: Iterable[tuple[str, str, Sequence[Flag]]]) -> None:
-        """Remember machine translations: (normalised source, target, flags); a read-only memory keeps none."""
+    def store_mt(self, key: ModelKey, entries: Iterable[tuple[str, str, Sequence[Flag], Score | None]]) -> None:
+        """Remember machine translations: (normalised source, target, flags, score); a read-only memory keeps none."""
         if self.read_only:
             return
         now = _now()
-        rows = [(key.model, key.revision, key.decoding, s, t, flag_list(f, ","), now) for s, t, f in entries]
+        rows = [
+            (key.model, key.revision, key.decoding, s, t, flag_list(f, ","), now, *((c.logprob, c.tokens) if c is not None else (None, None)))
+            for s, t, f, c in entries
+        ]
         if not rows:
             return
+        statement = (
+            "INSERT OR REPLACE INTO mt (model, revision, decoding, source, target, flags, created, logprob, tokens)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        )
         try:
-            self._use(lambda: self._write("INSERT OR REPLACE INTO mt VALUES (?, ?, ?, ?, ?, ?, ?)", rows))
+            self._use(lambda: self._write(statement, rows))
         except TarjamaError as exc:
             cause = exc.__cause__
             if not (isinstance(cause, sqlite3.Error) and _code(cause) == SQLITE_READONLY):
@@ -405,6 +468,14 @@ def _read_flags(stored: str) -> tuple[Flag, ...]:
     where it is shown, and an old memory is no reason to fail a run.
     """
     return tuple(Flag.parse(text) for text in stored.split(",") if text and text.partition(":")[0].strip() in FLAGS)
+
+
+def _read_score(logprob: float | None, tokens: int | None) -> Score | None:
+    """A stored score; None where there is none (schema 1) or it is not one (a hand-edited row)."""
+    try:
+        return Score(float(logprob), int(tokens)) if logprob is not None and tokens is not None else None
+    except (TypeError, ValueError):
+        return None
 
 
 def _chunks(items: list[str], size: int) -> Iterable[list[str]]:

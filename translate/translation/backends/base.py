@@ -1,8 +1,12 @@
-"""What a decoding backend does: token ids in, token ids out.
+"""What a decoding backend does: requests of token ids in, scored hypotheses out.
 
 Tokenization stays outside the backends (one tokenizer for all), so
 every backend sees exactly the same input pieces and the engine can compare,
-cache and check their outputs token by token.
+cache and check their outputs token by token.  Every hypothesis comes with the
+model's log-probability of it (:class:`~translate.translation.hypotheses.Score`,
+scored the same way on every backend), from which the engine's confidence is
+computed; a request's constraints (a target prefix) are honoured by the
+decoder itself, never by editing its output.
 """
 
 from __future__ import annotations
@@ -10,6 +14,8 @@ from __future__ import annotations
 import os
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+
+from translate.translation.hypotheses import DecodingRequest, Hypotheses
 
 
 class Backend(ABC):
@@ -27,30 +33,27 @@ class Backend(ABC):
     @abstractmethod
     def generate(
         self,
-        batch: Sequence[Sequence[int]],
+        requests: Sequence[DecodingRequest],
         *,
         beam: int,
         max_new_tokens: int,
         min_new_tokens: int = 0,
         no_repeat_ngram_size: int = 0,
-    ) -> list[list[int]]:
-        """Translate a batch of source ids (each ending with </s>).
+        count: int = 1,
+    ) -> list[Hypotheses]:
+        """Translate a batch of requests (source ids ending with </s>), each into ``count`` hypotheses, best first.
 
-        Returns the output ids of each sentence without the decoder's start
-        token, the end token or padding.  With ``min_new_tokens ==
+        A hypothesis's ids have no decoder start token, end token or padding; a
+        target prefix asked for is their beginning.  With ``min_new_tokens ==
         max_new_tokens`` every output has exactly that many tokens (benchmarks);
         otherwise an output that reaches ``max_new_tokens`` ends there with
         ``max_new_tokens - 1`` tokens and a forced end token, as Marian's
-        generation config says.
-        """
-
-
-    @abstractmethod
-    def n_best(self, ids: Sequence[int], *, beam: int, count: int, max_new_tokens: int, min_new_tokens: int = 0) -> list[list[int]]:
-        """The ``count`` best outputs for one sentence, best first, under the same length rule as :meth:`generate`.
-
-        For a translator's alternatives (LibreTranslate's ``alternatives``):
-        the decoder's own n-best list, with a beam at least ``count`` wide.
+        generation config says.  ``count`` > 1 is the decoder's own n-best list
+        (a translator's alternatives: LibreTranslate's ``alternatives``), with a
+        beam at least ``count`` wide; it may hold fewer where the search found
+        fewer.  Each hypothesis is scored by the model: the log-probability of
+        its ids and the end token, teacher-forced (see
+        :mod:`translate.translation.hypotheses` for why not the search's score).
         """
 
 

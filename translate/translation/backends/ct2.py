@@ -22,12 +22,13 @@ import shutil
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from translate.cache import converted_models_dir
 from translate.errors import TarjamaError, first_line
 from translate.textio import clear_stale, temporary_name
 from translate.translation.backends.base import Backend, cpu_threads
+from translate.translation.hypotheses import DecodingRequest, Hypotheses, Hypothesis, Score, prefix_of
 from translate.translation.source import ModelSource
 
 if TYPE_CHECKING:
@@ -77,44 +78,53 @@ class CTranslate2Backend(Backend):
         # Output strings back to ids through the converted model's own target vocabulary: the
         # converter registers the *source* vocabulary on both sides, so with separate vocabularies
         # a hypothesis string names a target id by its source-side spelling.
-        self._target_ids = {token: index for index, token in reversed(list(enumerate(target_vocabulary(self.model_dir))))}
+        vocabulary = target_vocabulary(self.model_dir)
+        self._target_ids = {token: index for index, token in reversed(list(enumerate(vocabulary)))}
+        self._target_tokens = vocabulary  # a target id back to the string CTranslate2 knows it by (prefixes, scoring)
         # The converter drops <pad> (transformers' decoder start) from the vocabulary and starts the
         # decoder from a zero embedding instead, so <pad> can never be generated, as Marian's
         # generation config (bad_words_ids) demands of transformers.
 
     def generate(
         self,
-        batch: Sequence[Sequence[int]],
+        requests: Sequence[DecodingRequest],
         *,
         beam: int,
         max_new_tokens: int,
         min_new_tokens: int = 0,
         no_repeat_ngram_size: int = 0,
-    ) -> list[list[int]]:
-        pieces = [self._source_tokens(ids) for ids in batch]
+        count: int = 1,
+    ) -> list[Hypotheses]:
+        pieces = [self._source_tokens(r.source_ids) for r in requests]
+        prefixes = [prefix_of(r) for r in requests]
         # transformers spends the last step on a forced </s>; CTranslate2 just stops, one token earlier.
         fixed = min_new_tokens >= max_new_tokens
+        options: dict[str, Any] = {}
+        if count > 1:
+            options = {"num_hypotheses": count}
+        if any(prefixes):
+            options["target_prefix"] = [[self._target_tokens[i] for i in p] if p else None for p in prefixes]
         results = self._translator.translate_batch(
             pieces,
-            beam_size=beam,
+            beam_size=max(beam, count),
             max_decoding_length=max_new_tokens if fixed else max(1, max_new_tokens - 1),
             min_decoding_length=min_new_tokens,
             no_repeat_ngram_size=no_repeat_ngram_size,
             max_batch_size=0,
+            **options,
         )
         ids = self._target_ids
-        return [[ids[p] for p in r.hypotheses[0]] for r in results]
+        outputs = [[tuple(ids[p] for p in hypothesis) for hypothesis in r.hypotheses] for r in results]
+        scores = iter(self.score([p for p, found in zip(pieces, outputs) for _ in found], [o for found in outputs for o in found]))
+        return [Hypotheses(tuple(Hypothesis(o, next(scores)) for o in found)) for found in outputs]
 
-    def n_best(self, ids: Sequence[int], *, beam: int, count: int, max_new_tokens: int, min_new_tokens: int = 0) -> list[list[int]]:
-        fixed = min_new_tokens >= max_new_tokens
-        (result,) = self._translator.translate_batch(
-            [self._source_tokens(ids)],
-            beam_size=max(beam, count),
-            num_hypotheses=count,
-            max_decoding_length=max_new_tokens if fixed else max(1, max_new_tokens - 1),
-            min_decoding_length=min_new_tokens,
-        )
-        return [[self._target_ids[p] for p in hypothesis] for hypothesis in result.hypotheses]
+    def score(self, pieces: Sequence[Sequence[str]], outputs: Sequence[Sequence[int]]) -> list[Score]:
+        """The model's log-probability of each output and its end token, given its source pieces (teacher-forced)."""
+        if not outputs:
+            return []
+        tokens = self._target_tokens
+        results = self._translator.score_batch([list(p) for p in pieces], [[tokens[i] for i in o] for o in outputs], max_batch_size=0)
+        return [Score(min(0.0, float(sum(r.log_probs))), len(r.log_probs)) for r in results]
 
 
 def cpu_layout(cores: int) -> tuple[int, int]:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import contextlib
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from translate.errors import TarjamaError, first_line
 from translate.translation.backends.base import Backend, cpu_threads
+from translate.translation.hypotheses import DecodingRequest, Hypotheses, Hypothesis, Score, prefix_of
 from translate.translation.source import ModelSource
 
 COMPUTE_TYPES = {"default": None, "float32": "float32", "float16": "float16", "bfloat16": "bfloat16"}
@@ -46,48 +47,97 @@ class TransformersBackend(Backend):
         self._model = model.to(self.device, getattr(torch, self.compute_type)).eval()  # type: ignore[arg-type]
         self._pad = _token_id(model.config.pad_token_id, "pad", source)
         self._eos = _token_id(model.config.eos_token_id, "eos", source)
+        start = model.config.decoder_start_token_id
+        self._start = start if isinstance(start, int) else self._pad  # Marian starts the decoder from <pad>
 
     def generate(
         self,
-        batch: Sequence[Sequence[int]],
+        requests: Sequence[DecodingRequest],
         *,
         beam: int,
         max_new_tokens: int,
         min_new_tokens: int = 0,
         no_repeat_ngram_size: int = 0,
-    ) -> list[list[int]]:
+        count: int = 1,
+    ) -> list[Hypotheses]:
         torch = self._torch
-        width = max(len(ids) for ids in batch)
-        input_ids = torch.full((len(batch), width), self._pad, dtype=torch.long)
-        attention_mask = torch.zeros((len(batch), width), dtype=torch.long)
-        for row, ids in enumerate(batch):
-            input_ids[row, : len(ids)] = torch.tensor(ids, dtype=torch.long)
-            attention_mask[row, : len(ids)] = 1
-        options: dict[str, Any] = {"num_beams": beam, "max_new_tokens": max_new_tokens, "do_sample": False}
+        input_ids, attention_mask = self._padded([r.source_ids for r in requests])
+        options: dict[str, Any] = {"num_beams": max(beam, count), "max_new_tokens": max_new_tokens, "do_sample": False}
+        if count > 1:
+            options["num_return_sequences"] = count
         if no_repeat_ngram_size:
             options["no_repeat_ngram_size"] = no_repeat_ngram_size
         if min_new_tokens:
             options["min_new_tokens"] = min_new_tokens
             if min_new_tokens >= max_new_tokens:
                 options["forced_eos_token_id"] = None
+        prefixes = [prefix_of(r) for r in requests]
+        if any(prefixes):
+            options["prefix_allowed_tokens_fn"] = self._prefix_rule(prefixes)
         with torch.inference_mode():
-            output = self._model.generate(
-                input_ids=input_ids.to(self.device), attention_mask=attention_mask.to(self.device), **options
-            )
-        return [self._strip(row) for row in output.tolist()]
+            output = self._model.generate(input_ids=input_ids.to(self.device), attention_mask=attention_mask.to(self.device), **options)
+        rows = [tuple(self._strip(row)) for row in output.tolist()]
+        per_request = len(rows) // len(requests)  # transformers returns count rows per input, in input order
+        scores = iter(self.score([r.source_ids for r in requests for _ in range(per_request)], rows))
+        return [
+            Hypotheses(tuple(Hypothesis(ids, next(scores)) for ids in rows[k * per_request : (k + 1) * per_request]))
+            for k in range(len(requests))
+        ]
 
-    def n_best(self, ids: Sequence[int], *, beam: int, count: int, max_new_tokens: int, min_new_tokens: int = 0) -> list[list[int]]:
+    def score(self, sources: Sequence[Sequence[int]], outputs: Sequence[Sequence[int]]) -> list[Score]:
+        """The model's log-probability of each output and its end token, given its source (teacher-forced).
+
+        Over the tokens the decoder may produce: ``<pad>`` is never generated
+        (Marian's ``bad_words_ids``; CTranslate2 drops it from the vocabulary),
+        so it is left out of the softmax here too and both backends score alike.
+        One row's logits at a time: a batch's would be rows × length × vocabulary floats.
+        """
+        if not outputs:
+            return []
         torch = self._torch
-        options: dict[str, Any] = {
-            "num_beams": max(beam, count), "num_return_sequences": count, "max_new_tokens": max_new_tokens, "do_sample": False,
-        }
-        if min_new_tokens:
-            options["min_new_tokens"] = min_new_tokens
-            if min_new_tokens >= max_new_tokens:
-                options["forced_eos_token_id"] = None
+        input_ids, attention_mask = self._padded(sources)
+        width = max(len(o) for o in outputs) + 1
+        decoder_ids = torch.full((len(outputs), width), self._pad, dtype=torch.long)
+        for row, ids in enumerate(outputs):
+            decoder_ids[row, : len(ids) + 1] = torch.tensor([self._start, *ids], dtype=torch.long)
+        model = self._model
         with torch.inference_mode():
-            output = self._model.generate(input_ids=torch.tensor([list(ids)], device=self.device), **options)
-        return [self._strip(row) for row in output.tolist()]
+            hidden = model.model(
+                input_ids=input_ids.to(self.device), attention_mask=attention_mask.to(self.device), decoder_input_ids=decoder_ids.to(self.device)
+            ).last_hidden_state
+            scores = []
+            for row, ids in enumerate(outputs):
+                logits = (model.lm_head(hidden[row, : len(ids) + 1]) + model.final_logits_bias[0]).float()
+                logits[:, self._pad] = float("-inf")
+                wanted = torch.tensor([*ids, self._eos], dtype=torch.long, device=logits.device)
+                picked = torch.log_softmax(logits, dim=-1).gather(1, wanted[:, None])
+                scores.append(Score(min(0.0, float(picked.sum())), len(ids) + 1))
+        return scores
+
+    def _padded(self, batch: Sequence[Sequence[int]]) -> tuple[Any, Any]:
+        torch = self._torch
+        width = max(len(ids) for ids in batch)
+        input_ids = torch.full((len(batch), width), self._pad, dtype=torch.long)
+        attention_mask = torch.zeros((len(batch), width), dtype=torch.long)
+        for row, ids in enumerate(batch):
+            input_ids[row, : len(ids)] = torch.tensor(list(ids), dtype=torch.long)
+            attention_mask[row, : len(ids)] = 1
+        return input_ids, attention_mask
+
+    def _prefix_rule(self, prefixes: Sequence[tuple[int, ...]]) -> Callable[[int, Any], list[int]]:
+        """transformers' ``prefix_allowed_tokens_fn``: the prefix's next id until it is written, then any id.
+
+        Called for every beam with its request's index in the batch and the ids
+        so far (the decoder start token first).
+        """
+        everything = list(range(int(self._model.lm_head.out_features)))
+
+        def allowed(batch_id: int, ids: Any) -> list[int]:
+            prefix = prefixes[batch_id]
+            position = int(ids.shape[-1]) - 1
+            return [prefix[position]] if position < len(prefix) else everything
+
+        return allowed
 
     def _strip(self, row: list[int]) -> list[int]:
         ids = row[1:]  # the decoder start token
