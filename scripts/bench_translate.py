@@ -183,7 +183,7 @@ def worker(args: argparse.Namespace) -> None:
 
         def counting(*a, **k):
             outputs = generate(*a, **k)
-            counted[0] += sum(len(o) for o in outputs)
+            counted[0] += sum(len(o.best.ids) for o in outputs)  # each output: its Hypotheses, best first
             return outputs
 
         translator.backend.generate = counting  # type: ignore[method-assign]

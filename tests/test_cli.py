@@ -277,13 +277,14 @@ def test_check_refuses_files_of_different_length(tmp_path):
     assert proc.returncode == 2 and b"line-aligned" in proc.stderr
 
 
-def test_translate_with_glossary_flags_and_tsv_third_column(tiny_model, tmp_path):
+def test_translate_with_glossary_flags_in_the_tsvs_third_column(tiny_model, tmp_path):
     glossary = tmp_path / "terms.tsv"
     glossary.write_text("منطقة كورسك\tKursk region\n", encoding="utf-8")
     proc = tarjama("translate", str(ARTICLE), "--model", str(tiny_model), "-o", str(tmp_path), "--to", "tsv,tmx", "--glossary", str(glossary))
     assert proc.returncode == 0, proc.stderr.decode()
     rows = [r.split("\t") for r in (tmp_path / "article.ar.tsv").read_text(encoding="utf-8").splitlines()]
-    assert all(len(r) == 3 for r in rows)
+    assert all(len(r) == 4 for r in rows), "source, target, flags, confidence"
+    assert all(0 <= float(r[3]) <= 1 for r in rows)
     # the tiny model's nonsense never says "Kursk region": the three title lines carry the glossary flag
     assert all("glossary: منطقة كورسك → Kursk region" in r[2] for r in rows[:3])
     summary_line = proc.stderr.decode().strip().splitlines()[-1]
