@@ -23,6 +23,13 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 DTD = FIXTURES / "tmx14.dtd"
 
 
+# One compute thread per process unless the caller says otherwise: the suite runs the tiny model in many
+# processes at once (the CLI in subprocesses, servers, Ray workers), where threads only fight over the cores.
+# Measured on the shared 2-core machine under load: one `tarjama translate --backend transformers` of the
+# fixture article took 85 s of CPU with 2 threads and 13.5 s with 1.  Set before torch is imported; the
+# subprocesses inherit it, and tarjama's backends read it (translate/translation/backends/base.py).
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
 # Converted models and the translation memory go to a throwaway cache, never the user's:
 # set before any test runs, and inherited by the CLI subprocesses the tests start.
 os.environ["TARJAMA_CACHE_DIR"] = tempfile.mkdtemp(prefix="tarjama-test-cache-")
