@@ -23,10 +23,45 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 DTD = FIXTURES / "tmx14.dtd"
 
 
+# One compute thread per process unless the caller says otherwise: the suite runs the tiny model in many
+# processes at once (the CLI in subprocesses, servers, Ray workers), where threads only fight over the cores.
+# Measured on the shared 2-core machine under load: one `tarjama translate --backend transformers` of the
+# fixture article took 85 s of CPU with 2 threads and 13.5 s with 1.  Set before torch is imported; the
+# subprocesses inherit it, and tarjama's backends read it (translate/translation/backends/base.py).
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
 # Converted models and the translation memory go to a throwaway cache, never the user's:
 # set before any test runs, and inherited by the CLI subprocesses the tests start.
 os.environ["TARJAMA_CACHE_DIR"] = tempfile.mkdtemp(prefix="tarjama-test-cache-")
 atexit.register(shutil.rmtree, os.environ["TARJAMA_CACHE_DIR"], True)
+
+
+# Tests marked ``heavy`` drive a real outside program or a big job: OmegaT, Chromium, a `tarjama serve`
+# process, a Ray cluster.  A plain `python3 -m pytest` skips them (with the reason) so that a user's run
+# is quick; CI (the CI variable set, as every CI service sets it; .ci/run sets it too) or --heavy runs
+# them all.  A test that uses one of these fixtures is heavy whether or not its module says so.
+HEAVY_FIXTURES = frozenset({"keyed_server", "open_server", "ray_cluster"})
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--heavy",
+        action="store_true",
+        help="also run the tests marked heavy (real OmegaT, Chromium, servers, Ray clusters); the default where CI is set",
+    )
+
+
+def run_heavy(config: pytest.Config) -> bool:
+    return bool(config.getoption("--heavy")) or os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    skip = pytest.mark.skip(reason="heavy (a real OmegaT, Chromium, server or Ray cluster): run with --heavy; CI runs it")
+    for item in items:
+        if HEAVY_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.heavy)
+        if not run_heavy(config) and item.get_closest_marker("heavy") is not None:
+            item.add_marker(skip)
 
 
 def shared_path(relative: str) -> Path:

@@ -141,6 +141,7 @@ def _ray_env(ray_tmp: Path, **extra: str) -> dict[str, str]:
     return {**env, "RAY_TMPDIR": str(ray_tmp), "PYTHONPATH": str(ROOT), **extra}
 
 
+@pytest.mark.heavy  # a real local Ray, ~35 s
 def test_ray_without_an_address_runs_on_a_local_ray_of_its_own_whatever_the_machine_points_at(tmp_path):
     """A stale ``ray_current_cluster`` (someone's killed cluster) and a stale RAY_ADDRESS: neither is followed."""
     import importlib.util

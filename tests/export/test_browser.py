@@ -27,7 +27,7 @@ from translate.flags import Flag
 from translate.model import Alignment, Bead, Origin, ParagraphKind, Provenance, assemble_document
 
 CHROMIUM = next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None)
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="needs Chromium (Debian: apt-get install chromium); CI installs it")
+pytestmark = [pytest.mark.heavy, pytest.mark.skipif(CHROMIUM is None, reason="needs Chromium (Debian: apt-get install chromium); CI installs it")]
 
 FLAGS = [
     "--headless",

@@ -36,7 +36,7 @@ from translate.validation import validate_bytes
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 OMEGAT = shutil.which("omegat")
-pytestmark = pytest.mark.skipif(OMEGAT is None, reason="needs OmegaT (Debian: apt-get install omegat); CI installs it")
+pytestmark = [pytest.mark.heavy, pytest.mark.skipif(OMEGAT is None, reason="needs OmegaT (Debian: apt-get install omegat); CI installs it")]
 
 PROJECT = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <omegat>

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-HAVE_SERVE = all(find_spec(name) is not None for name in ("starlette", "uvicorn", "multipart"))
+HAVE_SERVE = all(find_spec(name) is not None for name in ("starlette", "uvicorn", "python_multipart"))
 needs_serve = pytest.mark.skipif(not HAVE_SERVE, reason="needs the serve extra: pip install -e '.[serve]'")
 
 API_KEY = "test-key-Ωmega-1"

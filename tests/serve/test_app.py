@@ -21,7 +21,7 @@ import pytest
 
 from tests.serve.conftest import API_KEY, HAVE_SERVE, Server
 
-pytestmark = pytest.mark.skipif(not HAVE_SERVE, reason="needs the serve extra: pip install -e '.[serve]'")
+pytestmark = [pytest.mark.heavy, pytest.mark.skipif(not HAVE_SERVE, reason="needs the serve extra: pip install -e '.[serve]'")]
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 

@@ -15,7 +15,7 @@ import pytest
 
 from tests.serve.conftest import Server, needs_serve, start_server, stop_server
 
-pytestmark = needs_serve
+pytestmark = [pytest.mark.heavy, needs_serve]  # real servers (see tests/conftest.py)
 
 ARTICLE = "أعلنت الوزارة يوم السبت أن القوات أكملت المهمة. "
 

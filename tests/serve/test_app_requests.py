@@ -23,7 +23,7 @@ import pytest
 
 from tests.serve.conftest import API_KEY, HAVE_SERVE, Server, start_server, stop_server
 
-pytestmark = pytest.mark.skipif(not HAVE_SERVE, reason="needs the serve extra: pip install -e '.[serve]'")
+pytestmark = [pytest.mark.heavy, pytest.mark.skipif(not HAVE_SERVE, reason="needs the serve extra: pip install -e '.[serve]'")]
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 ENGLISH = "The minister said on Sunday that the economy is growing quickly and that prices will fall next year.\n" * 3

@@ -18,10 +18,33 @@ def _run(code: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
-def test_without_the_extra_one_error_line_says_what_to_install() -> None:
-    proc = _run("import sys; sys.modules['starlette'] = None\nfrom translate.cli import main\nsys.exit(main(['serve']))")
+# The serve extra's packages: (the module tarjama checks for, the name pip installs).  python-multipart's
+# module is python_multipart; its old name `multipart` is also the module of an unrelated package.
+SERVE_EXTRA = (("starlette", "starlette"), ("uvicorn", "uvicorn"), ("python_multipart", "python-multipart"))
+
+
+def _serve_without(hidden: list[str]) -> subprocess.CompletedProcess:
+    """``tarjama serve`` with these modules made unimportable (``sys.modules[name] = None``), as where they are not installed.
+
+    ``--model`` names no model, so that a check that wrongly passes ends in a model error, never a running server.
+    """
+    block = "".join(f"sys.modules[{name!r}] = None\n" for name in hidden)
+    return _run(f"import sys\n{block}from translate.cli import main\nsys.exit(main(['serve', '--model', '/nonexistent/model']))")
+
+
+def test_without_the_extra_one_error_line_names_every_package_and_what_to_install() -> None:
+    proc = _serve_without([module for module, _ in SERVE_EXTRA])
     assert proc.returncode == 2
-    assert proc.stderr.strip().splitlines() == ["tarjama: error: tarjama serve needs starlette: pip install 'tarjama[serve]'"]
+    assert proc.stderr.strip().splitlines() == ["tarjama: error: tarjama serve needs starlette, uvicorn, python-multipart: pip install 'tarjama[serve]'"]
+
+
+@pytest.mark.parametrize("hidden", [module for module, _ in SERVE_EXTRA])
+def test_without_one_package_of_the_extra_the_line_names_it_and_whatever_else_is_absent(hidden: str) -> None:
+    """Holds whatever else is installed here: the others are named exactly where they are really absent."""
+    absent = [package for module, package in SERVE_EXTRA if module == hidden or find_spec(module) is None]
+    proc = _serve_without([hidden])
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [f"tarjama: error: tarjama serve needs {', '.join(absent)}: pip install 'tarjama[serve]'"]
 
 
 def test_an_empty_key_file_is_refused(tmp_path: Path) -> None:
@@ -31,7 +54,7 @@ def test_an_empty_key_file_is_refused(tmp_path: Path) -> None:
     assert proc.returncode == 2 and proc.stderr.startswith("tarjama: error: ") and "no API key" in proc.stderr
 
 
-@pytest.mark.skipif(any(find_spec(n) is None for n in ("starlette", "uvicorn", "multipart")), reason="needs the serve extra: pip install -e '.[serve]'")
+@pytest.mark.skipif(any(find_spec(module) is None for module, _ in SERVE_EXTRA), reason="needs the serve extra: pip install -e '.[serve]'")
 def test_a_port_in_use_is_one_line(tmp_path: Path) -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))

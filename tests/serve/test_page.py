@@ -20,6 +20,7 @@ from tests.export.test_browser import CHROMIUM, PAYLOADS, _Dom, chromium
 from tests.serve.conftest import HAVE_SERVE, Server
 
 pytestmark = [
+    pytest.mark.heavy,
     pytest.mark.skipif(not HAVE_SERVE, reason="needs the serve extra: pip install -e '.[serve]'"),
     pytest.mark.skipif(CHROMIUM is None, reason="needs Chromium (Debian: apt-get install chromium); CI installs it"),
 ]

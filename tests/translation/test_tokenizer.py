@@ -100,7 +100,9 @@ def test_the_two_builds_are_what_they_claim(tiny_model: Path, separate_model: Pa
     assert not shared.separate_vocabs and not (tiny_model / "target_vocab.json").exists()
     assert separate.separate_vocabs and separate.encoder != separate.target_encoder
     moved = [p for p in separate.target_encoder if separate.encoder.get(p, -1) != separate.target_encoder[p]]
-    assert len(moved) > 1000, "most target pieces should have another id (or none) on the source side"
+    # "Most", not a count: the vocabularies are smaller where make_tiny_model.py trains them on the fixtures
+    # alone (a fresh clone without ../shared: 513 of ~900 pieces moved; with it, over 1000).
+    assert len(moved) > len(separate.target_encoder) / 2, "most target pieces should have another id (or none) on the source side"
     assert separate.target_encoder["<pad>"] != separate.pad_id, "the two sides number <pad> differently"
     assert separate.target_vocab_size > separate.vocab_size
 

@@ -12,6 +12,9 @@ from translate.serve.config import DEFAULT_HOST, DEFAULT_PORT, Limits, ServeConf
 __all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "Limits", "ServeConfig", "read_api_keys", "run"]
 
 INSTALL_HINT = "pip install 'tarjama[serve]'"
+EXTRA = (("starlette", "starlette"), ("uvicorn", "uvicorn"), ("python_multipart", "python-multipart"))
+"""The serve extra as (module, package to install).  python-multipart's module is ``python_multipart`` (Starlette
+imports that name first); its old name ``multipart`` is also the module of an unrelated package, so finding it proves nothing."""
 
 
 def _check_extra() -> None:
@@ -19,10 +22,9 @@ def _check_extra() -> None:
 
     from translate.errors import TarjamaError
 
-    missing = [name for name in ("starlette", "uvicorn", "multipart") if find_spec(name) is None]
+    missing = [package for module, package in EXTRA if find_spec(module) is None]
     if missing:
-        names = ", ".join("python-multipart" if m == "multipart" else m for m in missing)
-        raise TarjamaError(f"tarjama serve needs {names}: {INSTALL_HINT}")
+        raise TarjamaError(f"tarjama serve needs {', '.join(missing)}: {INSTALL_HINT}")
 
 
 def read_api_keys(path: str) -> frozenset[str]:
