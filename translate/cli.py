@@ -33,7 +33,7 @@ from translate.settings import (
     Overwrite,
     QaSettings,
 )
-from translate.textio import STDIN, output_stem, reading_encoding, text_encoding
+from translate.textio import STDIN, reading_encoding, text_encoding
 from translate.wording import counted
 
 EXIT_USAGE = 2
@@ -435,31 +435,27 @@ def _glossary(path: str | None):
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from translate.pipeline import check_translation, read_translation
-    from translate.qa import summary
+    from translate.jobs.check import check_files, write_checked
 
-    formats = None
+    export = None
     if args.output_dir is not None:
         from translate.export import parse_formats
 
-        formats = parse_formats(args.to, TRANSLATE_FORMATS)
-    pair = read_translation(args.source, args.target, language_check=not args.no_language_check)
-    glossary = _glossary(args.glossary)
-    sources = [p for p in (args.source, args.target, args.glossary) if p]
-    if formats:
-        from translate.export import prepare_outputs
-
-        prepare_outputs(Path(args.output_dir), [pair.source.name], formats, "en", sources, _overwrite(args))
-    alignment = check_translation(pair, glossary)
-    for line, bead in zip(pair.lines, alignment.beads):
+        export = ExportOptions(formats=tuple(parse_formats(args.to, TRANSLATE_FORMATS)), overwrite=_overwrite(args))
+    checked = check_files(
+        args.source,
+        args.target,
+        glossary=args.glossary,
+        output_dir=Path(args.output_dir) if args.output_dir is not None else None,
+        export=export,
+        language_check=not args.no_language_check,
+    )
+    for line, bead in zip(checked.lines, checked.alignment.beads):
         if bead.flags:
             print(f"{line}\t{'; '.join(map(str, bead.flags))}")
-    if formats:
-        from translate.export import write_outputs
-
-        export = ExportOptions(formats=tuple(formats), overwrite=_overwrite(args))
-        write_outputs(alignment, Path(args.output_dir), pair.source.name, export, inputs=sources)
-    _say(args, summary(alignment.beads) or "no segment flagged")
+    if export is not None:
+        write_checked(checked, Path(args.output_dir), export)
+    _say(args, checked.qa or "no segment flagged")
     return 0
 
 
@@ -493,13 +489,12 @@ def cmd_segment(args: argparse.Namespace) -> int:
 
 
 def cmd_align(args: argparse.Namespace) -> int:
-    from translate.export import parse_formats, prepare_outputs, write_outputs
+    from translate.export import parse_formats
     from translate.export.base import check_languages
-    from translate.pipeline import align_translation
 
     formats = parse_formats(args.to, ALIGN_FORMATS)
     check_languages(args.src_lang, args.tgt_lang, "ar", "en")
-    from translate.alignment.corpus import CorpusPair, is_corpus, load_pair
+    from translate.alignment.corpus import is_corpus
 
     _check_workers_option(args)
     if is_corpus(args.source, args.target):
@@ -513,100 +508,63 @@ def cmd_align(args: argparse.Namespace) -> int:
         raise TarjamaError("--ray is for two folders (a corpus); one pair is aligned here")
     if args.source == STDIN and args.target == STDIN:
         raise TarjamaError("stdin (-) can be read only once")
-    stem = output_stem(args.source)
-    source, target = load_pair(CorpusPair(args.source, args.target, stem), args.presegmented, not args.no_language_check)
-    mt = None
-    if args.mt:
-        from translate.alignment.machine import read_machine_translation
+    from translate.jobs.align import align_files
 
-        if args.mt == STDIN and STDIN in (args.source, args.target):
-            raise TarjamaError("stdin (-) can be read only once")
-        mt = read_machine_translation(args.mt, source)
-    sources = [p for p in (args.source, args.target, args.mt) if p]
-    prepare_outputs(Path(args.output_dir), [stem], formats, args.tgt_lang or "en", sources, _overwrite(args))
-    alignment = align_translation(source, target, presegmented=args.presegmented, mt=mt, mt_label=Path(args.mt).name if args.mt else "")
-    written = write_outputs(alignment, Path(args.output_dir), stem, _export_options(args, formats), inputs=sources)
-    unmatched_src = sum(1 for b in alignment.beads if not b.target)
-    unmatched_tgt = sum(1 for b in alignment.beads if not b.source)
+    done = align_files(
+        args.source,
+        args.target,
+        Path(args.output_dir),
+        _export_options(args, formats),
+        mt=args.mt,
+        presegmented=args.presegmented,
+        language_check=not args.no_language_check,
+    )
     _say(
         args,
-        f"{counted(len(alignment.beads), 'bead')} from {len(source.segments)} Arabic and {len(target.segments)} English "
-        f"{'segment' if len(source.segments) == len(target.segments) == 1 else 'segments'}; "
-        f"{unmatched_src} Arabic and {unmatched_tgt} English without counterpart → {', '.join(shown(w) for w in written)}",
+        f"{counted(done.beads, 'bead')} from {done.source_segments} Arabic and {done.target_segments} English "
+        f"{'segment' if done.source_segments == done.target_segments == 1 else 'segments'}; "
+        f"{done.unmatched_source} Arabic and {done.unmatched_target} English without counterpart → {', '.join(shown(w) for w in done.written)}",
     )
     return 0
 
 
 def _align_corpus(args: argparse.Namespace, formats: list[str]) -> int:
     """Every pair of two folders, written as ``align SOURCE TARGET`` writes one, into mirrored folders."""
-    from translate import batch
-    from translate.alignment.corpus import CorpusPair, MergedTmx, align_local, pair_folders, plan_pairs
-    from translate.export import prepare_outputs
-    from translate.model import Alignment
+    from translate.jobs import corpus
 
     if args.mt:
         raise TarjamaError("--mt is for one pair; with two folders, align each pair with its MT separately")
     options = _cluster_options(args) if args.ray is not None else None
-    pairing = pair_folders(args.source, args.target)
-    for path in pairing.unpaired_source:
-        _say_warning(args, f"{shown(path)}: no English counterpart in {shown(args.target)}; not aligned")
-    for path in pairing.unpaired_target:
-        _say_warning(args, f"{shown(path)}: no Arabic counterpart in {shown(args.source)}; not aligned")
-    if not pairing.pairs:
-        raise TarjamaError(f"no file of {shown(args.source)} has a counterpart in {shown(args.target)} (paired by relative path and name)")
-    plan = plan_pairs(pairing.pairs, args.presegmented, not args.no_language_check)  # every input checked before any work
-    for _, why in plan.skipped:
-        _say_warning(args, f"{why}; pair not aligned")
-    if not plan.pairs:
-        raise TarjamaError(f"every pair of {shown(args.source)} and {shown(args.target)} has an empty file; nothing to align")
-    export = _export_options(args, formats)
-    outdir = Path(args.output_dir)
-    sources = [path for pair in plan.pairs for path in (pair.source, pair.target)]
-    prepare_outputs(outdir, [pair.stem for pair in plan.pairs], formats, args.tgt_lang or "en", sources, export.overwrite)
-    if args.merged_tmx:
-        from translate.textio import refuse_overwriting_inputs, refuse_replacing_others
+    job = corpus.plan_corpus(
+        args.source,
+        args.target,
+        Path(args.output_dir),
+        _export_options(args, formats),
+        presegmented=args.presegmented,
+        language_check=not args.no_language_check,
+        merged_tmx=Path(args.merged_tmx) if args.merged_tmx else None,
+    )
+    if options is None:
+        aligned = corpus.aligned_here(job)
+    else:
+        from translate.cluster.runner import align_corpus
 
-        refuse_overwriting_inputs([Path(args.merged_tmx)], sources)
-        refuse_replacing_others([Path(args.merged_tmx)], export.overwrite)
-    merged = MergedTmx(Path(args.merged_tmx), args.src_lang, args.tgt_lang, args.tmx_dedupe, export.overwrite) if args.merged_tmx else None
-    results: Iterator[tuple[int, CorpusPair, Alignment]]
-    try:
-        if options is None:
-            results = (
-                (i, pair, alignment)
-                for i, (pair, alignment) in enumerate(align_local(plan.pairs, args.presegmented, not args.no_language_check))
-            )
-        else:
-            from translate.cluster.runner import align_corpus
+        aligned = align_corpus(job.pairs, options, presegmented=job.presegmented, language_check=job.language_check)
 
-            results = align_corpus(plan.pairs, options, presegmented=args.presegmented, language_check=not args.no_language_check)
-        beads = 0
-        for index, pair, alignment in results:
-            written = batch.write_alignment(alignment, outdir, pair.stem, export, (pair.source, pair.target))
-            if merged is not None:
-                merged.add(index, pair.stem, alignment)
-            beads += len(alignment.beads)
-            _say(args, f"{shown(pair.source)} ↔ {shown(pair.target)}: {counted(len(alignment.beads), 'bead')} → {', '.join(shown(w) for w in written)}")
-        if merged is not None:
-            _say(args, f"{counted(len(plan.pairs), 'pair')}, {counted(beads, 'bead')} → {shown(merged.finish())}")
-    finally:
-        if merged is not None:
-            merged.discard()
-    unpaired = len(pairing.unpaired_source) + len(pairing.unpaired_target)
-    aligned, empty = len(plan.pairs), len(plan.skipped)
+    def done(pair: corpus.PairDone) -> None:
+        where = ", ".join(shown(w) for w in pair.written)
+        _say(args, f"{shown(pair.pair.source)} ↔ {shown(pair.pair.target)}: {counted(pair.beads, 'bead')} → {where}")
+
+    beads, merged = corpus.run_corpus(job, aligned, done)
+    if merged is not None:
+        _say(args, f"{counted(len(job.pairs), 'pair')}, {counted(beads, 'bead')} → {shown(merged)}")
     _say(
         args,
-        f"{counted(aligned, 'pair')} aligned"
-        + (f"; {counted(unpaired, 'file')} without a counterpart (listed above)" if unpaired else "")
-        + (f"; {counted(empty, 'pair')} with an empty file not aligned (listed above)" if empty else ""),
+        f"{counted(len(job.pairs), 'pair')} aligned"
+        + (f"; {counted(job.unpaired, 'file')} without a counterpart (listed above)" if job.unpaired else "")
+        + (f"; {counted(job.skipped, 'pair')} with an empty file not aligned (listed above)" if job.skipped else ""),
     )
     return 0
-
-
-def _say_warning(args: argparse.Namespace, message: str) -> None:
-    import logging
-
-    logging.getLogger("translate.alignment.corpus").warning("%s", message)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

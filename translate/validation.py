@@ -144,6 +144,39 @@ def _lang(element: etree._Element) -> str | None:
 
 
 def _check_tmx(root: etree._Element, report: Report) -> None:
+    _check_tmx_schema(root, report)
+    header = root.find("header")
+    if header is None:
+        report.add(root.sourceline, ERROR, "no <header>: CAT tools read the source language and datatype from it")
+        return
+    _check_tmx_header(header, report)
+    for element in root.iter("header", "tu", "tuv"):
+        for name in ("creationdate", "changedate", "lastusagedate"):
+            value = element.get(name)
+            if value is not None and not _tmx_date(value):
+                report.add(element.sourceline, ERROR, f'<{element.tag}> {name}="{value}" is not in the TMX format YYYYMMDDThhmmssZ (e.g. 20240506T070809Z)')
+
+    srclang = header.get("srclang")
+    if srclang is not None and srclang != "*all*" and not _LANG.fullmatch(srclang):
+        report.add(header.sourceline, ERROR, f'srclang="{srclang}" is not a language code (e.g. ar, ar-SA)')
+    units, languages = _check_tmx_units(root, srclang, report)
+    if len(languages) > 2:
+        report.add(
+            root.sourceline,
+            ERROR,
+            f"{len(languages)} languages in one file ({', '.join(sorted(languages.values()))}): CAT tools (Trados, memoQ) import one exact language pair per TM, e.g. ar-SA and en-US but not ar",
+        )
+    if not languages:
+        pair = "no languages"
+    elif len(languages) == 2:
+        pair = " → ".join(languages.values())
+    else:
+        pair = "languages " + ", ".join(languages.values())
+    report.summary = f"{counted(units, 'unit')}, {pair}"
+
+
+def _check_tmx_schema(root: etree._Element, report: Report) -> None:
+    """The version and the DTD: what a CAT tool's own parser refuses."""
     version = root.get("version")
     report.kind = f"TMX {version}" if version else "TMX"
     if version not in ("1.4", "1.4b"):
@@ -156,10 +189,9 @@ def _check_tmx(root: etree._Element, report: Report) -> None:
                 continue  # named below, with what the attribute is for
             report.add(entry.line or None, ERROR, f"not valid against the TMX 1.4 DTD: {message}")
 
-    header = root.find("header")
-    if header is None:
-        report.add(root.sourceline, ERROR, "no <header>: CAT tools read the source language and datatype from it")
-        return
+
+def _check_tmx_header(header: etree._Element, report: Report) -> None:
+    """The attributes a TM reads before any unit: a wrong one makes the whole import fail or misread."""
     for name in _HEADER_REQUIRED:
         if header.get(name) is None:
             report.add(header.sourceline, ERROR, f"<header> has no {name} attribute (required by TMX 1.4)")
@@ -173,20 +205,12 @@ def _check_tmx(root: etree._Element, report: Report) -> None:
     if segtype is not None and segtype not in ("block", "paragraph", "sentence", "phrase"):
         report.add(header.sourceline, ERROR, f'segtype="{segtype}" must be block, paragraph, sentence or phrase')
 
-    for element in root.iter("header", "tu", "tuv"):
-        for name in ("creationdate", "changedate", "lastusagedate"):
-            value = element.get(name)
-            if value is not None and not _tmx_date(value):
-                report.add(element.sourceline, ERROR, f'<{element.tag}> {name}="{value}" is not in the TMX format YYYYMMDDThhmmssZ (e.g. 20240506T070809Z)')
 
-    srclang = header.get("srclang")
-    if srclang is not None and srclang != "*all*" and not _LANG.fullmatch(srclang):
-        report.add(header.sourceline, ERROR, f'srclang="{srclang}" is not a language code (e.g. ar, ar-SA)')
-
-    languages: dict[str, str] = {}  # lowercase → first spelling seen
+def _check_tmx_units(root: etree._Element, srclang: str | None, report: Report) -> tuple[int, dict[str, str]]:
+    """Every unit's ids, languages and segments; returns the unit count and the languages (lowercase → first spelling seen)."""
+    languages: dict[str, str] = {}
     tuids: dict[str, int | None] = {}
     units = 0
-    long_segments = 0
     for tu in root.iter("tu"):
         units += 1
         tuid = tu.get("tuid")
@@ -205,14 +229,7 @@ def _check_tmx(root: etree._Element, report: Report) -> None:
                 report.add(tuv.sourceline, ERROR, f'xml:lang="{lang}" is not a language code')
             langs.append(lang.lower())
             languages.setdefault(lang.lower(), lang)
-            seg = tuv.find("seg")
-            if seg is not None:
-                text = "".join(seg.itertext())
-                if not text.strip():
-                    report.add(seg.sourceline, ERROR, f"empty <seg> ({lang}): some tools refuse the file, others import a unit that matches everything")
-                elif len(text) > MAX_SEGMENT_CHARS:
-                    long_segments += 1
-                    report.add(seg.sourceline, WARNING, f"<seg> ({lang}) of {len(text)} characters: Trados Studio refuses segments over {MAX_SEGMENT_CHARS}")
+            _check_tmx_seg(tuv.find("seg"), lang, report)
         if len(set(langs)) != len(langs):
             report.add(tu.sourceline, WARNING, f"<tu> has several <tuv>s in one language ({', '.join(_lang(t) or '?' for t in tuvs)}); tools keep only one")
         if len(set(langs)) == 1 and tuvs:
@@ -220,19 +237,17 @@ def _check_tmx(root: etree._Element, report: Report) -> None:
         if srclang and srclang != "*all*" and langs and srclang.lower() not in langs:
             spelled = sorted({languages[lang] for lang in langs})
             report.add(tu.sourceline, ERROR, f'<tu> has no <tuv> in srclang "{srclang}" (it has {", ".join(spelled)}): a TM in that language pair imports nothing from it')
-    if len(languages) > 2:
-        report.add(
-            root.sourceline,
-            ERROR,
-            f"{len(languages)} languages in one file ({', '.join(sorted(languages.values()))}): CAT tools (Trados, memoQ) import one exact language pair per TM, e.g. ar-SA and en-US but not ar",
-        )
-    if not languages:
-        pair = "no languages"
-    elif len(languages) == 2:
-        pair = " → ".join(languages.values())
-    else:
-        pair = "languages " + ", ".join(languages.values())
-    report.summary = f"{counted(units, 'unit')}, {pair}"
+    return units, languages
+
+
+def _check_tmx_seg(seg: etree._Element | None, lang: str, report: Report) -> None:
+    if seg is None:
+        return
+    text = "".join(seg.itertext())
+    if not text.strip():
+        report.add(seg.sourceline, ERROR, f"empty <seg> ({lang}): some tools refuse the file, others import a unit that matches everything")
+    elif len(text) > MAX_SEGMENT_CHARS:
+        report.add(seg.sourceline, WARNING, f"<seg> ({lang}) of {len(text)} characters: Trados Studio refuses segments over {MAX_SEGMENT_CHARS}")
 
 
 def _tmx_date(value: str) -> bool:

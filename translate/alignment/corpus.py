@@ -2,11 +2,11 @@
 
 Localization teams build translation memory from years of published pairs, not
 from one article; this module pairs two folders' files by relative path and
-name, and runs the single-pair pipeline (:func:`translate.pipeline.align_translation`)
-on each pair, so a pair aligned here gives exactly the files ``tarjama align
-SOURCE TARGET`` gives.  The same functions run on Ray workers
-(:mod:`translate.cluster`), which is why a pair is a small picklable value and
-the work on it is one function.
+name and reads each pair as ``tarjama align SOURCE TARGET`` reads one.  Aligning
+and writing the pairs is a job (:mod:`translate.jobs.corpus`), one floor above
+the pipeline; this module stays below it, so no import runs back up.  A pair
+is a small picklable value because Ray workers (:mod:`translate.cluster`) are
+sent pairs too.
 
 A file without a counterpart is reported, never dropped silently: a missing
 English version is the usual sign that the archive was exported incompletely.
@@ -14,16 +14,12 @@ English version is the usual sign that the archive was exported incompletely.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 
-from translate import TOOL_NAME, __version__
 from translate.errors import EmptyInput, TarjamaError, shown
-from translate.model import Alignment, Document
-from translate.settings import Overwrite
-from translate.textio import atomic_writer, temporary_name
+from translate.model import Document
 
 LANGUAGE_TAGS = ("ar", "en", "ara", "eng")
 """A last name part that says the language (``NAME.ar.txt`` / ``NAME.en.txt``) is not part of the pairing key."""
@@ -132,7 +128,7 @@ class CorpusPlan:
 
 
 def plan_pairs(pairs: Iterable[CorpusPair], presegmented: bool = False, language_check: bool = True) -> CorpusPlan:
-    """Read and check every pair before any is aligned, as ``translate`` plans a folder (:func:`translate.batch.plan`).
+    """Read and check every pair before any is aligned, as ``translate`` plans a folder (:func:`translate.jobs.translate.plan`).
 
     A bad file stops the run here, before the aligner's model is loaded and
     before any output is written, not after the pairs before it were aligned.
@@ -151,99 +147,3 @@ def plan_pairs(pairs: Iterable[CorpusPair], presegmented: bool = False, language
         else:
             keep.append(pair)
     return CorpusPlan(tuple(keep), tuple(skipped))
-
-
-def align_pair(source: Document, target: Document, presegmented: bool = False, aligner: object | None = None) -> Alignment:
-    """One pair through the single-pair pipeline (the function a Ray worker runs, too)."""
-    from translate.pipeline import align_translation
-
-    return align_translation(source, target, presegmented=presegmented, aligner=aligner)  # type: ignore[arg-type]
-
-
-def align_local(
-    pairs: Iterable[CorpusPair], presegmented: bool = False, language_check: bool = True
-) -> Iterator[tuple[CorpusPair, Alignment]]:
-    """Each pair aligned in turn with one aligner (its embedding model loaded once); a generator, so memory stays bounded."""
-    from translate.alignment.aligner import SentenceAligner
-
-    aligner = SentenceAligner()
-    for pair in pairs:
-        source, target = load_pair(pair, presegmented, language_check)
-        yield pair, align_pair(source, target, presegmented, aligner)
-
-
-class MergedTmx:
-    """One TMX for the whole corpus, written as pairs finish but in the pairs' order, atomically at the end.
-
-    Each pair's units go to a fragment file as soon as the pair is aligned (the
-    driver keeps no alignment in memory), and :meth:`finish` joins the fragments
-    in the pairing's order, so a run on Ray, where pairs finish in any order,
-    writes the same file as a local run.  A ``tuid`` is ``STEM#N``: unique in the
-    file, and ``N`` is the bead number of that pair's own outputs.
-    """
-
-    def __init__(
-        self,
-        path: Path,
-        source_lang: str | None = None,
-        target_lang: str | None = None,
-        dedupe: bool = False,
-        overwrite: Overwrite = Overwrite.OURS,
-    ) -> None:
-        self.path = Path(path)
-        self.overwrite = overwrite
-        self.source_lang = source_lang
-        self.target_lang = target_lang
-        self.dedupe = dedupe
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        # Named like every temporary file of ours, so that a later run clears it once this process is gone.
-        self._parts = self.path.parent / temporary_name(".part")
-        self._parts.mkdir()
-        self._aligner: str | None = None
-        self._segmenter: str | None = None
-        self._source_lang = source_lang or "ar"
-
-    def add(self, index: int, stem: str, alignment: Alignment) -> None:
-        from translate.export.base import with_languages, xml_text
-        from translate.export.tmx import _unit, units
-
-        labelled = with_languages(alignment, self.source_lang, self.target_lang)
-        self._aligner = self._aligner or alignment.provenance.aligner
-        self._segmenter = self._segmenter or alignment.provenance.segmenter
-        date = alignment.provenance.created.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-        lines = []
-        for unit in units(labelled, self.dedupe):
-            tu = _unit(labelled, unit, date)
-            tu[0] = tu[0].replace(f'tuid="{unit.number}"', f'tuid="{_attr(stem)}#{unit.number}"', 1)
-            tu.insert(1, f'      <prop type="x-document">{xml_text(stem)}</prop>')
-            lines.extend(tu)
-        (self._parts / f"{index:09d}.part").write_text("".join(line + "\n" for line in lines), encoding="utf-8")
-        self._source_lang = labelled.source.lang
-
-    def finish(self) -> Path:
-        from translate.export.tmx import head, header_attributes
-
-        date = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-        props = [(f"x-{TOOL_NAME}-{k}", v) for k, v in (("tool-version", __version__), ("segmenter", self._segmenter), ("aligner", self._aligner)) if v]
-        props.append((f"x-{TOOL_NAME}-corpus", "one merged file; each unit's x-document is the pair's output name"))
-        try:
-            # Joined a fragment at a time into the output's temporary file: bounded memory, then one rename.
-            with atomic_writer(self.path, overwrite=self.overwrite) as out:
-                out.write("\n".join(head(header_attributes(self._source_lang, date), props)) + "\n")
-                for part in sorted(self._parts.glob("*.part")):
-                    out.write(part.read_text(encoding="utf-8"))
-                out.write("  </body>\n</tmx>\n")
-        finally:
-            self.discard()
-        return self.path
-
-    def discard(self) -> None:
-        import shutil
-
-        shutil.rmtree(self._parts, ignore_errors=True)
-
-
-def _attr(value: str) -> str:
-    from translate.export.base import xml_attrs
-
-    return xml_attrs({"v": value})[len(' v="') : -1]

@@ -122,7 +122,7 @@ class AlignmentWorker:
         return os.getpid()
 
     def align(self, source: Document, target: Document, presegmented: bool) -> Alignment:
-        from translate.alignment.corpus import align_pair
+        from translate.jobs.corpus import align_pair
 
         if self._aligner is None:
             raise RuntimeError(self._error or "the worker has no aligner")

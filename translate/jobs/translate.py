@@ -1,0 +1,202 @@
+"""The translate job: inputs → documents → translations → files, one document at a time.
+
+The CLI and the cluster runner both translate batches of files; this module is
+the one place that does it, so they cannot drift apart (``translate.batch``
+re-exports it under its earlier name).
+The work is split in two steps for two reasons:
+
+* :func:`plan` reads and checks every input *before* a model is loaded, so a
+  bad file (wrong encoding, English given as Arabic, a zip bomb) fails in a
+  second, not after an hour of decoding;
+* :func:`translate_files` reads each document again when its turn comes and
+  forgets it once its files are written, so memory stays bounded however many
+  files a folder holds, and a later failure loses nothing already written.
+
+Per-document counts come from the translations themselves (origin and
+``from_memory``), never from a counter kept on the translator.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from translate.errors import EmptyInput, TarjamaError, shown
+from translate.inputs import InputFile, collect_inputs, load_document
+from translate.model import Alignment, Document, Origin
+from translate.settings import ExportOptions, QaSettings
+from translate.textio import STDIN
+from translate.wording import counted
+
+if TYPE_CHECKING:
+    from translate.qa.glossary import Glossary
+    from translate.translation.engine import Progress, Translation, Translator
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class TranslationJob:
+    """What to translate and where to write it: checked, but holding no document text."""
+
+    inputs: tuple[InputFile, ...]
+    segments: int
+    """Over all inputs, for one progress bar over the whole batch."""
+    output_dir: Path
+    export: ExportOptions
+    glossary: Glossary | None = None
+    protected: tuple[str, ...] = ()
+    """Files besides the inputs that no output may replace (the glossary, the memory)."""
+    stdin: Document | None = None
+    """Standard input, which cannot be read twice, kept as read by :func:`plan`."""
+    qa: QaSettings = QaSettings()
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentReport:
+    """One document's outcome, for the per-file line and the end-of-batch table."""
+
+    path: str
+    written: tuple[Path, ...]
+    segments: int
+    human: int
+    """Segments with a human translation from the memory (``tm import``)."""
+    stored: int
+    """Segments with an earlier machine translation from the memory."""
+    new: int
+    """Segments decoded in this run."""
+    flagged: int
+    seconds: float
+    qa: str
+    """The QA summary ("3 numbers, 1 length"), empty when no segment is flagged."""
+
+    @property
+    def from_memory(self) -> int:
+        return self.human + self.stored
+
+
+def read_input(item: InputFile, lang: str = "ar") -> Document:
+    """An input as a segmented document, named after its output stem."""
+    return load_document(item.path, lang, name=Path(item.stem).name)
+
+
+def plan(
+    arguments: Sequence[str],
+    output_dir: Path,
+    export: ExportOptions,
+    *,
+    glossary: Glossary | None = None,
+    protected: Sequence[str] = (),
+    language_check: bool = True,
+    qa: QaSettings = QaSettings(),
+) -> TranslationJob:
+    """Collect the inputs (folders expanded), read and check each one, and check every output, before any model is loaded."""
+    from translate.export import prepare_outputs
+    from translate.script import check_script
+
+    found = collect_inputs(list(arguments))
+    inputs: list[InputFile] = []
+    empty: list[EmptyInput] = []
+    segments = 0
+    stdin = None
+    for item in found:
+        try:
+            document = read_input(item)
+        except EmptyInput as exc:
+            if not item.in_folder:  # a file the user named: they meant it, so it is an error
+                raise
+            empty.append(exc)  # one empty file of a folder does not stop the folder
+            continue
+        if item.path == STDIN:
+            stdin = document
+        if language_check:
+            check_script(document.text, "ar", item.path, "the Arabic source")
+        segments += len(document.segments)
+        inputs.append(item)
+    if not inputs:
+        raise TarjamaError(f"nothing to translate: {empty[0]}" + (f" (and {counted(len(empty) - 1, 'more empty file')})" if len(empty) > 1 else ""))
+    for skipped in empty:
+        log.warning("%s; not translated", skipped)
+    sources = [item.path for item in inputs] + list(protected)
+    prepare_outputs(
+        Path(output_dir), [item.stem for item in inputs], export.formats, export.target_lang or "en", sources, export.overwrite
+    )
+    return TranslationJob(tuple(inputs), segments, Path(output_dir), export, glossary, tuple(protected), stdin, qa)
+
+
+def translate_files(
+    job: TranslationJob, translator: Translator, progress: Progress | None = None
+) -> Iterator[DocumentReport]:
+    """Translate each input and write its files as soon as it is done; yields one report per document."""
+    for item in job.inputs:
+        document = job.stdin if item.path == STDIN and job.stdin is not None else read_input(item)
+        yield translate_file(item, document, translator, job, progress)
+
+
+def translate_file(
+    item: InputFile, document: Document, translator: Translator, job: TranslationJob, progress: Progress | None = None
+) -> DocumentReport:
+    from translate.pipeline import translated_document, translation_provenance
+
+    started = time.monotonic()
+    translations = translator.translate_segments([s.text for s in document.segments], progress)
+    alignment = translated_document(document, translations, translation_provenance(document, translator), glossary=job.glossary, qa=job.qa)
+    written = write_alignment(alignment, job.output_dir, item.stem, job.export, (item.path, *job.protected))
+    return report(item.path, alignment, translations, written, time.monotonic() - started)
+
+
+def write_alignment(
+    alignment: Alignment, output_dir: Path, stem: str, export: ExportOptions, inputs: Sequence[str] = ()
+) -> tuple[Path, ...]:
+    from translate.export import write_outputs
+
+    return tuple(write_outputs(alignment, output_dir, stem, export, inputs=inputs))
+
+
+def report(
+    path: str, alignment: Alignment, translations: Sequence[Translation], written: Iterable[Path], seconds: float
+) -> DocumentReport:
+    """Counts from the translations themselves: a human match (origin tm) always comes from the memory."""
+    from translate.qa import summary
+
+    human = sum(1 for t in translations if t.from_memory and t.origin is Origin.TM)
+    reused = sum(1 for t in translations if t.from_memory)
+    segments = len(alignment.source.segments)
+    return DocumentReport(
+        path=path,
+        written=tuple(written),
+        segments=segments,
+        human=human,
+        stored=reused - human,
+        new=segments - reused,
+        flagged=sum(1 for b in alignment.beads if b.flags),
+        seconds=seconds,
+        qa=summary(alignment.beads) or "",
+    )
+
+
+def document_line(report: DocumentReport) -> str:
+    """The per-file line: what came from where, and which files were written."""
+    reuse = (
+        f" ({report.from_memory} from the translation memory: {report.human} human, {report.stored} machine)"
+        if report.from_memory
+        else ""
+    )
+    return f"{shown(report.path)}: {counted(report.segments, 'segment')}{reuse} → {', '.join(shown(w) for w in report.written)}"
+
+
+def summary_table(reports: Sequence[DocumentReport]) -> str:
+    """The end-of-batch table: human matches, stored and new machine translation, what to review."""
+    header = ("file", "segments", "human TM", "stored MT", "new MT", "flagged", "seconds")
+    rows = [(shown(r.path), r.segments, r.human, r.stored, r.new, r.flagged, r.seconds) for r in reports]
+    total = ("total", *(sum(r[i] for r in rows) for i in range(1, 6)), sum(r[6] for r in rows))  # type: ignore[misc]
+    cells = [header] + [(str(r[0]), *(str(v) for v in r[1:6]), f"{r[6]:.1f}") for r in [*rows, total]]
+    widths = [max(len(c[i]) for c in cells) for i in range(len(header))]
+    lines = [f"{c[0]:<{widths[0]}}  " + "  ".join(f"{v:>{w}}" for v, w in zip(c[1:], widths[1:])) for c in cells]
+    lines.insert(1, "-" * len(lines[0]))
+    lines.insert(len(lines) - 1, "-" * len(lines[0]))
+    return "\n".join(lines)
