@@ -1,7 +1,8 @@
 """The driver of a Ray job: the memory, the inputs and the output folder stay here; only decoding goes out.
 
 For each document, in a bounded window, every segment is looked up in the
-translation memory before any work is sent; a document's segments that nobody
+translation memory before any work is sent (the memory's rules are
+:class:`translate.translation.cached.MemoryJobs`', those of every front end); a document's segments that nobody
 knows yet go to a worker as one call, at most two calls per worker at a time
 (backpressure: a slow cluster stops the reading, it does not fill the
 driver's memory).  A segment another document already sent is not sent
