@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from translate.batch import DocumentReport, TranslationJob
     from translate.inputs import InputFile
     from translate.settings import DecodingSettings
-    from translate.translation.engine import Progress
+    from translate.translation.engine import Progress, Translation
     from translate.translation.memory import TranslationMemory
 
 log = logging.getLogger(__name__)
@@ -230,6 +230,25 @@ class _Pending:
     todo: tuple[str, ...]
 
 
+def _write(job: TranslationJob, info: ModelInfo, doc: _Pending, translations: list[Translation], clock: list[float]) -> DocumentReport:
+    """Assemble a document whose translations are all known and write it, as a local run does, and report it.
+
+    :func:`translate.pipeline.translated_document` under the workers' provenance, then
+    :func:`translate.batch.write_alignment`: so its files are those a local run writes.
+    """
+    from translate.batch import report, write_alignment
+    from translate.pipeline import translated_document, translation_provenance
+
+    provenance = translation_provenance(doc.document, info)
+    alignment = translated_document(doc.document, translations, provenance, job.export.target_lang or "en", job.glossary, job.qa)
+    written = write_alignment(alignment, job.output_dir, doc.item.stem, job.export, (doc.item.path, *job.protected))
+    # Documents overlap on a cluster; a document's seconds are those since the previous one was
+    # written, so that the summary's total is the job's wall time, as it is locally.
+    now = time.monotonic()
+    seconds, clock[0] = now - clock[0], now
+    return report(doc.item.path, alignment, translations, written, seconds)
+
+
 def translate_corpus(
     job: TranslationJob,
     model: str,
@@ -242,18 +261,12 @@ def translate_corpus(
 ) -> Iterator[DocumentReport]:
     """Translate a planned job (:func:`translate.batch.plan`) on the cluster, yielding each document's report once written.
 
-    The memory's rules (deduplication, the memory first, storing as calls come
-    back, the workers' key) are :class:`translate.translation.cached.MemoryJobs`'s,
-    the same as a local run's; here is only the scheduling.  Each document is
-    assembled by :func:`translate.pipeline.translated_document` with the
-    provenance of the workers' translator and written by
-    :func:`translate.batch.write_alignment`, so its files are those a local run
-    writes.  Reports come in the order documents complete.  ``workers``, when
-    given, are reused (a benchmark separates their start-up; a long-lived
-    caller keeps them); else they are started here and stopped at the end.
+    Only the scheduling is here: the memory's rules are every front end's
+    (:class:`translate.translation.cached.MemoryJobs`), documents are written as
+    locally (:func:`_write`).  Reports come in the order documents complete.
+    ``workers``, when given, are reused; else they are started and stopped here.
     """
-    from translate.batch import read_input, report, write_alignment
-    from translate.pipeline import translated_document, translation_provenance
+    from translate.batch import read_input
     from translate.translation.cached import MemoryJobs
 
     owned = workers is None
@@ -264,9 +277,8 @@ def translate_corpus(
     pool = workers.pool
     try:
         jobs: MemoryJobs[int] = MemoryJobs(lambda: info.memory_key, memory)
-        count = len(pool.actors)
-        window = options.window or 16 * count
-        max_in_flight = IN_FLIGHT_PER_WORKER * count
+        window = options.window or 16 * len(pool.actors)
+        max_in_flight = IN_FLIGHT_PER_WORKER * len(pool.actors)
         queue: deque[_Pending] = deque()  # documents whose own unknown segments are still to be sent
         pending: dict[int, _Pending] = {}
         source = iter(enumerate(job.inputs))
@@ -286,16 +298,10 @@ def translate_corpus(
         def finish(doc: _Pending) -> DocumentReport:
             del pending[doc.index]
             translations = jobs.close(doc.index)
-            provenance = translation_provenance(doc.document, info)
-            alignment = translated_document(doc.document, translations, provenance, job.export.target_lang or "en", job.glossary, job.qa)
-            written = write_alignment(alignment, job.output_dir, doc.item.stem, job.export, (doc.item.path, *job.protected))
-            # Documents overlap on a cluster; a document's seconds are those since the previous one was
-            # written, so that the summary's total is the job's wall time, as it is locally.
-            now = time.monotonic()
-            seconds, clock[0] = now - clock[0], now
+            written = _write(job, info, doc, translations, clock)
             if progress is not None:
                 progress(len(translations))
-            return report(doc.item.path, alignment, translations, written, seconds)
+            return written
 
         while True:
             # Read while the window has room and few calls wait to be sent: that is the backpressure.
