@@ -1,7 +1,8 @@
 """The driver of a Ray job: the memory, the inputs and the output folder stay here; only decoding goes out.
 
 For each document, in a bounded window, every segment is looked up in the
-translation memory before any work is sent; a document's segments that nobody
+translation memory before any work is sent (the memory's rules are
+:class:`translate.translation.cached.MemoryJobs`', those of every front end); a document's segments that nobody
 knows yet go to a worker as one call, at most two calls per worker at a time
 (backpressure: a slow cluster stops the reading, it does not fill the
 driver's memory).  A segment another document already sent is not sent
@@ -34,13 +35,13 @@ import uuid
 from collections import Counter, deque
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from translate.cluster.connection import NAMESPACE, preflight, session
 from translate.cluster.workers import AlignmentWorker, ModelInfo, TranslationWorker, WorkerInfo
 from translate.errors import TarjamaError, first_line
-from translate.model import Alignment, Document, Origin
+from translate.model import Alignment, Document
 from translate.textio import STDIN
 
 if TYPE_CHECKING:
@@ -226,12 +227,26 @@ class _Pending:
     index: int
     item: InputFile
     document: Document
-    keys: tuple[str, ...]
     todo: tuple[str, ...]
-    missing: set[str]
-    translations: dict[str, Translation]
-    awaited: set[str]
-    """Segments another document of the job sent: locally this one would find them in the memory."""
+
+
+def _write(job: TranslationJob, info: ModelInfo, doc: _Pending, translations: list[Translation], clock: list[float]) -> DocumentReport:
+    """Assemble a document whose translations are all known and write it, as a local run does, and report it.
+
+    :func:`translate.pipeline.translated_document` under the workers' provenance, then
+    :func:`translate.batch.write_alignment`: so its files are those a local run writes.
+    """
+    from translate.batch import report, write_alignment
+    from translate.pipeline import translated_document, translation_provenance
+
+    provenance = translation_provenance(doc.document, info)
+    alignment = translated_document(doc.document, translations, provenance, job.export.target_lang or "en", job.glossary, job.qa)
+    written = write_alignment(alignment, job.output_dir, doc.item.stem, job.export, (doc.item.path, *job.protected))
+    # Documents overlap on a cluster; a document's seconds are those since the previous one was
+    # written, so that the summary's total is the job's wall time, as it is locally.
+    now = time.monotonic()
+    seconds, clock[0] = now - clock[0], now
+    return report(doc.item.path, alignment, translations, written, seconds)
 
 
 def translate_corpus(
@@ -246,17 +261,13 @@ def translate_corpus(
 ) -> Iterator[DocumentReport]:
     """Translate a planned job (:func:`translate.batch.plan`) on the cluster, yielding each document's report once written.
 
-    Each document is assembled by :func:`translate.pipeline.translated_document`
-    with the provenance of the workers' translator and written by
-    :func:`translate.batch.write_alignment`, so its files are those a local run
-    writes.  Reports come in the order documents complete.  ``workers``, when
-    given, are reused (a benchmark separates their start-up; a long-lived
-    caller keeps them); else they are started here and stopped at the end.
+    Only the scheduling is here: the memory's rules are every front end's
+    (:class:`translate.translation.cached.MemoryJobs`), documents are written as
+    locally (:func:`_write`).  Reports come in the order documents complete.
+    ``workers``, when given, are reused; else they are started and stopped here.
     """
-    from translate.batch import read_input, report, write_alignment
-    from translate.pipeline import translated_document, translation_provenance
-    from translate.translation.engine import Translation, remembered
-    from translate.translation.memory import normalise
+    from translate.batch import read_input
+    from translate.translation.cached import MemoryJobs
 
     owned = workers is None
     workers = workers or TranslationWorkers(model, settings, options)
@@ -265,17 +276,9 @@ def translate_corpus(
     info: ModelInfo = described
     pool = workers.pool
     try:
-        key = info.memory_key
-        count = len(pool.actors)
-        window = options.window or 16 * count
-        max_in_flight = IN_FLIGHT_PER_WORKER * count
-        empty = Translation("", Origin.MT)
-
-        # With a memory, a segment is sent once per job, as locally a later document finds it in the memory;
-        # these are the translations pending documents share, with how many of them need each.
-        known: dict[str, Translation] = {}
-        needed: Counter[str] = Counter()
-        waiting: dict[str, list[_Pending]] = {}  # sent (or about to be) -> documents that wait for it
+        jobs: MemoryJobs[int] = MemoryJobs(lambda: info.memory_key, memory)
+        window = options.window or 16 * len(pool.actors)
+        max_in_flight = IN_FLIGHT_PER_WORKER * len(pool.actors)
         queue: deque[_Pending] = deque()  # documents whose own unknown segments are still to be sent
         pending: dict[int, _Pending] = {}
         source = iter(enumerate(job.inputs))
@@ -284,55 +287,21 @@ def translate_corpus(
 
         def admit(index: int, item: InputFile) -> _Pending:
             document = job.stdin if item.path == STDIN and job.stdin is not None else read_input(item)
-            keys = tuple(normalise(s.text) for s in document.segments)
-            unique = [k for k in dict.fromkeys(keys) if k]
-            doc = _Pending(index, item, document, keys, (), set(), {}, set())
-            if memory is not None:
-                unseen = [k for k in unique if k not in known and k not in waiting]
-                for k, match in (memory.lookup(unseen, key) if unseen else {}).items():
-                    known[k] = remembered(match)
-                for k in unique:
-                    needed[k] += 1
-                    if k in known:
-                        doc.translations[k] = replace(known[k], from_memory=True)
-                    elif k in waiting:  # another document sent it: locally this one would find it in the memory
-                        waiting[k].append(doc)
-                        doc.missing.add(k)
-                        doc.awaited.add(k)
-                todo = [k for k in unique if k not in doc.translations and k not in doc.missing]
-                for k in todo:
-                    waiting[k] = [doc]
-            else:
-                todo = unique
             # The document's own unknown segments go out as one call, the list a local run decodes for it:
             # the worker's engine then chunks and batches them exactly as a local run does.
-            doc.todo = tuple(todo)
-            doc.missing.update(todo)
+            doc = _Pending(index, item, document, jobs.open(index, [s.text for s in document.segments]))
             pending[index] = doc
-            if todo:
+            if doc.todo:
                 queue.append(doc)
             return doc
 
         def finish(doc: _Pending) -> DocumentReport:
             del pending[doc.index]
-            translations = [doc.translations[k] if k else empty for k in doc.keys]
-            provenance = translation_provenance(doc.document, info)
-            alignment = translated_document(doc.document, translations, provenance, job.export.target_lang or "en", job.glossary, job.qa)
-            written = write_alignment(alignment, job.output_dir, doc.item.stem, job.export, (doc.item.path, *job.protected))
-            if memory is not None:
-                for k in dict.fromkeys(doc.keys):
-                    if k and k in needed:
-                        needed[k] -= 1
-                        if needed[k] <= 0:
-                            del needed[k]
-                            known.pop(k, None)
-            # Documents overlap on a cluster; a document's seconds are those since the previous one was
-            # written, so that the summary's total is the job's wall time, as it is locally.
-            now = time.monotonic()
-            seconds, clock[0] = now - clock[0], now
+            translations = jobs.close(doc.index)
+            written = _write(job, info, doc, translations, clock)
             if progress is not None:
-                progress(len(doc.keys))
-            return report(doc.item.path, alignment, translations, written, seconds)
+                progress(len(translations))
+            return written
 
         while True:
             # Read while the window has room and few calls wait to be sent: that is the backpressure.
@@ -342,7 +311,7 @@ def translate_corpus(
                     exhausted = True
                     break
                 doc = admit(*nxt)
-                if not doc.missing:
+                if jobs.complete(doc.index):
                     yield finish(doc)
             while queue and pool.in_flight < max_in_flight:
                 doc = queue.popleft()
@@ -353,22 +322,9 @@ def translate_corpus(
                 continue
             sender, results = pool.next_done()
             assert isinstance(sender, _Pending)
-            fresh: list[tuple[str, Translation]] = list(zip(sender.todo, results))
-            if memory is not None:
-                memory.store_mt(key, [(k, t.text, t.flags, t.score) for k, t in fresh])
-            ready: list[_Pending] = []
-            for k, translation in fresh:
-                receivers = waiting.pop(k, []) if memory is not None else [sender]
-                if memory is not None and k in needed:
-                    known[k] = translation
-                for doc in receivers:
-                    doc.translations[k] = replace(translation, from_memory=True) if k in doc.awaited else translation
-                    doc.missing.discard(k)
-                    if not doc.missing and doc not in ready:
-                        ready.append(doc)
-            for doc in sorted(ready, key=lambda d: d.index):
-                yield finish(doc)
-        if pending or waiting:
+            for index in sorted(jobs.done(sender.index, list(zip(sender.todo, results)))):
+                yield finish(pending[index])
+        if pending:
             raise RuntimeError(f"{len(pending)} documents left unfinished")  # cannot happen; a loud failure if it does
     finally:
         if owned:

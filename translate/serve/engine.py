@@ -48,7 +48,14 @@ class EngineInfo:
 
 
 class LoadedTranslator:
-    """The engine's translator, used by one thread only (the batcher's worker)."""
+    """The engine's translator, used by one thread only (the batcher's worker).
+
+    Its ``translate_segments`` is the one memory-aware translator
+    (:class:`translate.translation.cached.CachedTranslator`) around the local
+    decoder, run on each merged batch: the memory stays on the worker thread
+    that owns its SQLite connection, and a sentence several queued requests
+    share is looked up or decoded once.
+    """
 
     def __init__(self, translator: Any) -> None:
         self._translator = translator

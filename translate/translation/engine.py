@@ -34,10 +34,9 @@ from __future__ import annotations
 import itertools
 import logging
 import math
-from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from translate.flags import LENGTH_CAP, REPETITION_GUARD, SPLIT, Flag
@@ -45,16 +44,14 @@ from translate.model import Origin
 from translate.settings import DecodingSettings, DecodingSignature
 from translate.translation import splitting
 from translate.translation.backends import Backend, BackendPlan, open_backend, plan_backend
-from translate.translation.hypotheses import DecodingRequest, Hypothesis, Score, combined
-from translate.translation.memory import Match, ModelKey, TranslationMemory, normalise
+from translate.translation.cached import CachedTranslator, Done, PieceMemory, Progress, Translation, remembered
+from translate.translation.hypotheses import DecodingRequest, Hypothesis, combined
+from translate.translation.memory import ModelKey, TranslationMemory, normalise
 from translate.translation.source import ModelSource, load_tokenizer, resolve_source
 from translate.translation.tokenizer import declared_max_length
 
 if TYPE_CHECKING:
     from translate.translation.tokenizer import Tokenizer
-
-Progress = Callable[[int], None]
-"""Told how many more segments are done."""
 
 log = logging.getLogger(__name__)
 
@@ -64,37 +61,17 @@ FLAG_REPETITION = REPETITION_GUARD.flag()
 FLAG_LENGTH_CAP = LENGTH_CAP.flag()
 
 
-@dataclass(frozen=True, slots=True)
-class Translation:
-    """One segment's translation; ``from_memory`` says it was reused, not decoded, in this run.
-
-    Reuse does not change the origin: an earlier machine translation served from
-    the memory is still ``mt`` (the same text a fresh decode gives), so a resumed
-    run writes the same files as an uninterrupted one; ``tm`` is a human match.
-    """
-
-    text: str
-    origin: Origin
-    flags: tuple[Flag, ...] = ()
-    from_memory: bool = False
-    score: Score | None = None
-    """The model's score of a machine translation; None for a human one (and for one stored by a release before scores)."""
-
-    @property
-    def confidence(self) -> float | None:
-        """How sure the model was of it, in [0, 1] (:attr:`Score.confidence`); None where nobody decoded it."""
-        return self.score.confidence if self.score is not None else None
-
-
-def remembered(match: Match) -> Translation:
-    """A memory match as a translation of this run: a human one is ``tm`` (without MT flags), a stored MT stays ``mt``."""
-    if match.human:
-        return Translation(match.target, Origin.TM, (), from_memory=True)
-    return Translation(match.target, Origin.MT, tuple(match.flags), from_memory=True, score=match.score)
+__all__ = ["Progress", "Translation", "Translator", "joined", "remembered"]
 
 
 class Translator:
-    """A MarianMT model behind one of the backends, with the engine's guarantees around it."""
+    """A MarianMT model behind one of the backends, with the engine's guarantees around it.
+
+    It is a :class:`~translate.translation.cached.Decoder` (``memory_key``,
+    ``prepare``, ``decode``), and :meth:`translate_segments` runs it behind the
+    one memory-aware translator (:class:`~translate.translation.cached.CachedTranslator`)
+    with ``memory``: the memory's rules are not written here.
+    """
 
     def __init__(
         self,
@@ -201,63 +178,44 @@ class Translator:
         return [t.text for t in self.translate_segments(sentences)]
 
     def translate_segments(self, sentences: Sequence[str], progress: Progress | None = None) -> list[Translation]:
-        """Translations in the caller's order, each with its origin (mt or tm) and flags.
+        """Translations in the caller's order, each with its origin (mt or tm) and flags, through the memory's rules.
 
         ``progress`` is called with a number of segments each time that many are
         done (reused ones at once, decoded ones chunk by chunk): the batch API
         keeps one bar over many documents with it.
         """
-        keys = [normalise(s) for s in sentences]
-        unique = [k for k in dict.fromkeys(keys) if k]
-        results = self._reuse(unique)
-        todo = [k for k in unique if k not in results]
-        if todo and not self.loaded:
-            planned = self.memory_key
-            self.load()  # the key may change with what really loaded
-            if self.memory_key != planned:  # never serve another backend's translations
-                results = self._reuse(unique)
-                todo = [k for k in unique if k not in results]
+        return CachedTranslator(self, self.memory).translate_segments(sentences, progress)
+
+    def prepare(self) -> None:
+        self.load()
+
+    def decode(self, segments: Sequence[str], pieces: PieceMemory) -> Iterator[Done]:
+        """Unique normalised segments (none in the memory) decoded longest first, a chunk at a time.
+
+        Each chunk is yielded when done, so the caller stores it before the next
+        is decoded: a run that is killed loses at most one chunk, and the rerun
+        takes the rest from the memory.  Chunking cannot change an output, any
+        more than batching can.
+        """
+        todo = list(segments)
         # A segment longer than a block is split without being tokenized whole: tokenizing a
         # 20 MB line at once costs more than all its pieces and holds its ids for nothing.
         short = [k for k in todo if len(k) <= splitting.BLOCK_CHARS]
         encoded: dict[str, list[int]] = dict(zip(short, self.tokenizer.encode(short))) if short else {}
-        pieces = {
+        split = {
             k: [k] if k in encoded and len(encoded[k]) <= self.max_source_tokens else splitting.split_to_fit(k, self._count, self.max_source_tokens)
             for k in todo
         }
         # Pieces of a split segment go to the memory as they are done (each is translated exactly
         # as it would be as a segment of its own), so an interrupted long segment resumes.
-        split_parts = {p for k in todo if len(pieces[k]) > 1 for p in pieces[k] if normalise(p) == p}
+        split_parts = {p for k in todo if len(split[k]) > 1 for p in split[k] if normalise(p) == p}
         done: dict[str, Translation] = {}
-        occurrences = Counter(keys)
-        if progress is not None:
-            pending = set(todo)
-            progress(sum(n for k, n in occurrences.items() if k not in pending))
-        # Longest first, in chunks that go to the memory as soon as they are done: a run that
-        # is killed loses at most one chunk, and the rerun takes the rest from the memory.
-        # Chunking cannot change an output, any more than batching can.
         order = sorted(todo, key=lambda k: len(encoded[k]) if k in encoded else len(k), reverse=True)
         for start in range(0, len(order), self.chunk_size):
             chunk = order[start : start + self.chunk_size]
-            wanted = list(dict.fromkeys(p for k in chunk for p in pieces[k] if p not in done))
-            self._translate_pieces(wanted, encoded, split_parts, done)
-            fresh = []
-            for key in chunk:
-                results[key] = joined([done[p] for p in pieces[key]])
-                fresh.append((key, results[key].text, results[key].flags, results[key].score))
-            if self.memory is not None:
-                self.memory.store_mt(self.memory_key, fresh)
-            if progress is not None:
-                progress(sum(occurrences[k] for k in chunk))
-        return [results[k] for k in keys]
-
-    def _reuse(self, unique: list[str]) -> dict[str, Translation]:
-        """The segments the memory has under this run's key (and human matches), as translations."""
-        results: dict[str, Translation] = {"": Translation("", Origin.MT)}
-        if self.memory is not None and unique:
-            found: dict[str, Match] = self.memory.lookup(unique, self.memory_key)
-            results.update((key, remembered(match)) for key, match in found.items())
-        return results
+            wanted = list(dict.fromkeys(p for k in chunk for p in split[k] if p not in done))
+            self._translate_pieces(wanted, encoded, split_parts, done, pieces)
+            yield [(key, joined([done[p] for p in split[key]])) for key in chunk]
 
     def _translate_pieces(
         self,
@@ -265,6 +223,7 @@ class Translator:
         encoded: dict[str, list[int]],
         split_parts: set[str],
         done: dict[str, Translation],
+        pieces: PieceMemory,
     ) -> None:
         """Translate ``wanted`` into ``done`` a chunk at a time; pieces of split segments go through the memory.
 
@@ -273,13 +232,11 @@ class Translator:
         """
         for start in range(0, len(wanted), self.chunk_size):
             part = wanted[start : start + self.chunk_size]
-            if self.memory is not None and split_parts:
-                stored = self.memory.lookup([p for p in part if p in split_parts], self.memory_key)
-                done.update((p, remembered(m)) for p, m in stored.items() if not m.human)
+            if split_parts:
+                done.update(pieces.recall_machine([p for p in part if p in split_parts]))
             fresh = self._translate_unique([p for p in part if p not in done], encoded)
             done.update(fresh)
-            if self.memory is not None:
-                self.memory.store_mt(self.memory_key, [(p, t.text, t.flags, t.score) for p, t in fresh.items() if p in split_parts])
+            pieces.keep([(p, t) for p, t in fresh.items() if p in split_parts])
 
     def alternatives(self, sentence: str, count: int) -> list[str]:
         """Up to ``count`` different translations of one sentence, best first: the decoder's n-best list.
