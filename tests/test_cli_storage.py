@@ -202,7 +202,10 @@ def test_a_full_disk_names_the_file_that_could_not_be_written(tiny_model, tmp_pa
             fh.write(b"x" * 60 * 1024)
         proc = tarjama("translate", str(ARTICLE), "-o", str(out), "--model", str(tiny_model), "--no-tm", "-q", "--backend", "transformers")
         line = one_error(proc)
-        assert f"cannot write {out}/article.ar." in line and "disk is full" in line, line
+        # Whichever write the disk refuses first: an output, or the ledger line that records one (a fresh
+        # clone's tiny model writes shorter drafts, so the draft can fit where the ledger's line does not).
+        named = (f"cannot write {out}/article.ar.", f"cannot write {out}/.tarjama-outputs:")
+        assert any(n in line for n in named) and "disk is full" in line, line
         assert not [p for p in os.listdir(out) if p.startswith(".") and p != ".tarjama-outputs"], "no temporary file is left"
 
 
