@@ -364,7 +364,7 @@ def refuse_replacing_others(outputs: Iterable[Path], overwrite: Overwrite = Over
     if others:
         more = f" (and {len(others) - 1} more)" if len(others) > 1 else ""
         raise TarjamaError(
-            f"{others[0]}{more} is not a file tarjama wrote (or it was changed since): not replaced; "
+            f"{shown(others[0])}{more} is not a file tarjama wrote (or it was changed since): not replaced; "
             "write the outputs elsewhere with -o DIR, or replace it with --overwrite"
         )
 
