@@ -65,12 +65,15 @@ from translate.serve.markup import plan_html, plan_text
 
 log = logging.getLogger("translate.serve")
 
-
-
 _POLL_S = 0.5
 """How often a waiting request looks whether its client is still there."""
 _N_BEST_CHUNK = 4
 """Sentences of an n-best request per turn of the model (each is decoded alone, with a wide beam)."""
+
+
+def _stopping() -> ApiError:
+    """What a request gets when the queue it waits in was closed (the server was told to stop); a new one each time."""
+    return ApiError(503, "the server is stopping")
 
 
 class _ClientGone(Exception):
@@ -133,7 +136,7 @@ class Service:
         except QueueFull:
             raise ApiError(429, "Slowdown: the translation queue is full; retry shortly", {"Retry-After": "1"}) from None
         except Closed:
-            raise ApiError(503, "the server is stopping") from None
+            raise _stopping() from None
 
     def _timed_out(self) -> ApiError:
         timeout = self.config.limits.timeout_s
@@ -155,7 +158,7 @@ class Service:
                 if request is not None and await request.is_disconnected():
                     raise _ClientGone()
         except Closed:
-            raise ApiError(503, "the server is stopping") from None
+            raise _stopping() from None
         finally:
             if not waiting.done():
                 waiting.cancel()  # and with it the batcher's future: the job leaves the queue
@@ -179,7 +182,7 @@ class Service:
                 except FutureTimeout:
                     continue
         except Closed:
-            raise ApiError(503, "the server is stopping") from None
+            raise _stopping() from None
         finally:
             future.cancel()  # no-op once done
 
