@@ -68,7 +68,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     ("translate.segmentation",),
     ("translate.inputs",),  # documents of any format, segmented
     ("translate.translation", "translate.alignment", "translate.qa", "translate.evaluation"),  # the stages
-    ("translate.export", "translate.validation"),  # the file formats
+    ("translate.export", "translate.validation", "translate.formatted"),  # the file formats (formatted: Word and web pages kept formatted)
     ("translate.pipeline",),  # the stages wired together
     ("translate.jobs", "translate.batch"),  # a command's work, from files to files
     ("translate.cluster", "translate.serve"),  # the front ends that run jobs elsewhere
