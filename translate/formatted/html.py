@@ -349,6 +349,8 @@ def _read(data: bytes, label: str, limits: ReadLimits | None) -> tuple[str, _Pag
         text = decode_file(data, MAX_HTML_BYTES)  # the text reader's decoding: a compressed page is unpacked within the limit
     except ValueError:
         raise TarjamaError(f"{shown(label)}: web page larger than the {MAX_HTML_BYTES // 2**20} MiB limit once decompressed") from None
+    if data[:3] == b"\x1f\x8b\x08" and text.startswith("\x1f"):  # still compressed: the decompression was refused
+        raise TarjamaError(f"{shown(label)}: a compressed web page that is damaged or larger than {MAX_HTML_BYTES // 2**20} MiB once decompressed")
     if "\x00" in text:
         raise TarjamaError(f"{shown(label)}: not a web page (it holds binary data)")
     reader = _Reader(text, label, limits or ReadLimits())

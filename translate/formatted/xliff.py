@@ -51,7 +51,7 @@ from lxml import etree
 from translate import TOOL_NAME, __version__
 from translate.errors import TarjamaError, shown
 from translate.export.base import confidence_text, utc, xml_attrs, xml_text
-from translate.formatted.base import filter_named
+from translate.formatted.base import filter_for, filter_named
 from translate.formatted.tagged import Code, CodeKind, Part, TaggedText
 from translate.formatted.units import SegmentedUnits, segment_units
 from translate.model import Origin, Provenance
@@ -522,7 +522,8 @@ def merge_xliff(data: bytes, label: str, original: bytes | None = None, original
     where = shown(original_label) if original is not None else f"the original carried in {shown(label)}"
     if xliff.sha256 and hashlib.sha256(skeleton).hexdigest() != xliff.sha256:
         raise TarjamaError(f"{where} is not the document this XLIFF was made from (its SHA-256 differs)")
-    document_filter = filter_named(xliff.filter_name) if xliff.filter_name else None
+    # the filter's name is in the skeleton (and 1.2's datatype); without them, the original's suffix says
+    document_filter = filter_named(xliff.filter_name) if xliff.filter_name else filter_for(_basename(xliff.original_name))
     if document_filter is None:
         raise TarjamaError(f"{shown(label)}: not an XLIFF of a Word document or web page (datatype {xliff.filter_name or 'missing'!r}); tarjama merge rebuilds those")
     name = _basename(xliff.original_name) or f"document{document_filter.suffixes[0]}"
