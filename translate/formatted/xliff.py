@@ -542,7 +542,7 @@ def merge_xliff(data: bytes, label: str, original: bytes | None = None, original
         source = segmented.splits[index].segments[entry.number - 1]
         if _shape(entry.source) != _shape(source):
             raise TarjamaError(
-                f"{shown(label)}: the source of {entry.label} differs from {where}'s text "
+                f"{shown(label)}: the source of {entry.label} differs from the text of {where} "
                 "(the source was edited, or the XLIFF was made from another version of the document or of tarjama)"
             )
         segment_id = ids[entry.number - 1]
