@@ -44,7 +44,7 @@ import logging
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePath, PureWindowsPath
+from pathlib import PurePath, PureWindowsPath
 
 from lxml import etree
 
@@ -55,7 +55,6 @@ from translate.formatted.base import filter_for, filter_named
 from translate.formatted.tagged import Code, CodeKind, Part, TaggedText
 from translate.formatted.units import SegmentedUnits, segment_units
 from translate.model import Origin, Provenance
-from translate.settings import Overwrite
 from translate.xmlread import parse_xml
 
 log = logging.getLogger(__name__)
@@ -599,54 +598,3 @@ def _repair(target: TaggedText, source: TaggedText) -> tuple[TaggedText, list[st
     placed.sort(key=lambda item: (item[0], item[1].kind is CodeKind.CLOSE and item[1].id in opens))
     return TaggedText.from_placed(plain, placed), problems
 
-
-MAX_NAMED_SEGMENTS = 5
-"""Untranslated segments named one by one in the report; past this, a count."""
-
-
-def merge_file(
-    xliff: str | Path, output: str | Path | None = None, original: str | Path | None = None, overwrite: Overwrite = Overwrite.OURS
-) -> tuple[MergeResult, Path]:
-    """``tarjama merge``: the rebuilt document written to ``output`` (default ``NAME.en.SUFFIX`` beside the XLIFF).
-
-    Everything is checked and rebuilt before anything is written; the output
-    never replaces the XLIFF or the original, nor (unless ``overwrite``) a file
-    tarjama did not write.
-    """
-    from translate.textio import read_bytes, refuse_overwriting_inputs, write_atomic
-    from translate.xmlread import check_prolog
-
-    xliff = Path(xliff)
-    try:
-        size = xliff.stat().st_size
-    except OSError:
-        size = 0  # read_bytes names what is wrong
-    check_prolog(b"", str(xliff), size)  # an over-large file is refused before it is read
-    data = read_bytes(xliff, "an XLIFF file")
-    if not data.strip():
-        raise TarjamaError(f"{shown(xliff)}: the file is empty")
-    original_bytes = None
-    if original is not None:
-        original_bytes = read_bytes(original, "the original document")
-    result = merge_xliff(data, str(xliff), original_bytes, str(original) if original is not None else "")
-    if output is None:
-        stem = PurePath(result.original_name).stem or "document"
-        target = xliff.parent / f"{stem}.en{result.suffix}"
-    else:
-        target = Path(output)
-    if target.is_dir():
-        raise TarjamaError(f"{shown(target)}: is a folder; -o names the rebuilt document's file")
-    refuse_overwriting_inputs([target], [xliff, *([original] if original is not None else [])])
-    write_atomic(target, result.document, overwrite)
-    return result, target
-
-
-def merge_report(result: MergeResult) -> list[str]:
-    """The warnings a merge gives: segments that kept their source, targets whose codes were repaired."""
-    lines = [f"{entry}: inline codes repaired: {problems}" for entry, _, problems in (r.partition(": ") for r in result.repaired)]
-    if result.untranslated:
-        named = ", ".join(result.untranslated[:MAX_NAMED_SEGMENTS])
-        more = f" and {len(result.untranslated) - MAX_NAMED_SEGMENTS} more" if len(result.untranslated) > MAX_NAMED_SEGMENTS else ""
-        count = len(result.untranslated)
-        lines.append(f"{count} segment{'s' if count > 1 else ''} without a target kept {'their' if count > 1 else 'its'} Arabic source: {named}{more}")
-    return lines
