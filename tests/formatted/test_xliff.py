@@ -192,3 +192,26 @@ def test_a_compressed_bomb_carried_as_the_original_is_refused() -> None:
     data = re.sub(rb"sha256: [0-9a-f]+", b"sha256: " + hashlib.sha256(bomb).hexdigest().encode(), data)
     with pytest.raises(TarjamaError, match="compressed web page"):
         merge_xliff(data, "f.xlf")
+
+
+@pytest.mark.parametrize("version", WRITERS)
+def test_any_filter_s_codes_make_valid_xliff(version) -> None:
+    """The writers know no format: a Word filter's labels (fields, tabs, footnotes, odd names) give valid files too."""
+    from translate.formatted.base import TextUnit
+    from translate.formatted.tagged import Code, CodeKind
+
+    def code(kind: str, number: int, label: str) -> Code:
+        return Code(CodeKind(kind), number, label)
+
+    parts = ("قال ", code("open", 1, "b"), "الوزير", code("placeholder", 2, "a"), code("placeholder", 3, "w:fldSimple"),
+             " إن ", code("open", 4, "colour"), "الاجتماع", code("close", 1, "b"), " انتهى.", code("close", 4, "colour"),
+             " وغادر ", code("placeholder", 5, "footnote"), code("close", 6, "link"), "الوفد.", code("placeholder", 7, ""))
+    units = segment_units([TextUnit("w:p/3", TaggedText(parts), where="footnote")], "ar", "doc.docx")
+    text = WRITERS[version](units, identity(units), b"PK\x03\x04", "docx", PROVENANCE).encode()
+    report = validate_bytes(text, "doc.xlf")
+    assert report.errors == 0, report.lines()
+    read = read_xliff(text, "doc.xlf")
+    assert read.filter_name == "docx" and [s.unit for s in read.segments] == ["w:p/3", "w:p/3"]
+    assert [tuple((c.kind, c.id) for c in s.source.codes) for s in read.segments] == [
+        tuple((c.kind, c.id) for c in piece.codes) for piece in units.splits[0].segments
+    ]

@@ -72,8 +72,9 @@ _STATES12: dict[Origin, tuple[str, str | None]] = {
     Origin.TM: ("needs-review-translation", "leveraged-tm"),
     Origin.HUMAN: ("translated", None),
 }
-_CTYPES = {"b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underlined", "a": "link", "link": "link",
-           "img": "image", "image": "image", "br": "lb", "lb": "lb"}
+_CTYPES = {"b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underlined", "a": "link", "link": "link"}
+"""XLIFF 1.2's own ``ctype`` of a span (``g``, ``bx``); its placeholders (``x``) have others, below."""
+_PLACEHOLDER_CTYPES = {"img": "image", "image": "image", "br": "lb", "lb": "lb"}
 _TYPES20 = {"b": ("fmt", "xlf:b"), "strong": ("fmt", "xlf:b"), "i": ("fmt", "xlf:i"), "em": ("fmt", "xlf:i"),
             "u": ("fmt", "xlf:u"), "br": ("fmt", "xlf:lb"), "lb": ("fmt", "xlf:lb"), "a": ("link", None),
             "link": ("link", None), "img": ("image", None), "image": ("image", None)}
@@ -247,8 +248,8 @@ def _paired_in(text: TaggedText) -> set[int]:
     return {c.id for c in text.codes if c.kind is CodeKind.CLOSE and c.id in opens}
 
 
-def _ctype(label: str) -> str:
-    return _CTYPES.get(label) or "x-" + (_LABEL.sub("-", label) or "code")
+def _ctype(label: str, placeholder: bool = False) -> str:
+    return (_PLACEHOLDER_CTYPES if placeholder else _CTYPES).get(label) or "x-" + (_LABEL.sub("-", label) or "code")
 
 
 def _inline12(text: TaggedText) -> str:
@@ -259,7 +260,7 @@ def _inline12(text: TaggedText) -> str:
         if isinstance(part, str):
             out.append(xml_text(part))
         elif part.kind is CodeKind.PLACEHOLDER:
-            out.append(f'<x id="{part.id}" ctype="{_ctype(part.label)}"/>')
+            out.append(f'<x id="{part.id}" ctype="{_ctype(part.label, placeholder=True)}"/>')
         elif part.id in good:
             out.append(f'<g id="{part.id}" ctype="{_ctype(part.label)}">' if part.kind is CodeKind.OPEN else "</g>")
         elif part.kind is CodeKind.OPEN:
