@@ -45,7 +45,7 @@ def test_merge_writes_name_en_html_beside_the_xliff_with_the_post_edits(tmp_path
     out = tmp_path / "news.en.html"
     assert proc.stderr.strip() == f"{out}: rebuilt from {xliff}"  # reports go to stderr, as translate's
     page = out.read_bytes()
-    assert page == PAGE.replace('<html lang="ar" dir="rtl">'.encode(), b'<html lang="en" dir="ltr">').replace(
+    assert page == PAGE.replace(b'<html lang="ar" dir="rtl">', b'<html lang="en" dir="ltr">').replace(
         "<title>الخبر</title>".encode(), b"<title>The news</title>"
     )
 
