@@ -241,7 +241,7 @@ def _add_merge_command(sub: Any) -> None:
     p.add_argument("xliff", metavar="FILE.xlf", help="an XLIFF 1.2 or 2.0 that 'tarjama translate --to xliff' (or xliff2) wrote for a .docx or .html input")
     p.add_argument("-o", "--output", metavar="OUT", help="the rebuilt document (default: NAME.en.docx or NAME.en.html beside FILE.xlf, NAME the original's)")
     p.add_argument("--original", metavar="FILE", help="the original document, for an XLIFF whose copy of it a CAT tool removed (it must be the same file)")
-    p.add_argument("-q", "--quiet", action="store_true", help="print only warnings and errors")
+    p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     _add_overwrite_option(p)
 
 
