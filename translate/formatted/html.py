@@ -36,6 +36,7 @@ text is limited by :class:`ReadLimits` while it is read.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import html
 import re
@@ -418,7 +419,9 @@ def _check_codes(unit_id: str, source: TaggedText, target: TaggedText, label: st
 
 
 def _inside(offset: int, regions: list[tuple[int, int]]) -> bool:
-    return any(start <= offset < end for start, end in regions)
+    """Whether ``offset`` lies in one of ``regions`` (sorted, not overlapping): a bisection, so a page of many tags stays linear."""
+    index = bisect.bisect_right(regions, (offset, float("inf"))) - 1
+    return index >= 0 and regions[index][0] <= offset < regions[index][1]
 
 
 def _render(target: TaggedText, codes: Mapping[tuple[CodeKind, int], tuple[str, int | None]], rewritten: Mapping[int, str]) -> str:
