@@ -241,3 +241,12 @@ def test_any_tag_soup_round_trips_exactly_and_takes_targets_without_a_repair(pie
         assert validate_bytes(same, "f.xlf").errors == 0
         assert merge_xliff(same, "f.xlf").document == HtmlFilter().merge(data, {}, "f.html")
         assert merge_xliff(writer(units, english(units), data, "html", PROVENANCE).encode(), "f.xlf").repaired == ()
+
+
+@pytest.mark.parametrize("version", WRITERS)
+def test_locale_codes_are_written_and_the_page_gets_the_target_s(version) -> None:
+    units = segmented()
+    data = WRITERS[version](units, identity(units), PAGE, "html", PROVENANCE, source_lang="ar-SA", target_lang="en-US").encode()
+    assert validate_bytes(data, "f.xlf").errors == 0
+    assert b'"ar-SA"' in data and b'"en-US"' in data
+    assert merge_xliff(data, "f.xlf").document.startswith(b'<!DOCTYPE html>\n<html lang="en-US" dir="ltr">')

@@ -50,7 +50,7 @@ from lxml import etree
 
 from translate import TOOL_NAME, __version__
 from translate.errors import TarjamaError, shown
-from translate.export.base import confidence_text, utc, xml_attrs, xml_text
+from translate.export.base import confidence_text, primary, utc, xml_attrs, xml_text
 from translate.formatted.base import filter_for, filter_named
 from translate.formatted.tagged import Code, CodeKind, Part, TaggedText
 from translate.formatted.units import SegmentedUnits, segment_units
@@ -92,17 +92,20 @@ def formatted_xliff(
     provenance: Provenance,
     *,
     original_name: str | None = None,
+    source_lang: str | None = None,
     target_lang: str = "en",
     origins: Mapping[int, Origin] | None = None,
     confidences: Mapping[int, float] | None = None,
 ) -> str:
     """XLIFF 1.2 of a formatted document: ``targets`` maps a segment id of ``segmented.document`` to its target
-    with codes (empty: a file to translate in the CAT tool); ``origins`` (default MT) sets each target's state."""
+    with codes (empty: a file to translate in the CAT tool); ``origins`` (default MT) sets each target's state;
+    ``source_lang`` and ``target_lang`` are the codes written (``ar-SA``, ``en-US``; the source's default: the document's)."""
     document = segmented.document
+    source_lang = source_lang or document.lang
     name = original_name or document.name or f"untitled.{filter_name}"
     file_attrs = {
         "original": name,
-        "source-language": document.lang,
+        "source-language": source_lang,
         "target-language": target_lang,
         "datatype": filter_name if filter_name in ("html", "xml", "plaintext") else f"x-{filter_name}",
         "tool-id": TOOL_NAME,
@@ -133,7 +136,7 @@ def formatted_xliff(
         lines.append(f'        <note from="{TOOL_NAME}">{xml_text(_where(unit.where, len(ids)))}</note>')
         for k, (segment_id, source) in enumerate(zip(ids, split.segments), start=1):
             lines.append(f'        <trans-unit{xml_attrs({"id": f"{unit.id}:{k}"})} xml:space="preserve">')
-            lines.append(f"          <source{xml_attrs({'xml:lang': document.lang})}>{_inline12(source)}</source>")
+            lines.append(f"          <source{xml_attrs({'xml:lang': source_lang})}>{_inline12(source)}</source>")
             target = targets.get(segment_id)
             if target is not None:
                 origin = (origins or {}).get(segment_id, Origin.MT)
@@ -164,18 +167,20 @@ def formatted_xliff2(
     provenance: Provenance,
     *,
     original_name: str | None = None,
+    source_lang: str | None = None,
     target_lang: str = "en",
     origins: Mapping[int, Origin] | None = None,
     confidences: Mapping[int, float] | None = None,
 ) -> str:
     """XLIFF 2.0 of a formatted document; the arguments as for :func:`formatted_xliff`."""
     document = segmented.document
+    source_lang = source_lang or document.lang
     name = original_name or document.name or f"untitled.{filter_name}"
     about = "; ".join(f"{key}: {value}" for key, value in provenance.items())
     skeleton = {"filter": filter_name, "sha256": hashlib.sha256(original).hexdigest()}
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
-        f'<xliff xmlns="{XLIFF20}" version="2.0"{xml_attrs({"srcLang": document.lang, "trgLang": target_lang})}>',
+        f'<xliff xmlns="{XLIFF20}" version="2.0"{xml_attrs({"srcLang": source_lang, "trgLang": target_lang})}>',
         f"  <file{xml_attrs({'id': 'f1', 'original': name})}>",
         f'    <skeleton><tarjama:original xmlns:tarjama="{TARJAMA}"{xml_attrs(skeleton)}>'
         f"{base64.b64encode(original).decode('ascii')}</tarjama:original></skeleton>",
@@ -528,7 +533,7 @@ def merge_xliff(data: bytes, label: str, original: bytes | None = None, original
         raise TarjamaError(f"{shown(label)}: not an XLIFF of a Word document or web page (datatype {xliff.filter_name or 'missing'!r}); tarjama merge rebuilds those")
     name = _basename(xliff.original_name) or f"document{document_filter.suffixes[0]}"
     units = document_filter.extract(skeleton, original_label or name)
-    segmented = segment_units(units, xliff.source_lang, name)
+    segmented = segment_units(units, primary(xliff.source_lang), name)  # ar-SA is segmented as Arabic
     positions = {unit.id: index for index, unit in enumerate(segmented.units)}
     sentences: dict[int, TaggedText] = {}
     untranslated: list[str] = []
