@@ -250,3 +250,12 @@ def test_locale_codes_are_written_and_the_page_gets_the_target_s(version) -> Non
     assert validate_bytes(data, "f.xlf").errors == 0
     assert b'"ar-SA"' in data and b'"en-US"' in data
     assert merge_xliff(data, "f.xlf").document.startswith(b'<!DOCTYPE html>\n<html lang="en-US" dir="ltr">')
+
+
+@pytest.mark.parametrize("version", WRITERS)
+def test_spans_nested_past_the_xml_readers_limit_still_make_a_file_merge_reads(version) -> None:
+    depth = 2000  # libxml2 and tarjama's reader refuse XML nested deeper than 256
+    page = ("<p>" + "<span>" * depth + "نص قصير. وآخر" + "</span>" * depth + "</p>").encode()
+    units = segmented(page)
+    result = merge_xliff(WRITERS[version](units, english(units), page, "html", PROVENANCE).encode(), "f.xlf")
+    assert result.repaired == () and result.document.count(b"<span>") == result.document.count(b"</span>") == depth
