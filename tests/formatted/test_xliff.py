@@ -259,3 +259,22 @@ def test_spans_nested_past_the_xml_readers_limit_still_make_a_file_merge_reads(v
     units = segmented(page)
     result = merge_xliff(WRITERS[version](units, english(units), page, "html", PROVENANCE).encode(), "f.xlf")
     assert result.repaired == () and result.document.count(b"<span>") == result.document.count(b"</span>") == depth
+
+
+def test_codes_out_of_order_or_doubled_in_a_target_are_put_right_and_reported() -> None:
+    data = xliff("1.2", english(segmented()))
+    swapped = data.replace(b'<bx id="2" rid="2" ctype="italic"/>en6w3 ', b'<ex id="2" rid="2"/>en6w3 ', 1)
+    swapped = swapped.replace(b'en6w7 </g></g>', b'<bx id="2" rid="2" ctype="italic"/>en6w7 </g></g>', 1)
+    swapped = swapped.replace(b'<x id="3" ctype="image"/>en5w4 ', b'<x id="3" ctype="image"/>en5w4 <x id="3" ctype="image"/>', 1)
+    assert swapped.count(b'<x id="3"') == 3  # the source's, and the target's twice
+    result = merge_xliff(swapped, "f.xlf")
+    assert any("doubled or closed before it opened" in line for line in result.repaired), result.repaired
+    page = result.document.decode()
+    assert page.count('<img src="minister.png"') == 1 and page.count("<i>") == page.count("</i>") == 1
+
+
+def test_another_tool_s_native_codes_are_removed_and_markers_read_through() -> None:
+    data = xliff("1.2", english(segmented())).replace(b">en0w0 <", b'><mrk mtype="x-note">en0w0 </mrk><ph id="9">{\\b<sub>x</sub>}</ph>more<', 1)
+    result = merge_xliff(data, "f.xlf")
+    assert result.repaired == ("trans-unit 1:1: <ph> element removed",)
+    assert b"<title>en0w0 more</title>" in result.document

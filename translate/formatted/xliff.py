@@ -316,7 +316,8 @@ class XliffSegment:
     label: str
     """How to find it in the XLIFF (the trans-unit's id, or the unit and segment), for messages."""
     dropped: tuple[str, ...] = ()
-    """Inline elements of the target we do not write and cannot place (another tool's native codes)."""
+    """What reading the target had to change: inline elements we never write (another tool's native codes)
+    removed, codes doubled or closed before they opened put right."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -426,6 +427,14 @@ def _base64(text: str, label: str, element: etree._Element) -> bytes:
         raise TarjamaError(f"{shown(label)}:{element.sourceline}: the original document carried in the XLIFF is damaged (not base64)") from None
 
 
+_ROLES = {
+    (XLIFF12, "g"): "pair", (XLIFF12, "x"): "placeholder", (XLIFF12, "bx"): "open", (XLIFF12, "ex"): "close", (XLIFF12, "mrk"): "marker",
+    (XLIFF20, "pc"): "pair", (XLIFF20, "ph"): "placeholder", (XLIFF20, "sc"): "open", (XLIFF20, "ec"): "close",
+    (XLIFF20, "mrk"): "marker", (XLIFF20, "sm"): "marker", (XLIFF20, "em"): "marker",
+}
+"""What each inline element of either version is to us; any other (1.2's native-code ``ph``, ``bpt``, ``it``) is dropped."""
+
+
 def _tagged(element: etree._Element, namespace: str, label: str) -> tuple[TaggedText, tuple[str, ...]]:
     """An XLIFF source or target as text with codes (ids only); inline elements we never write are dropped and named."""
     parts: list[Part] = []
@@ -448,35 +457,31 @@ def _tagged(element: etree._Element, namespace: str, label: str) -> tuple[Tagged
                 parts.append(child.tail)
             continue
         qname = etree.QName(child)
-        name = qname.localname if qname.namespace == namespace else f"{{{qname.namespace}}}{qname.localname}"
+        role = _ROLES.get((qname.namespace or "", qname.localname))
         if event == "start":
-            if name in ("g", "pc"):
+            if role == "pair":
                 parts.append(Code(CodeKind.OPEN, number(child.get("id"), child)))
-            elif name in ("x", "ph"):
+            elif role == "placeholder":
                 parts.append(Code(CodeKind.PLACEHOLDER, number(child.get("id"), child)))
-            elif name in ("bx", "sc"):
+            elif role == "open":
                 parts.append(Code(CodeKind.OPEN, number(child.get("rid") or child.get("id"), child)))
-            elif name == "ex":
-                parts.append(Code(CodeKind.CLOSE, number(child.get("rid") or child.get("id"), child)))
-            elif name == "ec":
-                parts.append(Code(CodeKind.CLOSE, number(child.get("startRef") or child.get("id"), child)))
-            elif name not in ("mrk", "sm", "em"):  # a CAT tool's markers: their text is the text
-                dropped.append(f"<{name}>")
-                events.skip_subtree()  # type: ignore[attr-defined]
-                if child.tail:
-                    parts.append(child.tail)
+            elif role == "close":
+                parts.append(Code(CodeKind.CLOSE, number(child.get("rid") or child.get("startRef") or child.get("id"), child)))
+            elif role != "marker":  # another tool's own codes are dropped; a marker's text is the text
+                dropped.append(f"<{qname.localname}> element removed")
+                events.skip_subtree()  # type: ignore[attr-defined]  (its end event still comes, with its tail)
                 continue
-            if child.text and name in ("g", "pc", "mrk"):
+            if child.text and role in ("pair", "marker"):
                 parts.append(child.text)
         else:
-            if name in ("g", "pc"):
+            if role == "pair":
                 parts.append(Code(CodeKind.CLOSE, number(child.get("id"), child)))
             if child.tail:
                 parts.append(child.tail)
     try:
         return TaggedText(tuple(parts)), tuple(dropped)
     except ValueError:
-        return _ordered(parts), tuple(dropped)
+        return _ordered(parts), (*dropped, "a code doubled or closed before it opened, put right")
 
 
 def _ordered(parts: Sequence[Part]) -> TaggedText:
@@ -555,7 +560,7 @@ def merge_xliff(data: bytes, label: str, original: bytes | None = None, original
             untranslated.append(entry.label)
             continue
         target, problems = _repair(entry.target, source)
-        problems = [f"{d} element removed" for d in entry.dropped] + problems
+        problems = [*entry.dropped, *problems]
         if problems:
             repaired.append(f"{entry.label}: {', '.join(problems)}")
         sentences[segment_id] = target
