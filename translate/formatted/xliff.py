@@ -469,8 +469,8 @@ def _tagged(element: etree._Element, namespace: str, label: str) -> tuple[Tagged
                 parts.append(Code(CodeKind.CLOSE, number(child.get("rid") or child.get("startRef") or child.get("id"), child)))
             elif role != "marker":  # another tool's own codes are dropped; a marker's text is the text
                 dropped.append(f"<{qname.localname}> element removed")
-                events.skip_subtree()  # type: ignore[attr-defined]  (its end event still comes, with its tail)
-                continue
+                events.skip_subtree()  # type: ignore[attr-defined]
+                continue  # its end event still comes, and appends its tail
             if child.text and role in ("pair", "marker"):
                 parts.append(child.text)
         else:
