@@ -361,10 +361,6 @@ def read_xliff(data: bytes, label: str) -> XliffDocument:
     return _read20(root, files[0], label)
 
 
-def _line(element: etree._Element) -> str:
-    return f"line {element.sourceline}" if element.sourceline else "?"
-
-
 def _read12(root: etree._Element, file: etree._Element, label: str) -> XliffDocument:
     ns = f"{{{XLIFF12}}}"
     datatype = file.get("datatype") or ""
