@@ -100,6 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_overwrite_option(p)
     _add_ray_options(p)
 
+    _add_merge_command(sub)
+
     p = sub.add_parser("validate", help="check TMX or XLIFF files and name each problem with its line number")
     p.add_argument("files", nargs="+", metavar="FILE", help="a .tmx or .xlf/.xliff file, ours or any tool's")
     p.add_argument("-q", "--quiet", action="store_true", help="print only the problems, not the verdict of clean files")
@@ -232,6 +234,15 @@ def _add_export_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--src-lang", default=None, metavar="CODE", help="source language code written to TMX, XLIFF and HTML, e.g. ar-SA; must match your CAT project (default: ar)")
     p.add_argument("--tgt-lang", default=None, metavar="CODE", help="target language code, e.g. en-US (default: en)")
     p.add_argument("--tmx-dedupe", action="store_true", help="write identical source/target pairs to the TMX once")
+
+
+def _add_merge_command(sub: Any) -> None:
+    p = sub.add_parser("merge", help="rebuild a Word document or web page from its XLIFF, translated in a CAT tool")
+    p.add_argument("xliff", metavar="FILE.xlf", help="an XLIFF 1.2 or 2.0 that 'tarjama translate --to xliff' (or xliff2) wrote for a .docx or .html input")
+    p.add_argument("-o", "--output", metavar="OUT", help="the rebuilt document (default: NAME.en.docx or NAME.en.html beside FILE.xlf, NAME the original's)")
+    p.add_argument("--original", metavar="FILE", help="the original document, for an XLIFF whose copy of it a CAT tool removed (it must be the same file)")
+    p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    _add_overwrite_option(p)
 
 
 def _add_overwrite_option(p: argparse.ArgumentParser) -> None:
@@ -580,6 +591,16 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_INVALID if any(r.errors for r in reports) else 0
 
 
+def cmd_merge(args: argparse.Namespace) -> int:
+    from translate.jobs.merge import merge_file, merge_report
+
+    result, output = merge_file(args.xliff, args.output, args.original, _overwrite(args))
+    for line in merge_report(result):
+        logging.getLogger("translate").warning("%s: %s", shown(args.xliff), line)
+    _say(args, f"{shown(output)}: rebuilt from {shown(args.xliff)}")
+    return 0
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from translate.evaluation import evaluate, read_pair
 
@@ -600,6 +621,7 @@ COMMANDS = {
     "tm": cmd_tm,
     "evaluate": cmd_evaluate,
     "validate": cmd_validate,
+    "merge": cmd_merge,
     "serve": cmd_serve,
 }
 

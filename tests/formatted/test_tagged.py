@@ -94,3 +94,13 @@ def test_joined_takes_targets_in_place_of_the_sentences() -> None:
     assert split.joined(targets) == TaggedText(("Uno. ", IMAGE, " Dos."))
     with pytest.raises(ValueError):
         split.joined(targets[:1])
+
+
+def test_codes_at_one_offset_keep_their_order_when_cut_at_a_sentence_start() -> None:
+    """A picture then the close of a span the gap opened, both where the next sentence starts (found by fuzzing web pages)."""
+    u_close = Code(CodeKind.CLOSE, 4, "u")
+    text = TaggedText(("أولى. ", IMAGE, u_close, "ثانية."))
+    split = split_at(text, [(0, 5), (6, 12)])
+    assert split.joined() == text
+    parts = [p for piece in (*split.gaps, *split.segments) for p in piece.parts if isinstance(p, Code)]
+    assert sorted(parts, key=lambda c: c.id) == [IMAGE, u_close]

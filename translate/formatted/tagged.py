@@ -164,12 +164,17 @@ def split_at(text: TaggedText, spans: Sequence[tuple[int, int]]) -> SplitText:
         last = end
     pieces: list[list[tuple[int, Code]]] = [[] for _ in range(2 * len(spans) + 1)]
     opened_in: dict[int, int] = {}
+    last_piece = 0
     for offset, code in text.placed():
         piece = _piece(offset, code, spans)
         if code.kind is CodeKind.OPEN:
             opened_in[code.id] = piece
         elif code.kind is CodeKind.CLOSE:
             piece = max(piece, opened_in.get(code.id, piece))  # an empty span stays whole, never closed before it opens
+        # never before the piece of a code that precedes it: codes at one offset (a picture, then a close at the
+        # next sentence's start) would otherwise swap places, and the pieces would no longer join into the text
+        piece = max(piece, last_piece)
+        last_piece = piece
         pieces[piece].append((offset, code))
     cuts = [0, *bounds, len(text.plain)]
     built = [

@@ -1,0 +1,122 @@
+"""A real CAT tool round trip: Debian's OmegaT 3.6 opens our XLIFF of a web page, translates it, and ``tarjama merge`` reads it back.
+
+OmegaT 3.6's XLIFF filter translates the ``<target>`` (its convention, as
+Okapi Rainbow writes XLIFF with a copy of the source as target; see
+tests/export/test_omegat.py), so the file given to it holds targets equal to
+the sources.  The test first asks OmegaT how it sees every segment (its
+pseudo-translation TMX: our inline codes as its own tags, ``<g0>…</g0>``,
+``<x1/>``), then gives it a memory with an English version of each segment
+that keeps those tags, as a translator's memory would.  OmegaT applies it,
+writes the translated XLIFF, and ``tarjama merge`` must rebuild the page
+from it with every code in place and no Arabic left.
+
+XLIFF 2.0 is not tried: OmegaT 3.6's filters read XLIFF 1.2 only.
+Skips where OmegaT is not installed; CI installs it (.ci/run).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from lxml import html as lxml_html
+
+from translate.formatted.html import HtmlFilter
+from translate.formatted.units import segment_units
+from translate.formatted.xliff import formatted_xliff, merge_xliff
+from translate.model import Provenance
+from translate.validation import validate_bytes
+
+OMEGAT = shutil.which("omegat")
+pytestmark = [pytest.mark.heavy, pytest.mark.skipif(OMEGAT is None, reason="needs OmegaT (Debian: apt-get install omegat); CI installs it")]
+
+PROJECT = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<omegat>
+  <project version="1.0">
+    <source_dir>__DEFAULT__</source_dir>
+    <source_dir_excludes><mask>**/.svn/**</mask></source_dir_excludes>
+    <target_dir>__DEFAULT__</target_dir>
+    <tm_dir>__DEFAULT__</tm_dir>
+    <glossary_dir>__DEFAULT__</glossary_dir>
+    <glossary_file>__DEFAULT__</glossary_file>
+    <dictionary_dir>__DEFAULT__</dictionary_dir>
+    <source_lang>AR</source_lang>
+    <target_lang>EN</target_lang>
+    <source_tok>org.omegat.tokenizer.LuceneArabicTokenizer</source_tok>
+    <target_tok>org.omegat.tokenizer.LuceneEnglishTokenizer</target_tok>
+    <sentence_seg>false</sentence_seg>
+    <support_default_translations>true</support_default_translations>
+    <remove_tags>false</remove_tags>
+  </project>
+</omegat>
+"""
+
+PAGE = """<!DOCTYPE html>
+<html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>عنوان الصفحة</title></head>
+<body>
+<nav><a href="/">الرئيسية</a> | <a href="/news">الأخبار</a></nav>
+<h1>خبر <b>عاجل</b> اليوم</h1>
+<p>قال الوزير <a href="https://example.test/news?id=1&amp;x=2" title="رابط الخبر">اليوم</a> إن <b>الاجتماع
+   انتهى. وغادر</b> الوفد <img src="minister.png" alt="صورة الوزير"> مساء.</p>
+<ul><li>البند <i>الأول</i></li><li>البند الثاني</li></ul>
+<table><tr><td>خلية <u>مسطرة</u></td></tr></table>
+</body></html>
+""".encode()
+ARABIC = re.compile("[\u0600-\u06ff]+")
+
+
+def omegat(project: Path, home: Path, *args: str) -> str:
+    proc = subprocess.run(
+        [OMEGAT, str(project), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "HOME": str(home), "LC_ALL": "C.UTF-8"},
+    )
+    log = proc.stdout + proc.stderr
+    assert proc.returncode == 0 and "Finished" in log, log[-3000:]
+    return log
+
+
+def test_omegat_translates_our_xliff_of_a_web_page_and_merge_rebuilds_the_page(tmp_path) -> None:
+    units = segment_units(HtmlFilter().extract(PAGE, "news.html"), "ar", "news.html")
+    identity = {i: s for n in range(len(units.units)) for i, s in zip(units.segment_ids(n), units.splits[n].segments)}
+    xliff = formatted_xliff(units, identity, PAGE, "html", Provenance("test", "segmenter", "aligner"))
+    project = tmp_path / "project"
+    for folder in ("source", "target", "tm/auto", "glossary", "dictionary", "omegat"):
+        (project / folder).mkdir(parents=True)
+    (project / "omegat.project").write_text(PROJECT, encoding="utf-8")
+    (project / "source" / "news.xlf").write_text(xliff, encoding="utf-8")
+
+    # how OmegaT sees each segment: a TMX whose targets are its sources, tags included
+    seen = tmp_path / "seen.tmx"
+    omegat(project, tmp_path / "home", "--mode=console-createpseudotranslatetmx", f"--pseudotranslatetmx={seen}", "--pseudotranslatetype=equal")
+    tmx = etree.parse(str(seen))
+    segments = tmx.findall(".//tu")
+    assert len(segments) == len(set(s.text for s in units.document.segments))
+    assert any("<g0>" in (tu.findtext("tuv/seg") or "") for tu in segments), "our codes reach OmegaT as its tags"
+    for tu in segments:
+        target = tu.findall("tuv")[1].find("seg")
+        target.text = ARABIC.sub("word", target.text or "")  # an English version that keeps every tag where it was
+    tmx.write(str(project / "tm" / "auto" / "english.tmx"), encoding="utf-8", xml_declaration=True)
+
+    omegat(project, tmp_path / "home", "--mode=console-translate")
+    written = (project / "target" / "news.xlf").read_bytes()
+    report = validate_bytes(written, "omegat-output.xlf")
+    assert report.errors == 0, report.lines()
+
+    result = merge_xliff(written, "omegat-output.xlf")
+    assert result.untranslated == () and result.repaired == ()
+    before, after = lxml_html.fromstring(PAGE), lxml_html.fromstring(result.document)
+    assert [e.tag for e in before.iter()] == [e.tag for e in after.iter()]
+    assert [a.get("href") for a in after.iter("a")] == ["/", "/news", "https://example.test/news?id=1&x=2"]
+    assert after.find(".//img").get("src") == "minister.png" and after.find(".//img").get("alt") == "word word"
+    assert [e.tag for e in after.find(".//h1")] == ["b"] and after.find(".//h1/b").text == "word"
+    assert after.find(".//li/i").text == "word" and after.find(".//td/u").text == "word"
+    assert not ARABIC.search(after.text_content()), after.text_content()
+    assert after.get("lang") == "en" and after.get("dir") == "ltr"
