@@ -76,6 +76,7 @@ _NOISE_ATTRS = frozenset(map(_w, ("rsidR", "rsidRPr", "rsidDel", "rsidRDefault",
 _NOISE_ELEMENTS = frozenset(map(_w, ("lang", "noProof", "rtl", "cs", "webHidden")))
 """Not formatting a reader sees: two runs differing only in these are one span."""
 _WHERE_BY_RELATION = {"/header": "header", "/footer": "footer", "/footnotes": "footnote", "/endnotes": "endnote"}
+_FORMATTING = ("/styles", "/stylesWithEffects", "/numbering")
 _MACRO_PARTS = ("vbaproject.bin", "vbadata.xml")
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -155,10 +156,10 @@ class WordFilter(Filter):
                     fallback.getparent().remove(fallback)
             _left_to_right(root, lang)
             changed[part] = _serialise(root)
-        if package.styles is not None:
-            styles = package.parse(package.styles)
-            _left_to_right(styles, lang)
-            changed[package.styles] = _serialise(styles)
+        for part in package.formatting:
+            tree = package.parse(part)
+            _left_to_right(tree, lang)
+            changed[part] = _serialise(tree)
         return package.rewritten(changed)
 
 
@@ -207,7 +208,8 @@ class _Package:
         for suffix, where in _WHERE_BY_RELATION.items():
             found = sorted({name for kind, name in relations if kind.endswith(suffix) and name in present})
             self.parts.extend((name, where) for name in found)
-        self.styles = next((name for kind, name in relations if kind.endswith("/styles") and name in present), None)
+        self.formatting = sorted({name for kind, name in relations if kind.endswith(_FORMATTING) and name in present})
+        """Parts with paragraph and run properties but no text: styles (and Word 2010's copy of them), list numbering."""
         self.roots: dict[str, etree._Element] = {}
 
     def parse(self, part: str) -> etree._Element:
