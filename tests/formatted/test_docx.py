@@ -184,3 +184,75 @@ def test_bad_word_files_are_one_clear_error() -> None:
         WordFilter().extract(deep, "deep.docx")
     with pytest.raises(TextLimitExceeded):
         WordFilter().extract(original, "a.docx", ReadLimits(chars=20))
+
+
+def with_parts(data: bytes, edit: dict[str, bytes | None]) -> bytes:
+    """The package with parts replaced or added (bytes), edited by a function of the old bytes, or kept (None)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info, edit.pop(info.filename, None) or source.read(info.filename))
+        for name, content in edit.items():
+            if content is not None:
+                target.writestr(name, content)
+    return out.getvalue()
+
+
+FOOTNOTES = (
+    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes {W}>'
+    '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+    '<w:footnote w:id="1"><w:p><w:pPr><w:bidi/></w:pPr><w:r><w:rPr><w:rtl/></w:rPr><w:footnoteRef/></w:r>'
+    '<w:r><w:rPr><w:rtl/></w:rPr><w:t xml:space="preserve"> المصدر وزارة التعليم.</w:t></w:r></w:p></w:footnote></w:footnotes>'
+).encode()
+
+
+def test_footnotes_are_units_and_their_references_stay_in_the_sentence() -> None:
+    original = article()
+    with zipfile.ZipFile(io.BytesIO(original)) as package:
+        rels = package.read("word/_rels/document.xml.rels").decode()
+        types = package.read("[Content_Types].xml").decode()
+        body = package.read("word/document.xml").decode()
+    rels = rels.replace("</Relationships>", '<Relationship Id="rIdFn" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/></Relationships>')
+    types = types.replace("</Types>", '<Override PartName="/word/footnotes.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/></Types>')
+    body = body.replace("<w:sectPr", '<w:p><w:r><w:t>وأعلن الوزير الخطة</w:t></w:r><w:r><w:footnoteReference w:id="1"/></w:r><w:r><w:t>.</w:t></w:r></w:p><w:sectPr', 1)
+    data = with_parts(original, {"word/_rels/document.xml.rels": rels.encode(), "[Content_Types].xml": types.encode(), "word/document.xml": body.encode(), "word/footnotes.xml": FOOTNOTES})
+    units = {u.id: u for u in WordFilter().extract(data, "a.docx")}
+    note = units["word/footnotes.xml#1"]
+    assert note.where == "footnote" and note.source.plain == " المصدر وزارة التعليم."
+    referring = next(u for u in units.values() if any(c.label == "footnote" for c in u.source.codes) and u.where == "body")
+    (mark,) = note.source.codes
+    (reference,) = referring.source.codes
+    merged = WordFilter().merge(data, {note.id: TaggedText((mark, " Source: the education ministry.")),
+                                        referring.id: TaggedText(("The minister announced the plan", reference, "."))}, "a.docx")
+    with zipfile.ZipFile(io.BytesIO(merged)) as package:
+        notes = package.read("word/footnotes.xml").decode()
+        body = package.read("word/document.xml").decode()
+    assert "Source: the education ministry." in notes and "<w:footnoteRef/>" in notes and "<w:rtl" not in notes and "<w:bidi" not in notes
+    assert re.search(r"The minister announced the plan</w:t></w:r><w:r>(<w:rPr/>)?<w:footnoteReference w:id=\"1\"/></w:r><w:r><w:t xml:space=\"preserve\">\.</w:t>", body)
+
+
+def test_complex_script_bold_stays_bold_in_english_and_arabic_fonts_give_way() -> None:
+    original = article()
+    run = ('<w:p><w:pPr><w:bidi/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="Traditional Arabic" w:hAnsi="Traditional Arabic" w:cs="Traditional Arabic"/>'
+           '<w:rtl/></w:rPr><w:t xml:space="preserve">قال يوم الأحد </w:t></w:r><w:r><w:rPr><w:rFonts w:ascii="Traditional Arabic" w:hAnsi="Traditional Arabic" w:cs="Traditional Arabic"/>'
+           '<w:bCs/><w:szCs w:val="32"/><w:rtl/></w:rPr><w:t>الوزير</w:t></w:r></w:p>')
+    data = with_body_xml(original, run)
+    unit = WordFilter().extract(data, "a.docx")[-3]
+    b1, b2 = unit.source.codes
+    assert b1.label == "b"
+    merged = WordFilter().merge(data, {unit.id: TaggedText(("On Sunday said the ", b1, "minister", b2))}, "a.docx")
+    paragraph = [p for p in docx.Document(io.BytesIO(merged)).paragraphs if p.text.startswith("On Sunday")][0]
+    assert [(r.text, bool(r.bold), r.font.name) for r in paragraph.runs] == [("On Sunday said the ", False, "Calibri"), ("minister", True, "Calibri")]
+    assert paragraph.runs[1].font.size == docx.shared.Pt(16)
+
+
+def test_an_external_entity_in_a_part_is_refused_in_one_line() -> None:
+    original = article()
+    with zipfile.ZipFile(io.BytesIO(original)) as package:
+        body = package.read("word/document.xml").decode()
+    head, _, rest = body.partition("?>")
+    hostile = head + '?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>' + rest.replace("الخطة", "&x;", 1)
+    assert hostile != body
+    with pytest.raises(TarjamaError) as caught:
+        WordFilter().extract(with_parts(original, {"word/document.xml": hostile.encode()}), "x.docx")
+    assert "x.docx" in str(caught.value) and "\n" not in str(caught.value)
