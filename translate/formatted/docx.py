@@ -320,8 +320,7 @@ class _Walker:
                 self._placeholder(label, [child], link, whole=True)
 
     def _run(self, run: etree._Element, link: etree._Element | None) -> None:
-        begins = run.find(f"{_FLDCHAR}[@{_FLDTYPE}='begin']")
-        if begins is not None:
+        if any(child.tag == _FLDCHAR and child.get(_FLDTYPE) == "begin" for child in run):
             self.field = self._placeholder("field", [run], link, whole=True)
             self._count_fields(run)
             return
@@ -356,7 +355,7 @@ class _Walker:
 
 def _format_key(rpr: etree._Element | None) -> bytes:
     """The formatting a reader sees, as comparable bytes: revision ids, language and direction marks left out."""
-    if rpr is None:
+    if rpr is None or len(rpr) == 0:
         return b""
     clean = copy.deepcopy(rpr)
     for child in list(clean):
@@ -380,17 +379,18 @@ def _label(rpr: etree._Element | None) -> str:
 def _coded(element: etree._Element, unit_id: str, walker: _Walker, kind: ParagraphKind, where: str) -> _Paragraph | None:
     """The atoms as text with codes; None for a paragraph without text (only pictures, or empty)."""
     atoms, starts, ends = walker.atoms, walker.starts, walker.ends
+    keys = {id(a): _format_key(a.rpr) for a in atoms if a.text is not None}
     if not any(a.text and a.text.strip() for a in atoms):
         return None
     weight: dict[int | None, Counter[bytes]] = {}
     for atom in atoms:
         if atom.text is not None:
-            weight.setdefault(id(atom.link) if atom.link is not None else None, Counter())[_format_key(atom.rpr)] += len(atom.text)
+            weight.setdefault(id(atom.link) if atom.link is not None else None, Counter())[keys[id(atom)]] += len(atom.text)
     usual = {context: counts.most_common(1)[0][0] for context, counts in weight.items()}
     usual_rpr: dict[int | None, etree._Element | None] = {}
     for atom in atoms:
         context = id(atom.link) if atom.link is not None else None
-        if atom.text is not None and context not in usual_rpr and _format_key(atom.rpr) == usual[context]:
+        if atom.text is not None and context not in usual_rpr and keys[id(atom)] == usual[context]:
             usual_rpr[context] = atom.rpr
     paragraph = _Paragraph(element, TextUnit(unit_id, TaggedText.of("")), usual_rpr.get(None))
     parts: list[Part] = []
@@ -418,7 +418,7 @@ def _coded(element: etree._Element, unit_id: str, walker: _Walker, kind: Paragra
             parts.append(Code(CodeKind.PLACEHOLDER, next_id, atom.label))
             next_id += 1
             continue
-        key = _format_key(atom.rpr)
+        key = keys[id(atom)]
         context = id(atom.link) if atom.link is not None else None
         wanted = None if key == usual[context] else key
         if open_span is not None and open_span[0] != wanted:
@@ -442,6 +442,8 @@ def _coded(element: etree._Element, unit_id: str, walker: _Walker, kind: Paragra
 
 def _no_line_breaks(text: TaggedText) -> TaggedText:
     """Word text may hold a line separator character; it is a space to the segmenter (a break is a w:br code)."""
+    if not any(c in text.plain for c in "\n\r\u2028\u2029"):
+        return text
     return TaggedText(tuple(p.translate(_BREAKS) if isinstance(p, str) else p for p in text.parts))
 
 
