@@ -142,6 +142,21 @@ FIELD = (
     '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>3</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>'
     '<w:r><w:tab/><w:t>من التقرير</w:t></w:r></w:p>'
 )
+TAB = '<w:p><w:r><w:t>التاريخ:</w:t><w:tab/><w:t>اليوم</w:t><w:br/><w:t xml:space="preserve"> غدا</w:t></w:r></w:p>'
+
+
+def test_a_tab_or_line_break_between_words_is_a_space_to_the_model_and_nothing_in_the_document() -> None:
+    original = with_body_xml(article(), TAB)
+    unit = WordFilter().extract(original, "a.docx")[-3]
+    assert unit.source.plain == "التاريخ: اليوم غدا"  # never "التاريخ:اليوم"
+    assert by_id(WordFilter().merge(original, {unit.id: unit.source}, "a.docx"))[unit.id] == unit.source
+    tab, br = unit.source.codes
+    merged = WordFilter().merge(original, {unit.id: TaggedText(("Date:", tab, " today", br, " tomorrow"))}, "a.docx")
+    with zipfile.ZipFile(io.BytesIO(merged)) as package:
+        body = package.read("word/document.xml").decode()
+    assert '<w:t xml:space="preserve">Date:</w:t></w:r><w:r><w:tab/></w:r><w:r><w:t xml:space="preserve">today</w:t>' in body
+    # a space at the start of a line after a break is the one thing this costs: it is not written back
+    assert '<w:br/></w:r><w:r><w:t xml:space="preserve">tomorrow</w:t>' in body
 TEXTBOX = (
     '<w:p><w:r><w:t>قبل الصندوق</w:t></w:r><w:r><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml"><v:textbox>'
     '<w:txbxContent><w:p><w:r><w:t>نص داخل الصندوق</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r></w:p>'

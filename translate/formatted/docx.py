@@ -436,8 +436,34 @@ def _coded(element: etree._Element, unit_id: str, walker: _Walker, kind: Paragra
     if open_link is not None:
         parts.append(Code(CodeKind.CLOSE, open_link[1], "link"))
     paragraph.starts, paragraph.ends = starts, ends
-    paragraph.unit = TextUnit(unit_id, _no_line_breaks(TaggedText(tuple(parts))), kind, where)
+    paragraph.unit = TextUnit(unit_id, _spaced(_no_line_breaks(TaggedText(tuple(parts)))), kind, where)
     return paragraph
+
+
+_SEPARATORS = frozenset({"tab", "br"})
+"""Placeholders that separate words: the plain text needs a space there, or "التاريخ<tab>اليوم" reaches the model as one word."""
+
+
+def _spaced(text: TaggedText) -> TaggedText:
+    """A space after a tab or line break that stands between two words with none beside it; merge takes it out again (:func:`_unspaced`)."""
+    parts = list(text.parts)
+    for index in range(1, len(parts) - 1):
+        code, before, after = parts[index], parts[index - 1], parts[index + 1]
+        if isinstance(code, Code) and code.label in _SEPARATORS and isinstance(before, str) and isinstance(after, str):
+            if not before[-1].isspace() and not after[0].isspace():
+                parts[index + 1] = " " + after
+    return TaggedText(tuple(parts)) if parts != list(text.parts) else text
+
+
+def _unspaced(parts: tuple[Part, ...]) -> list[Part]:
+    """The target's parts with the space :func:`_spaced` put after a separator taken out where the word before it has none."""
+    out = list(parts)
+    for index in range(1, len(out) - 1):
+        code, before, after = out[index], out[index - 1], out[index + 1]
+        if isinstance(code, Code) and code.label in _SEPARATORS and isinstance(before, str) and isinstance(after, str):
+            if before and not before[-1].isspace() and after.startswith(" "):
+                out[index + 1] = after[1:]
+    return out
 
 
 def _no_line_breaks(text: TaggedText) -> TaggedText:
@@ -483,8 +509,10 @@ def _rebuild(paragraph: _Paragraph, target: TaggedText) -> None:
         shell = container()
         (shell.append(item) if shell is not None else out.append(item))
 
-    for part in target.parts:
+    for part in _unspaced(target.parts):
         if isinstance(part, str):
+            if not part:
+                continue
             if formats:
                 rpr = paragraph.spans[formats[-1]].rpr
             elif links:
