@@ -449,9 +449,10 @@ def _spaced(text: TaggedText) -> TaggedText:
     parts = list(text.parts)
     for index in range(1, len(parts) - 1):
         code, before, after = parts[index], parts[index - 1], parts[index + 1]
-        if isinstance(code, Code) and code.label in _SEPARATORS and isinstance(before, str) and isinstance(after, str):
-            if not before[-1].isspace() and not after[0].isspace():
-                parts[index + 1] = " " + after
+        if not (isinstance(code, Code) and code.label in _SEPARATORS and isinstance(before, str) and isinstance(after, str)):
+            continue
+        if not before[-1].isspace() and not after[0].isspace():
+            parts[index + 1] = " " + after
     return TaggedText(tuple(parts)) if parts != list(text.parts) else text
 
 
@@ -460,9 +461,10 @@ def _unspaced(parts: tuple[Part, ...]) -> list[Part]:
     out = list(parts)
     for index in range(1, len(out) - 1):
         code, before, after = out[index], out[index - 1], out[index + 1]
-        if isinstance(code, Code) and code.label in _SEPARATORS and isinstance(before, str) and isinstance(after, str):
-            if before and not before[-1].isspace() and after.startswith(" "):
-                out[index + 1] = after[1:]
+        if not (isinstance(code, Code) and code.label in _SEPARATORS and isinstance(before, str) and isinstance(after, str)):
+            continue
+        if before and not before[-1].isspace() and after.startswith(" "):
+            out[index + 1] = after[1:]
     return out
 
 
