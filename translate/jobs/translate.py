@@ -33,7 +33,7 @@ from translate.textio import STDIN
 from translate.wording import counted
 
 if TYPE_CHECKING:
-    from translate.formatted import Filter, SegmentedUnits
+    from translate.formatted import Filter, SegmentedUnits, TaggedText
     from translate.qa.glossary import Glossary
     from translate.translation.engine import Progress, Translation, Translator
 
@@ -140,26 +140,40 @@ def formatted_path(output_dir: Path, stem: str, found: Filter, target_lang: str 
 def write_formatted(item: InputFile, alignment: Alignment, job: TranslationJob) -> Path | None:
     """The original with each paragraph's translation in place and its codes on the English words; None for a text input.
 
-    The input is read again (documents are not kept in memory between
-    reading and writing) and must give the very sentences that were
-    translated: a file changed meanwhile is refused, not merged wrongly.
+    The input is read again (:func:`translated_units`): documents are not
+    kept in memory between reading and writing.
     """
-    from translate.formatted.placement import placed_targets
     from translate.textio import write_atomic
 
     if not job.formatted:
         return None
-    formatted = read_formatted(item, alignment.source.lang)
-    if formatted is None:
+    found = translated_units(item, alignment)
+    if found is None:
         return None
-    if formatted.units.document.text != alignment.source.text:
-        raise TarjamaError(f"{shown(item.path)}: changed while it was translated; run again")
-    targets = formatted.units.targets(placed_targets(formatted.units, alignment))
+    formatted, sentences = found
+    targets = formatted.units.targets(sentences)
     lang = job.export.target_lang or alignment.target.lang or "en"
     merged = formatted.filter.merge(formatted.data, targets, item.path, lang)
     path = formatted_path(job.output_dir, item.stem, formatted.filter, lang)
     write_atomic(path, merged, job.export.overwrite)
     return path
+
+
+def translated_units(item: InputFile, alignment: Alignment) -> tuple[FormattedInput, dict[int, TaggedText]] | None:
+    """The input read again through its filter, and each translated sentence with its codes on the English words
+    (segment id -> target): what the formatted document, and an XLIFF with inline codes, are written from; None for text.
+
+    The input must give the very sentences that were translated: a file
+    changed meanwhile is refused, not merged wrongly.
+    """
+    from translate.formatted.placement import placed_targets
+
+    formatted = read_formatted(item, alignment.source.lang)
+    if formatted is None:
+        return None
+    if formatted.units.document.text != alignment.source.text:
+        raise TarjamaError(f"{shown(item.path)}: changed while it was translated; run again")
+    return formatted, placed_targets(formatted.units, alignment)
 
 
 def export_for(item: InputFile, job: TranslationJob) -> ExportOptions:
