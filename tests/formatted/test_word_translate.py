@@ -122,3 +122,16 @@ def test_a_word_file_with_macros_is_one_error_and_nothing_is_written(tmp_path: P
     err = proc.stderr.decode()
     assert proc.returncode == 2 and len(err.splitlines()) == 1 and "macros" in err, err
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_the_memory_serves_a_word_document_again_with_the_same_formatted_result(tiny_model: Path, tmp_path: Path) -> None:
+    source = tmp_path / "news.docx"
+    source.write_bytes(article(PICTURE))
+    outputs = []
+    for run in ("first", "second"):
+        proc = tarjama("translate", str(source), "--model", str(tiny_model), "--device", "cpu", "--tm", str(tmp_path / "tm.sqlite"),
+                       "--to", "formatted", "-o", str(tmp_path / run))
+        assert proc.returncode == 0, proc.stderr.decode()
+        outputs.append((tmp_path / run / "news.en.docx").read_bytes())
+    assert "13 from the translation memory" in proc.stderr.decode()
+    assert outputs[0] == outputs[1]  # a memory hit is placed and written exactly as the fresh translation was
