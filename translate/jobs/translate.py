@@ -145,7 +145,8 @@ def write_formatted(item: InputFile, alignment: Alignment, job: TranslationJob) 
     """
     from translate.textio import write_atomic
 
-    if not job.formatted:
+    wanted = input_filter(item.path)
+    if wanted is None or not wants_formatted(wanted, job.export.formats, job.formatted):
         return None
     found = translated_units(item, alignment)
     if found is None:
@@ -176,9 +177,15 @@ def translated_units(item: InputFile, alignment: Alignment) -> tuple[FormattedIn
     return formatted, placed_targets(formatted.units, alignment)
 
 
+def wants_formatted(found: Filter, formats: Sequence[str], formatted: bool) -> bool:
+    """Whether an input of ``found``'s format is written back formatted: asked for (``formatted``), or a Word input
+    with ``docx`` among the formats (one NAME.en.docx: the document itself, never a flattened copy of it)."""
+    return formatted or (found.name == "docx" and "docx" in formats)
+
+
 def export_for(item: InputFile, job: TranslationJob) -> ExportOptions:
-    """For a Word input whose formatted output is written, ``docx`` is that document, not the flattened draft of the same name."""
-    found = input_filter(item.path) if job.formatted and "docx" in job.export.formats else None
+    """For a Word input, ``docx`` is the formatted document (:func:`write_formatted`), not the flattened draft of the same name."""
+    found = input_filter(item.path) if "docx" in job.export.formats else None
     if found is not None and found.name == "docx":
         return replace(job.export, formats=tuple(f for f in job.export.formats if f != "docx"))
     return job.export
@@ -229,11 +236,12 @@ def plan(
     prepare_outputs(
         Path(output_dir), [item.stem for item in inputs], export.formats, export.target_lang or "en", sources, export.overwrite
     )
-    if formatted:
+    lang = export.target_lang or "en"
+    filters = [(i, f) for i in inputs if (f := input_filter(i.path)) is not None and wants_formatted(f, export.formats, formatted)]
+    if filters:
         from translate.textio import check_output_names, refuse_overwriting_inputs, refuse_replacing_others
 
-        lang = export.target_lang or "en"
-        outputs = [formatted_path(Path(output_dir), i.stem, f, lang) for i in inputs if (f := input_filter(i.path)) is not None]
+        outputs = [formatted_path(Path(output_dir), i.stem, f, lang) for i, f in filters]
         refuse_overwriting_inputs(outputs, sources)
         refuse_replacing_others(outputs, export.overwrite)
         check_output_names(outputs)
