@@ -218,12 +218,16 @@ def translate_document(
 
 
 def write_files(result: Result, outdir: Path, stem: str, formats: Sequence[str] = DOWNLOADS) -> dict[str, Path]:
-    """The files ``tarjama translate --to …`` writes, by format."""
+    """The files ``tarjama translate --to …`` writes, by format; for a Word upload, ``docx`` is the document translated in place."""
     from translate.export import write_outputs
 
+    formatted = result.formatted is not None and result.formatted.filter.name == "docx" and "docx" in formats
+    flat = [f for f in formats if not (formatted and f == "docx")]
     # The downloads folder is the server's own, every name new: no ledger there (nor a way to download one).
-    paths = write_outputs(result.alignment, outdir, stem, ExportOptions(formats=tuple(formats), overwrite=Overwrite.PRIVATE))
-    return dict(zip(formats, paths))
+    paths = dict(zip(flat, write_outputs(result.alignment, outdir, stem, ExportOptions(formats=tuple(flat), overwrite=Overwrite.PRIVATE))))
+    if formatted:
+        paths["docx"] = render_translated_file(result, outdir, stem, ".docx")
+    return {f: paths[f] for f in formats}
 
 
 def render_review(result: Result) -> str:
