@@ -271,3 +271,15 @@ def test_an_external_entity_in_a_part_is_refused_in_one_line() -> None:
     with pytest.raises(TarjamaError) as caught:
         WordFilter().extract(with_parts(original, {"word/document.xml": hostile.encode()}), "x.docx")
     assert "x.docx" in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_right_to_left_alignment_is_mirrored_with_the_direction() -> None:
+    paragraphs = "".join(
+        f'<w:p><w:pPr><w:bidi/><w:jc w:val="{jc}"/></w:pPr><w:r><w:rPr><w:rtl/></w:rPr><w:t>فقرة عربية</w:t></w:r></w:p>'
+        for jc in ("right", "left", "center", "both")
+    )
+    merged = WordFilter().merge(with_body_xml(article(), paragraphs), {}, "a.docx")
+    document = docx.Document(io.BytesIO(merged))
+    found = [p.alignment for p in document.paragraphs if p.text == "فقرة عربية"]
+    align = docx.enum.text.WD_ALIGN_PARAGRAPH
+    assert found == [align.LEFT, align.RIGHT, align.CENTER, align.JUSTIFY]  # the start (seen right in Arabic) is the left in English

@@ -135,3 +135,28 @@ def test_the_memory_serves_a_word_document_again_with_the_same_formatted_result(
         outputs.append((tmp_path / run / "news.en.docx").read_bytes())
     assert "13 from the translation memory" in proc.stderr.decode()
     assert outputs[0] == outputs[1]  # a memory hit is placed and written exactly as the fresh translation was
+
+
+PAGE = """<html dir="rtl" lang="ar"><head><meta charset="utf-8"><title>خبر</title></head><body>
+<h1>الحكومة تعلن خطة جديدة</h1>
+<p>قال <b>وزير التعليم</b> يوم الأحد إن <i>الخطة</i> تبدأ في <u>سبتمبر</u> المقبل. وأضاف أن <a href="https://example.org/x">الموقع</a> جاهز.</p>
+<ul><li>بناء مدارس جديدة.</li><li>تدريب المعلمين.</li></ul>
+<table border="1"><tr><td>المدينة</td><td>العدد</td></tr><tr><td>القاهرة</td><td>عشرون</td></tr></table>
+<p>السطر الأول<br>السطر الثاني</p></body></html>"""
+
+
+def test_a_word_file_written_by_libreoffice_merges_back_to_the_same_text_left_aligned(tmp_path: Path) -> None:
+    """Not only python-docx's markup: LibreOffice's own .docx (revision ids, bookmarks, explicit alignment, direction on every run)."""
+    from translate.formatted.docx import WordFilter
+
+    program = soffice()
+    (tmp_path / "page.html").write_text(PAGE, encoding="utf-8")
+    convert(program, [tmp_path / "page.html"], "docx:MS Word 2007 XML", tmp_path, tmp_path / "profile")
+    original = (tmp_path / "page.docx").read_bytes()
+    units = WordFilter().extract(original, "page.docx")
+    assert [c.label for c in units[1].source.codes] == ["b", "b", "i", "i", "u", "u", "link", "link"]
+    (tmp_path / "merged.docx").write_bytes(WordFilter().merge(original, {u.id: u.source for u in units}, "page.docx"))
+    convert(program, [tmp_path / "page.docx", tmp_path / "merged.docx"], "txt:Text (encoded):UTF8", tmp_path / "txt", tmp_path / "profile")
+    assert (tmp_path / "txt" / "merged.txt").read_text(encoding="utf-8-sig") == (tmp_path / "txt" / "page.txt").read_text(encoding="utf-8-sig")
+    merged = docx.Document(str(tmp_path / "merged.docx"))
+    assert {p.alignment for p in merged.paragraphs if p.text.strip()} <= {None, docx.enum.text.WD_ALIGN_PARAGRAPH.LEFT}

@@ -558,11 +558,20 @@ def _text_run(text: str, rpr: etree._Element | None) -> etree._Element:
     return run
 
 
+_MIRRORED = {"left": "right", "right": "left"}
+
+
 def _left_to_right(root: etree._Element, lang: str) -> None:
     """A part made left-to-right English: direction marks removed, complex-script formatting carried over, language and fonts set."""
     for tag in ("bidi", "bidiVisual", "rtlGutter"):
         for element in list(root.iter(_w(tag))):
-            element.getparent().remove(element)
+            properties = element.getparent()
+            alignment = properties.find(_w("jc"))
+            if tag != "rtlGutter" and element.get(_VAL) not in ("0", "false", "off") and alignment is not None:
+                # Word and LibreOffice store a right-to-left paragraph's alignment as seen: "right" is its start.  Mirrored,
+                # the English paragraph keeps its place relative to its own direction (the start is now the left).
+                alignment.set(_VAL, _MIRRORED.get(alignment.get(_VAL) or "", alignment.get(_VAL) or ""))
+            properties.remove(element)
     for rpr in list(root.iter(_RPR)):
         rtl = rpr.find(_w("rtl"))
         complex_script = rpr.find(_w("cs"))
