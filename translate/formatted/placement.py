@@ -6,8 +6,9 @@ position through a monotone word correspondence of source and translation:
 
 * **anchors**: words that are the same on both sides, so their counterpart is
   certain: numbers (Arabic-Indic digits read as ASCII ones), words in Latin
-  script (names, acronyms, URLs left as they were), each occurring once on
-  each side; a consistent (order-preserving) subset of them is kept;
+  script (names, acronyms, URLs left as they were), brackets and curly or
+  angle quotes, each occurring once on each side; a consistent
+  (order-preserving) subset of them is kept;
 * **proportion** between anchors (and the sentence's edges): a code after
   the k-th of n source words goes after the corresponding share of the
   target's words, snapped to a word boundary.
@@ -39,11 +40,12 @@ from translate.model import Alignment
 
 __all__ = ["PLACEMENT_SIGNATURE", "place_codes", "placed_targets"]
 
-PLACEMENT_SIGNATURE = "codes projected through anchors (numbers, Latin words) and word proportion"
+PLACEMENT_SIGNATURE = "codes projected through anchors (numbers, Latin words, brackets, quotes) and word proportion"
 
-_WORD = re.compile(r"\w+(?:[.,:/'’\-]\w+)*", re.UNICODE)
+_WORD = re.compile(r"\w+(?:[.,:/'’\-]\w+)*|[()«»“”]", re.UNICODE)
 _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _LATIN = re.compile(r"[A-Za-z0-9]")
+_BRACKETS = {"(": "(", ")": ")", "«": "open-quote", "»": "close-quote", "“": "open-quote", "”": "close-quote"}
 
 
 def place_codes(source: TaggedText, target: str, *, anchors: bool = True) -> TaggedText:
@@ -107,6 +109,8 @@ def _in_order(placed: list[tuple[int, Code]]) -> list[tuple[int, Code]]:
 
 def _key(word: str) -> str | None:
     """What makes a word an anchor: digits or Latin letters, compared case-blind; None for an ordinary word."""
+    if word in _BRACKETS:
+        return _BRACKETS[word]
     normal = word.translate(_ARABIC_DIGITS)
     return normal.lower() if _LATIN.search(normal) else None
 
