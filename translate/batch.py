@@ -6,6 +6,7 @@ runner) goes on working unchanged.
 
 from translate.jobs.translate import (
     DocumentReport,
+    FormattedInput,
     TranslationJob,
     document_line,
     plan,
@@ -14,11 +15,13 @@ from translate.jobs.translate import (
     summary_table,
     translate_file,
     translate_files,
+    translated_units,
     write_alignment,
 )
 
 __all__ = [
     "DocumentReport",
+    "FormattedInput",
     "TranslationJob",
     "document_line",
     "plan",
@@ -27,5 +30,6 @@ __all__ = [
     "summary_table",
     "translate_file",
     "translate_files",
+    "translated_units",
     "write_alignment",
 ]

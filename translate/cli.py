@@ -41,6 +41,8 @@ EXIT_INTERRUPTED = 130
 """Ctrl-C; SIGTERM exits 128 + 15 = 143, the shell's convention for a process ended by a signal."""
 
 TRANSLATE_FORMATS = ("txt", "tmx", "html", "tsv", "xliff", "xliff2", "docx")
+FORMATTED = "formatted"
+"""``--to formatted``: a Word document or web page back in its own format, translated in place (docs/formatted.md)."""
 ALIGN_FORMATS = ("tmx", "html", "tsv", "xliff", "xliff2")
 EXIT_INVALID = 1
 """``tarjama validate``: the file has errors (2 stays "could not check": no such file, bad usage)."""
@@ -67,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="text (.txt, one paragraph per line), web pages (.html), Word documents (.docx) or folders of them; - reads stdin")
     p.add_argument("-o", "--output-dir", default=".", metavar="OUTDIR", help="where to write NAME.en.txt, NAME.tmx, NAME.html (default: .)")
     p.add_argument("--model", default=DEFAULT_PRESET, metavar="NAME_OR_DIR", help=f"a preset ({presets}), a hub id or a local model directory (default: {DEFAULT_PRESET})")
-    p.add_argument("--to", default="txt,tmx,html", metavar="FORMATS", help=f"comma-separated outputs from {','.join(TRANSLATE_FORMATS)} (default: txt,tmx,html)")
+    p.add_argument("--to", default=f"txt,tmx,html,{FORMATTED}", metavar="FORMATS", help=f"comma-separated outputs from {','.join(TRANSLATE_FORMATS)},{FORMATTED} ({FORMATTED}: a Word document or web page translated in place, NAME.en.docx or NAME.en.html; default: txt,tmx,html,{FORMATTED})")
     _add_decoding_options(p)
     _add_tm_option(p)
     p.add_argument("--no-tm", action="store_true", help="neither read nor write the translation memory")
@@ -383,7 +385,10 @@ def cmd_translate(args: argparse.Namespace) -> int:
     from translate.export.base import check_languages
     from translate.translation.memory import TranslationMemory
 
-    export = _export_options(args, parse_formats(args.to, TRANSLATE_FORMATS))
+    named = [name.strip().lower() for name in args.to.split(",")]
+    formatted = FORMATTED in named
+    rest = ",".join(name for name in named if name != FORMATTED)
+    export = _export_options(args, parse_formats(rest, (*TRANSLATE_FORMATS, FORMATTED)) if rest or not formatted else [])
     settings = _decoding_settings(args)
     check_languages(args.src_lang, args.tgt_lang, "ar", "en")
     _check_workers_option(args)
@@ -400,6 +405,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
         protected=[p for p in (args.glossary, args.tm) if p],
         language_check=not args.no_language_check,
         qa=QaSettings(min_confidence=args.min_confidence),
+        formatted=formatted,
     )
     memory = None if args.no_tm else TranslationMemory(args.tm or default_tm_path())
     reports = []
@@ -487,9 +493,10 @@ def cmd_tm(args: argparse.Namespace) -> int:
 
 
 def cmd_segment(args: argparse.Namespace) -> int:
-    from translate.inputs import load_document
+    from translate.inputs import InputFile
+    from translate.jobs.translate import read_input
 
-    document = load_document(args.input, args.lang)  # a web page or Word document: its article, as translate reads it
+    document = read_input(InputFile(args.input, ""), args.lang)  # a web page or Word document: its article, as translate reads it
     out = sys.stdout
     for index, paragraph in enumerate(document.paragraphs):
         if index:

@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -160,7 +160,9 @@ def check_translation(pair: TranslationPair, glossary: Glossary | None = None) -
     return check_alignment(Alignment(pair.source, pair.target, pair.beads, provenance), glossary)
 
 
-def read_translation(source_path: str, target_path: str, *, language_check: bool = True) -> TranslationPair:
+def read_translation(
+    source_path: str, target_path: str, *, language_check: bool = True, read_source: Callable[[str, str], Document] | None = None
+) -> TranslationPair:
     """A text and its translation, paired for ``tarjama check``: line by line, or an article with its draft.
 
     Files of as many lines are a line-by-line translation: line n translates
@@ -191,7 +193,8 @@ def read_translation(source_path: str, target_path: str, *, language_check: bool
     source: Document | None = None
     source_lines: list[str] = []
     if source_path != STDIN and Path(source_path).suffix.lower() in DOCUMENT_SUFFIXES:
-        source = load_document(source_path, "ar", name=names[0])  # a page or Word document: its article, as translate reads it
+        # a page or Word document: its article, as translate reads it (``read_source``: the translate job's reader)
+        source = read_source(source_path, names[0]) if read_source is not None else load_document(source_path, "ar", name=names[0])
     else:
         source_lines = read_lines(source_path, "check")
     target_lines = read_lines(target_path, "check")

@@ -237,11 +237,14 @@ def _write(job: TranslationJob, info: ModelInfo, doc: _Pending, translations: li
     :func:`translate.batch.write_alignment`: so its files are those a local run writes.
     """
     from translate.batch import report, write_alignment
+    from translate.jobs.translate import export_for, write_formatted
     from translate.pipeline import translated_document, translation_provenance
 
     provenance = translation_provenance(doc.document, info)
     alignment = translated_document(doc.document, translations, provenance, job.export.target_lang or "en", job.glossary, job.qa)
-    written = write_alignment(alignment, job.output_dir, doc.item.stem, job.export, (doc.item.path, *job.protected))
+    written = write_alignment(alignment, job.output_dir, doc.item.stem, export_for(doc.item, job), (doc.item.path, *job.protected))
+    formatted = write_formatted(doc.item, alignment, job)
+    written = (*written, formatted) if formatted is not None else written
     # Documents overlap on a cluster; a document's seconds are those since the previous one was
     # written, so that the summary's total is the job's wall time, as it is locally.
     now = time.monotonic()

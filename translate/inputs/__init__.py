@@ -20,7 +20,7 @@ from translate.segmentation import segment_document
 from translate.textio import STDIN, read_bytes, read_text
 from translate.wording import counted
 
-__all__ = ["DOCUMENT_SUFFIXES", "SUFFIXES", "InputFile", "ReadLimits", "TextLimitExceeded", "collect_inputs", "folder_files", "load_document", "read_lines", "warn_other_formats"]
+__all__ = ["DOCUMENT_SUFFIXES", "SUFFIXES", "InputFile", "ReadLimits", "TextLimitExceeded", "collect_inputs", "folder_files", "load_document", "read_document_bytes", "read_lines", "warn_other_formats"]
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +70,17 @@ def read_lines(path: str, what: str) -> list[str]:
         kind = "a Word document" if suffix == ".docx" else "a web page"
         raise TarjamaError(f"{shown(path)} is {kind}, but {what} needs plain text with one segment per line (save it as .txt, or run 'tarjama segment {shown(path)}')")
     return read_text(path).splitlines()
+
+
+def read_document_bytes(path: str) -> bytes:
+    """A web page's or Word document's bytes, refused over its format's size limit (what its filter reads)."""
+    if Path(path).suffix.lower() == ".docx":
+        from translate.inputs import docx
+
+        return _read_bytes(path, docx.MAX_DOCX_BYTES, "a Word document")
+    from translate.inputs import html
+
+    return _read_bytes(path, html.MAX_HTML_BYTES, "a web page")
 
 
 def _read_bytes(path: str, limit: int, what: str) -> bytes:

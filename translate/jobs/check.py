@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from translate.model import Alignment
+from translate.model import Alignment, Document
 from translate.settings import ExportOptions
 
 
@@ -38,7 +38,7 @@ def check_files(
     from translate.pipeline import check_translation, read_translation
     from translate.qa import load_glossary, summary
 
-    pair = read_translation(source_path, target_path, language_check=language_check)
+    pair = read_translation(source_path, target_path, language_check=language_check, read_source=read_source)
     terms = load_glossary(glossary) if glossary is not None else None
     inputs = tuple(p for p in (source_path, target_path, glossary) if p)
     if output_dir is not None and export is not None and export.formats:
@@ -54,3 +54,11 @@ def write_checked(checked: CheckedTranslation, output_dir: Path, export: ExportO
     from translate.export import write_outputs
 
     return write_outputs(checked.alignment, output_dir, checked.alignment.source.name, export, inputs=checked.inputs)
+
+
+def read_source(path: str, name: str) -> Document:
+    """A Word document or web page as ``tarjama translate`` reads it (tables, headers, notes included), so its draft pairs."""
+    from translate.inputs import InputFile
+    from translate.jobs.translate import read_input
+
+    return read_input(InputFile(path, name))

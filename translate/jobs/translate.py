@@ -21,18 +21,19 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from translate.errors import EmptyInput, TarjamaError, shown
-from translate.inputs import InputFile, collect_inputs, load_document
+from translate.inputs import InputFile, ReadLimits, collect_inputs, load_document
 from translate.model import Alignment, Document, Origin
 from translate.settings import ExportOptions, QaSettings
 from translate.textio import STDIN
 from translate.wording import counted
 
 if TYPE_CHECKING:
+    from translate.formatted import Filter, SegmentedUnits, TaggedText
     from translate.qa.glossary import Glossary
     from translate.translation.engine import Progress, Translation, Translator
 
@@ -54,6 +55,8 @@ class TranslationJob:
     stdin: Document | None = None
     """Standard input, which cannot be read twice, kept as read by :func:`plan`."""
     qa: QaSettings = QaSettings()
+    formatted: bool = False
+    """Also write each Word document or web page back in its own format, translated in place (:func:`write_formatted`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +83,112 @@ class DocumentReport:
 
 
 def read_input(item: InputFile, lang: str = "ar") -> Document:
-    """An input as a segmented document, named after its output stem."""
+    """An input as a segmented document, named after its output stem.
+
+    A format with a filter (a Word document, a web page) is read through it,
+    so what is translated (and shown on the review page, stored in the
+    memory, checked by QA) is exactly what its formatted output holds:
+    tables, headers, footers, notes and text boxes included.
+    """
+    formatted = read_formatted(item, lang)
+    if formatted is not None:
+        return formatted.units.document
     return load_document(item.path, lang, name=Path(item.stem).name)
+
+
+@dataclass(frozen=True, slots=True)
+class FormattedInput:
+    """A Word document or web page as its filter reads it: the original bytes (the skeleton) and its units, segmented."""
+
+    filter: Filter
+    data: bytes
+    units: SegmentedUnits
+
+
+def input_filter(path: str) -> Filter | None:
+    """The filter of an input's format; None for text (and stdin), and for a format whose filter this build lacks."""
+    from translate.formatted import filter_for
+
+    if path == STDIN:
+        return None
+    try:
+        return filter_for(path)
+    except ModuleNotFoundError as exc:
+        if not (exc.name or "").startswith("translate.formatted."):
+            raise
+        return None  # the format is read as before, without its formatting
+
+
+def read_formatted(item: InputFile, lang: str = "ar", limits: ReadLimits | None = None) -> FormattedInput | None:
+    """The input through its filter (None for text): every unit extracted, within ``limits``, and split into sentences."""
+    from translate.formatted import segment_units
+    from translate.inputs import read_document_bytes
+
+    found = input_filter(item.path)
+    if found is None:
+        return None
+    data = read_document_bytes(item.path)
+    units = found.extract(data, item.path, limits)
+    return FormattedInput(found, data, segment_units(units, lang, Path(item.stem).name))
+
+
+def formatted_path(output_dir: Path, stem: str, found: Filter, target_lang: str = "en") -> Path:
+    """``NAME.en.docx`` for a Word input, ``NAME.en.html`` for a web page: beside the draft, never the review page's ``NAME.html``."""
+    return Path(output_dir) / f"{stem}.{target_lang.split('-')[0].lower()}{found.suffixes[0]}"
+
+
+def write_formatted(item: InputFile, alignment: Alignment, job: TranslationJob) -> Path | None:
+    """The original with each paragraph's translation in place and its codes on the English words; None for a text input.
+
+    The input is read again (:func:`translated_units`): documents are not
+    kept in memory between reading and writing.
+    """
+    from translate.textio import write_atomic
+
+    wanted = input_filter(item.path)
+    if wanted is None or not wants_formatted(wanted, job.export.formats, job.formatted):
+        return None
+    found = translated_units(item, alignment)
+    if found is None:
+        return None
+    formatted, sentences = found
+    targets = formatted.units.targets(sentences)
+    lang = job.export.target_lang or alignment.target.lang or "en"
+    merged = formatted.filter.merge(formatted.data, targets, item.path, lang)
+    path = formatted_path(job.output_dir, item.stem, formatted.filter, lang)
+    write_atomic(path, merged, job.export.overwrite)
+    return path
+
+
+def translated_units(item: InputFile, alignment: Alignment) -> tuple[FormattedInput, dict[int, TaggedText]] | None:
+    """The input read again through its filter, and each translated sentence with its codes on the English words
+    (segment id -> target): what the formatted document, and an XLIFF with inline codes, are written from; None for text.
+
+    The input must give the very sentences that were translated: a file
+    changed meanwhile is refused, not merged wrongly.
+    """
+    from translate.formatted.placement import placed_targets
+
+    formatted = read_formatted(item, alignment.source.lang)
+    if formatted is None:
+        return None
+    if formatted.units.document.text != alignment.source.text:
+        raise TarjamaError(f"{shown(item.path)}: changed while it was translated; run again")
+    return formatted, placed_targets(formatted.units, alignment)
+
+
+def wants_formatted(found: Filter, formats: Sequence[str], formatted: bool) -> bool:
+    """Whether an input of ``found``'s format is written back formatted: asked for (``formatted``), or a Word input
+    with ``docx`` among the formats (one NAME.en.docx: the document itself, never a flattened copy of it)."""
+    return formatted or (found.name == "docx" and "docx" in formats)
+
+
+def export_for(item: InputFile, job: TranslationJob) -> ExportOptions:
+    """For a Word input, ``docx`` is the formatted document (:func:`write_formatted`), not the flattened draft of the same name."""
+    found = input_filter(item.path) if "docx" in job.export.formats else None
+    if found is not None and found.name == "docx":
+        return replace(job.export, formats=tuple(f for f in job.export.formats if f != "docx"))
+    return job.export
 
 
 def plan(
@@ -93,8 +200,12 @@ def plan(
     protected: Sequence[str] = (),
     language_check: bool = True,
     qa: QaSettings = QaSettings(),
+    formatted: bool = False,
 ) -> TranslationJob:
-    """Collect the inputs (folders expanded), read and check each one, and check every output, before any model is loaded."""
+    """Collect the inputs (folders expanded), read and check each one, and check every output, before any model is loaded.
+
+    ``formatted``: also write each Word document or web page in its own format (see :func:`write_formatted`).
+    """
     from translate.export import prepare_outputs
     from translate.script import check_script
 
@@ -125,7 +236,16 @@ def plan(
     prepare_outputs(
         Path(output_dir), [item.stem for item in inputs], export.formats, export.target_lang or "en", sources, export.overwrite
     )
-    return TranslationJob(tuple(inputs), segments, Path(output_dir), export, glossary, tuple(protected), stdin, qa)
+    lang = export.target_lang or "en"
+    filters = [(i, f) for i in inputs if (f := input_filter(i.path)) is not None and wants_formatted(f, export.formats, formatted)]
+    if filters:
+        from translate.textio import check_output_names, refuse_overwriting_inputs, refuse_replacing_others
+
+        outputs = [formatted_path(Path(output_dir), i.stem, f, lang) for i, f in filters]
+        refuse_overwriting_inputs(outputs, sources)
+        refuse_replacing_others(outputs, export.overwrite)
+        check_output_names(outputs)
+    return TranslationJob(tuple(inputs), segments, Path(output_dir), export, glossary, tuple(protected), stdin, qa, formatted)
 
 
 def translate_files(
@@ -145,7 +265,10 @@ def translate_file(
     started = time.monotonic()
     translations = translator.translate_segments([s.text for s in document.segments], progress)
     alignment = translated_document(document, translations, translation_provenance(document, translator), glossary=job.glossary, qa=job.qa)
-    written = write_alignment(alignment, job.output_dir, item.stem, job.export, (item.path, *job.protected))
+    written = write_alignment(alignment, job.output_dir, item.stem, export_for(item, job), (item.path, *job.protected))
+    formatted = write_formatted(item, alignment, job)
+    if formatted is not None:
+        written = (*written, formatted)
     return report(item.path, alignment, translations, written, time.monotonic() - started)
 
 

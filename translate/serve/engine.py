@@ -135,6 +135,9 @@ class SourceDocument:
 
     document: Any
     segments: int
+    formatted: Any = None
+    """A Word document or web page read through its filter (``translate.jobs.translate.FormattedInput``): what
+    /translate_file writes back in its own format, formatted; None for text."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +147,7 @@ class Result:
     alignment: Any
     flagged: int
     segments: int
+    formatted: Any = None
 
 
 def read_document(path: Path, name: str, limits: Limits) -> SourceDocument:
@@ -155,11 +159,17 @@ def read_document(path: Path, name: str, limits: Limits) -> SourceDocument:
     of that many paragraphs, not of the whole document.  Error messages name
     the upload, never the server's temporary path.
     """
-    from translate.inputs import ReadLimits, load_document
+    from translate.inputs import InputFile, ReadLimits, load_document
+    from translate.jobs.translate import read_formatted
 
     label = f"{name}{path.suffix}"
+    read_limits = ReadLimits(chars=limits.file_bytes, paragraphs=limits.file_segments)
     try:
-        document = load_document(str(path), "ar", name=name, limits=ReadLimits(chars=limits.file_bytes, paragraphs=limits.file_segments))
+        # a Word document or web page through its filter, as the CLI reads it: what is translated is what comes back formatted
+        formatted = read_formatted(InputFile(str(path), name), "ar", read_limits)
+        if formatted is not None:
+            return SourceDocument(formatted.units.document, len(formatted.units.document.segments), formatted)
+        document = load_document(str(path), "ar", name=name, limits=read_limits)
     except TarjamaError as exc:
         raise type(exc)(str(exc).replace(str(path), label).replace(str(path.parent), "")) from None
     except Exception as exc:  # noqa: BLE001 - a parser failing on a hostile upload is the upload's fault, not a 500
@@ -204,16 +214,20 @@ def translate_document(
     from translate.pipeline import translate_document as run
 
     alignment = run(source.document, _QueuedTranslator(info, translate), glossary=glossary)
-    return Result(alignment, sum(1 for b in alignment.beads if b.flags), len(alignment.beads))
+    return Result(alignment, sum(1 for b in alignment.beads if b.flags), len(alignment.beads), source.formatted)
 
 
 def write_files(result: Result, outdir: Path, stem: str, formats: Sequence[str] = DOWNLOADS) -> dict[str, Path]:
-    """The files ``tarjama translate --to …`` writes, by format."""
+    """The files ``tarjama translate --to …`` writes, by format; for a Word upload, ``docx`` is the document translated in place."""
     from translate.export import write_outputs
 
+    formatted = result.formatted is not None and result.formatted.filter.name == "docx" and "docx" in formats
+    flat = [f for f in formats if not (formatted and f == "docx")]
     # The downloads folder is the server's own, every name new: no ledger there (nor a way to download one).
-    paths = write_outputs(result.alignment, outdir, stem, ExportOptions(formats=tuple(formats), overwrite=Overwrite.PRIVATE))
-    return dict(zip(formats, paths))
+    paths = dict(zip(flat, write_outputs(result.alignment, outdir, stem, ExportOptions(formats=tuple(flat), overwrite=Overwrite.PRIVATE))))
+    if formatted:
+        paths["docx"] = render_translated_file(result, outdir, stem, ".docx")
+    return {f: paths[f] for f in formats}
 
 
 def render_review(result: Result) -> str:
@@ -224,9 +238,18 @@ def render_review(result: Result) -> str:
 
 
 def render_translated_file(result: Result, outdir: Path, stem: str, suffix: str) -> Path:
-    """/translate_file's answer: the English draft in the upload's own format (.txt, .docx or a plain .html page)."""
+    """/translate_file's answer, in the upload's own format: a Word document or web page translated in place, with its
+    formatting (as LibreTranslate answers), else the English draft (.txt, or a plain .html page where no filter reads pages)."""
     from translate.textio import write_atomic
 
+    if result.formatted is not None:
+        from translate.formatted.placement import placed_targets
+
+        units = result.formatted.units
+        merged = result.formatted.filter.merge(result.formatted.data, units.targets(placed_targets(units, result.alignment)), f"{stem}{suffix}")
+        path = outdir / f"{stem}.en{suffix}"
+        write_atomic(path, merged)
+        return path
     if suffix == ".docx":
         return write_files(result, outdir, stem, ["docx"])["docx"]
     if suffix in (".html", ".htm"):
