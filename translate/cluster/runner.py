@@ -243,8 +243,7 @@ def _write(job: TranslationJob, info: ModelInfo, doc: _Pending, translations: li
     provenance = translation_provenance(doc.document, info)
     alignment = translated_document(doc.document, translations, provenance, job.export.target_lang or "en", job.glossary, job.qa)
     written = write_alignment(alignment, job.output_dir, doc.item.stem, export_for(doc.item, job), (doc.item.path, *job.protected))
-    formatted = write_formatted(doc.item, alignment, job)
-    written = (*written, formatted) if formatted is not None else written
+    written = (*written, *write_formatted(doc.item, alignment, job))
     # Documents overlap on a cluster; a document's seconds are those since the previous one was
     # written, so that the summary's total is the job's wall time, as it is locally.
     now = time.monotonic()

@@ -84,13 +84,7 @@ def filter_named(name: str) -> Filter | None:
     # the module named after the format first: a merge of a web page's XLIFF never imports the Word filter
     for spec in sorted(specs, key=lambda spec: spec.partition(":")[0].rpartition(".")[2] != name):
         module, _, cls = spec.partition(":")
-        try:
-            imported = importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-            continue  # a format this build does not have: not the one asked for
-        found: type[Filter] = getattr(imported, cls)
+        found: type[Filter] = getattr(importlib.import_module(module), cls)
         if found.name == name:
             return found()
     return None

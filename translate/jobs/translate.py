@@ -106,17 +106,10 @@ class FormattedInput:
 
 
 def input_filter(path: str) -> Filter | None:
-    """The filter of an input's format; None for text (and stdin), and for a format whose filter this build lacks."""
+    """The filter of an input's format; None for text (and stdin)."""
     from translate.formatted import filter_for
 
-    if path == STDIN:
-        return None
-    try:
-        return filter_for(path)
-    except ModuleNotFoundError as exc:
-        if not (exc.name or "").startswith("translate.formatted."):
-            raise
-        return None  # the format is read as before, without its formatting
+    return None if path == STDIN else filter_for(path)
 
 
 def read_formatted(item: InputFile, lang: str = "ar", limits: ReadLimits | None = None) -> FormattedInput | None:
@@ -137,26 +130,60 @@ def formatted_path(output_dir: Path, stem: str, found: Filter, target_lang: str 
     return Path(output_dir) / f"{stem}.{target_lang.split('-')[0].lower()}{found.suffixes[0]}"
 
 
-def write_formatted(item: InputFile, alignment: Alignment, job: TranslationJob) -> Path | None:
-    """The original with each paragraph's translation in place and its codes on the English words; None for a text input.
+_FORMATTED_CAT = ("xliff", "xliff2")
+"""For a Word document or web page these are written from its units (inline codes, the original as skeleton, so
+``tarjama merge`` rebuilds it), not from the flattened sentences a text file's XLIFF holds."""
 
-    The input is read again (:func:`translated_units`): documents are not
-    kept in memory between reading and writing.
+
+def write_formatted(item: InputFile, alignment: Alignment, job: TranslationJob) -> tuple[Path, ...]:
+    """The original with each paragraph's translation in place and its codes on the English words, and its XLIFF
+    with inline codes when asked; nothing for a text input.
+
+    The input is read again (:func:`translated_units`), once for every file
+    written from it: documents are not kept in memory between reading and writing.
     """
     from translate.textio import write_atomic
 
     wanted = input_filter(item.path)
-    if wanted is None or not wants_formatted(wanted, job.export.formats, job.formatted):
-        return None
+    if wanted is None:
+        return ()
+    document = wants_formatted(wanted, job.export.formats, job.formatted)
+    cat = [name for name in _FORMATTED_CAT if name in job.export.formats]
+    if not document and not cat:
+        return ()
     found = translated_units(item, alignment)
     if found is None:
-        return None
+        return ()
     formatted, sentences = found
-    targets = formatted.units.targets(sentences)
     lang = job.export.target_lang or alignment.target.lang or "en"
-    merged = formatted.filter.merge(formatted.data, targets, item.path, lang)
-    path = formatted_path(job.output_dir, item.stem, formatted.filter, lang)
-    write_atomic(path, merged, job.export.overwrite)
+    written: list[Path] = []
+    if document:
+        merged = formatted.filter.merge(formatted.data, formatted.units.targets(sentences), item.path, lang)
+        written.append(formatted_path(job.output_dir, item.stem, formatted.filter, lang))
+        write_atomic(written[-1], merged, job.export.overwrite)
+    for name in cat:
+        written.append(_write_formatted_xliff(name, item, alignment, formatted, sentences, job))
+    return tuple(written)
+
+
+def _write_formatted_xliff(
+    name: str, item: InputFile, alignment: Alignment, formatted: FormattedInput, sentences: dict[int, TaggedText], job: TranslationJob
+) -> Path:
+    """``NAME.xlf`` / ``NAME.xliff2.xlf`` (the names a text input's XLIFF has) with inline codes and the skeleton."""
+    from translate.export import get_exporter
+    from translate.formatted.xliff import formatted_xliff, formatted_xliff2
+    from translate.textio import write_atomic
+
+    origins = {sid: bead.origin for bead in alignment.beads for sid in bead.source}
+    confidences = {sid: bead.confidence for bead in alignment.beads for sid in bead.source if bead.confidence is not None}
+    writer = formatted_xliff if name == "xliff" else formatted_xliff2
+    text = writer(
+        formatted.units, sentences, formatted.data, formatted.filter.name, alignment.provenance,
+        original_name=Path(item.path).name, source_lang=job.export.source_lang,
+        target_lang=job.export.target_lang or alignment.target.lang or "en", origins=origins, confidences=confidences,
+    )
+    path = Path(job.output_dir) / (item.stem + get_exporter(name).suffix(alignment))
+    write_atomic(path, text, job.export.overwrite)
     return path
 
 
@@ -184,11 +211,13 @@ def wants_formatted(found: Filter, formats: Sequence[str], formatted: bool) -> b
 
 
 def export_for(item: InputFile, job: TranslationJob) -> ExportOptions:
-    """For a Word input, ``docx`` is the formatted document (:func:`write_formatted`), not the flattened draft of the same name."""
-    found = input_filter(item.path) if "docx" in job.export.formats else None
-    if found is not None and found.name == "docx":
-        return replace(job.export, formats=tuple(f for f in job.export.formats if f != "docx"))
-    return job.export
+    """The formats written from the flattened alignment: for a Word input ``docx`` is the formatted document, and for
+    a Word document or web page the XLIFF is written from its units (:func:`write_formatted`), not the sentences."""
+    found = input_filter(item.path)
+    if found is None:
+        return job.export
+    taken = {*_FORMATTED_CAT, "docx"} if found.name == "docx" else set(_FORMATTED_CAT)
+    return replace(job.export, formats=tuple(f for f in job.export.formats if f not in taken))
 
 
 def plan(
@@ -266,9 +295,7 @@ def translate_file(
     translations = translator.translate_segments([s.text for s in document.segments], progress)
     alignment = translated_document(document, translations, translation_provenance(document, translator), glossary=job.glossary, qa=job.qa)
     written = write_alignment(alignment, job.output_dir, item.stem, export_for(item, job), (item.path, *job.protected))
-    formatted = write_formatted(item, alignment, job)
-    if formatted is not None:
-        written = (*written, formatted)
+    written = (*written, *write_formatted(item, alignment, job))
     return report(item.path, alignment, translations, written, time.monotonic() - started)
 
 
