@@ -496,7 +496,7 @@ def cmd_segment(args: argparse.Namespace) -> int:
     from translate.inputs import InputFile
     from translate.jobs.translate import read_input
 
-    document = read_input(InputFile(args.input, ""), args.lang)  # a web page or Word document: its article, as translate reads it
+    document = read_input(InputFile(args.input, ""), args.lang)  # a web page or Word document: its units, as translate reads it
     out = sys.stdout
     for index, paragraph in enumerate(document.paragraphs):
         if index:
