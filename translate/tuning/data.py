@@ -9,8 +9,9 @@ replaces an earlier one's translation of the same (normalised) source, as
 segments are what OPUS-CAT's author warns degrade a tuned model.
 
 The validation split is chosen by a hash of each source, not at random: the
-same unit is held out on every run, so a rerun (or a later tuning on a grown
-memory) never trains on what an earlier one validated on.
+same data, in whatever order it is read, gives the same split on every run,
+so a resumed run validates on what the interrupted one did, and the data's
+hash in the report identifies the split too.
 """
 
 from __future__ import annotations

@@ -25,11 +25,13 @@ Long work behaves:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import math
 import os
 import shutil
+import signal
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -228,10 +230,11 @@ class _Session:
                 self.optimizer.zero_grad(set_to_none=True)
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(self.model.parameters(), 1.0)
-                self.optimizer.step()
-                self.scheduler.step()
-                state["position"] += 1
-                state["step"] += 1
+                with _signals_held():  # the weights and the position change together, or neither does
+                    self.optimizer.step()
+                    self.scheduler.step()
+                    state["position"] += 1
+                    state["step"] += 1
                 if progress is not None:
                     progress(state["step"], self.total_steps)
                 if state["position"] % self.eval_every == 0 or state["position"] == len(batches):
@@ -258,7 +261,7 @@ class _Session:
         log.info(
             "step %d/%d: validation loss %.3f (base %.3f, best %.3f)%s",
             state["step"], self.total_steps, loss, state["base_loss"], state["best_loss"],
-            "; stopping early: no better for %d evaluations" % self.settings.patience if state["stopped_early"] else f"; about {_duration(left)} left",
+            f"; stopping early: no better for {self.settings.patience} evaluations" if state["stopped_early"] else f"; about {_duration(left)} left",
         )
         self.save(state)
 
@@ -297,7 +300,7 @@ class _Session:
         return out
 
     def _encode(self, pairs: Sequence[Pair]) -> list[tuple[list[int], list[int]]]:
-        encoded = []
+        encoded: list[tuple[list[int], list[int]]] = []
         for chunk in _chunks(list(pairs), 512):
             batch = self.tokenizer([s for s, _ in chunk], text_target=[t for _, t in chunk], truncation=True, max_length=self.settings.max_length)
             encoded.extend(zip(batch["input_ids"], batch["labels"], strict=True))
@@ -372,6 +375,25 @@ class _Session:
             "pairs": report["data"]["train"], "data_sha256": report["data"]["sha256"], "finished": report["time"]["finished"],
         }
         write_atomic(self.out / "config.json", json.dumps(config, indent=2, ensure_ascii=False) + "\n")
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait until the block is done (they are delivered right after it).
+
+    An interrupt between the optimizer's step and the step counter would save
+    updated weights with the old position: the resumed run would train on that
+    batch twice.
+    """
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _device(torch: Any, device: str) -> str:
