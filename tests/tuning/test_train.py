@@ -97,7 +97,7 @@ def test_existing_model_directory_is_not_replaced(tuned, memory, tiny_model, cap
 
 def test_sigterm_keeps_the_checkpoint_publishes_nothing_and_a_rerun_resumes(memory, tiny_model, tmp_path):
     out = tmp_path / "resumed"
-    command = [sys.executable, "-m", "translate", "tune", "--tm", str(memory), "--model", str(tiny_model), "-o", str(out), "--epochs", "3", *FAST]
+    command = [sys.executable, "-m", "translate", "tune", "--tm", str(memory), "--model", str(tiny_model), "-o", str(out), "--epochs", "2", *FAST]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
     lines = []
