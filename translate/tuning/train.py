@@ -165,7 +165,7 @@ class _Session:
         last = self.state_dir / "last.pt"
         if last.is_file():
             try:
-                state = self.torch.load(last, map_location=self.device, weights_only=False)
+                state = self.torch.load(last, map_location=self.device, weights_only=True)  # tensors and plain values only: no pickle runs code
             except Exception as exc:
                 raise TarjamaError(f"the checkpoint {shown(last)} cannot be read ({first_line(exc)}); remove {shown(self.state_dir)} to start over") from exc
             if state.get("fingerprint") != self.fingerprint:
