@@ -95,6 +95,13 @@ def test_existing_model_directory_is_not_replaced(tuned, memory, tiny_model, cap
     assert (tuned / "model.safetensors").read_bytes() == before
 
 
+def test_folder_of_other_files_is_refused(memory, tiny_model, tmp_path, capsys):
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    assert main(["tune", "--tm", str(memory), "--model", str(tiny_model), "-o", str(tmp_path), *FAST]) == 2
+    assert "is not empty (notes.txt" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
 def test_sigterm_keeps_the_checkpoint_publishes_nothing_and_a_rerun_resumes(memory, tiny_model, tmp_path):
     out = tmp_path / "resumed"
     command = [sys.executable, "-m", "translate", "tune", "--tm", str(memory), "--model", str(tiny_model), "-o", str(out), "--epochs", "2", *FAST]

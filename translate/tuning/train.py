@@ -111,6 +111,9 @@ def tune(data: TuneData, base: ModelSource, out: Path, settings: TuneSettings, p
         raise TarjamaError(f"{shown(out)} already holds a model (config.json); choose another -o, or remove it first")
     if out.exists() and not out.is_dir():
         raise TarjamaError(f"{shown(out)} is a file, not a folder for the tuned model")
+    others = sorted(p.name for p in out.iterdir() if p.name not in (STATE_DIR, REPORT)) if out.is_dir() else []
+    if others:  # `-o .` must not scatter model files among the user's own
+        raise TarjamaError(f"{shown(out)} is not empty ({shown(others[0])}, …): the tuned model needs a folder of its own; choose a new one with -o")
     started = time.time()
     session = _Session(data, base, out, settings)
     state = session.resume_or_start()
