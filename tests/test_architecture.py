@@ -71,7 +71,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     ("translate.export", "translate.validation", "translate.formatted"),  # the file formats (formatted: Word and web pages kept formatted)
     ("translate.pipeline",),  # the stages wired together
     ("translate.jobs", "translate.batch"),  # a command's work, from files to files
-    ("translate.cluster", "translate.serve"),  # the front ends that run jobs elsewhere
+    ("translate.cluster", "translate.serve", "translate.tuning"),  # the front ends that run jobs elsewhere; tuning (its --ray reaches a cluster)
     ("translate.cli", "translate.__main__"),
 )
 """Lowest first.  A module imports from its own floor or below, never from above; a new top-level

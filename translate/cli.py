@@ -121,13 +121,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("tm", help="manage the translation memory")
     tm_sub = p.add_subparsers(dest="tm_command", metavar="ACTION", required=True, parser_class=_Parser)
-    p = tm_sub.add_parser("import", help="load human translations from TMX files as exact matches (they win over MT)")
-    p.add_argument("files", nargs="+", metavar="FILE.tmx", help="TMX files (1.1–1.4)")
+    p = tm_sub.add_parser("import", help="load human translations from TMX or post-edited XLIFF files as exact matches (they win over MT)")
+    p.add_argument("files", nargs="+", metavar="FILE", help="TMX files (1.1–1.4), or XLIFF 1.2/2.x files whose confirmed targets are imported")
     _add_tm_option(p)
     p.add_argument("--source-lang", default="ar", metavar="LANG", help="source language of the units (default: ar)")
     p.add_argument("--target-lang", default="en", metavar="LANG", help="target language of the units (default: en)")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
 
+    _add_tune_parser(sub)
     _add_serve_parser(sub)
 
     p = sub.add_parser("evaluate", help="score a translation against a reference with sacrebleu BLEU and chrF")
@@ -165,6 +166,30 @@ def _add_decoding_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--batch-size", type=_positive_int, default=DEFAULT_BATCH_SIZE, metavar="N", help=f"at most N sentences per batch (default: {DEFAULT_BATCH_SIZE})")
     p.add_argument("--no-repeat-ngram", type=_natural_int, default=DEFAULT_NO_REPEAT_NGRAM, metavar="N", help=f"repetition guard: an output that degenerates into a repeated run is decoded again without repeated N-grams; 0 turns it off (default: {DEFAULT_NO_REPEAT_NGRAM})")
     p.add_argument("--fixed-length", type=_positive_int, default=None, help=argparse.SUPPRESS)  # benchmarks only: outputs of exactly N tokens
+
+
+def _add_tune_parser(sub: Any) -> None:
+    from translate.translation.presets import DEFAULT_PRESET
+    from translate.tuning import MIN_UNITS, TuneSettings
+
+    d = TuneSettings()
+    p = sub.add_parser("tune", help="fine-tune a model on the memory's human translations (and TMX/XLIFF/TSV files) into a new model directory")
+    p.add_argument("files", nargs="*", metavar="FILE", help="more human translations: TMX, XLIFF (confirmed targets) or TSV (arabic<TAB>english)")
+    _add_tm_option(p)
+    p.add_argument("--no-tm", action="store_true", help="learn from FILEs only, not from the translation memory")
+    p.add_argument("--model", default=DEFAULT_PRESET, metavar="NAME_OR_DIR", help=f"the base model: a preset, hub id or model directory (default: {DEFAULT_PRESET})")
+    p.add_argument("-o", "--output-dir", required=True, metavar="DIR", help="the tuned model's folder (a model directory like the base's, with tune-report.json)")
+    p.add_argument("--generic", action="append", default=[], metavar="FILE", help="a general-domain sample (TMX/XLIFF/TSV) mixed into training against forgetting")
+    p.add_argument("--epochs", type=int, default=d.epochs, help=f"at most this many passes over the data (default: {d.epochs})")
+    p.add_argument("--learning-rate", type=float, default=d.learning_rate, metavar="LR", help=f"peak learning rate (default: {d.learning_rate})")
+    p.add_argument("--batch-size", type=int, default=d.batch_size, metavar="N", help=f"pairs per step (default: {d.batch_size})")
+    p.add_argument("--patience", type=int, default=d.patience, metavar="N", help=f"stop after N evaluations without a better validation loss (default: {d.patience})")
+    p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"), help="where to train (default: auto, a GPU when torch sees one)")
+    p.add_argument("--threads", type=int, default=0, metavar="N", help="CPU threads (default: 0, every core; 1 is often faster on a busy machine)")
+    p.add_argument("--source-lang", default="ar", metavar="LANG", help="source language of the units read from files (default: ar)")
+    p.add_argument("--target-lang", default="en", metavar="LANG", help="target language of the units read from files (default: en)")
+    p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors (no progress bar)")
+    p.epilog = f"At least {MIN_UNITS} distinct pairs are needed; see docs/tune.md."
 
 
 def _add_serve_parser(sub: Any) -> None:
@@ -479,17 +504,63 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_tm(args: argparse.Namespace) -> int:
     from translate.export.base import primary
     from translate.translation.memory import TranslationMemory
-    from translate.translation.tmx_import import read_tmx
+    from translate.translation.xliff_import import is_xliff, read_translations
 
     # ar-SA and ar_SA match ar: units match on the primary language subtag.
     source_lang, target_lang = (primary(lang.replace("_", "-")) for lang in (args.source_lang, args.target_lang))
-    units = [(path, read_tmx(path, source_lang, target_lang)) for path in args.files]
+    units = [(path, read_translations(path, source_lang, target_lang)) for path in args.files]
     with TranslationMemory(args.tm or default_tm_path()) as memory:
         for path, found in units:
-            stored = memory.store_human(found.pairs, origin=f"tmx:{Path(path).name}")
+            kind = "xliff" if is_xliff(path) else "tmx"
+            stored = memory.store_human(found.pairs, origin=f"{kind}:{Path(path).name}")
             skipped = "; ".join(f"{count} skipped: {why}" for why, count in sorted(found.skipped.items()))
             _say(args, f"{shown(path)}: {counted(stored, 'human translation')} imported into {shown(memory.path)}" + (f" ({skipped})" if skipped else ""))
     return 0
+
+
+def cmd_tune(args: argparse.Namespace) -> int:
+    from translate.export.base import primary
+    from translate.translation.source import resolve_source
+    from translate.tuning import TuneSettings, collect, tune
+
+    settings = TuneSettings(
+        epochs=args.epochs, learning_rate=args.learning_rate, batch_size=args.batch_size, patience=args.patience, device=args.device,
+        threads=args.threads,
+    )
+    source_lang, target_lang = (primary(lang.replace("_", "-")) for lang in (args.source_lang, args.target_lang))
+    memory = None if args.no_tm else Path(args.tm or default_tm_path())
+    data = collect(memory, [Path(f) for f in args.files], [Path(f) for f in args.generic], source_lang=source_lang, target_lang=target_lang)
+    base = resolve_source(args.model)
+    with _steps_bar(enabled=not args.quiet) as progress:
+        result = tune(data, base, Path(args.output_dir), settings, progress)
+    if not result.published:
+        raise TarjamaError(
+            f"the tuned model is not better than {base.model_id} on the validation split ({result.verdict}): not published;"
+            f" the report is in {shown(Path(args.output_dir) / 'tune-report.json')}"
+        )
+    _say(args, f"{shown(args.output_dir)}: tuned model published ({result.verdict}); use it with --model {shown(args.output_dir)}")
+    return 0
+
+
+@contextlib.contextmanager
+def _steps_bar(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A bar over the training steps with tqdm's ETA, on a terminal only."""
+    if not enabled:
+        yield None
+        return
+    from tqdm import tqdm
+
+    bar = tqdm(desc="tuning", unit="step", file=sys.stderr, leave=False, disable=None, dynamic_ncols=True)
+
+    def update(done: int, total: int) -> None:
+        if bar.total != total:
+            bar.reset(total=total)
+        bar.update(done - bar.n)
+
+    try:
+        yield update
+    finally:
+        bar.close()
 
 
 def cmd_segment(args: argparse.Namespace) -> int:
@@ -626,6 +697,7 @@ COMMANDS = {
     "align": cmd_align,
     "check": cmd_check,
     "tm": cmd_tm,
+    "tune": cmd_tune,
     "evaluate": cmd_evaluate,
     "validate": cmd_validate,
     "merge": cmd_merge,

@@ -348,6 +348,19 @@ class TranslationMemory:
             self._use(functools.partial(self._write, "INSERT OR REPLACE INTO human VALUES (?, ?, ?, ?)", chunk))
         return len(rows)
 
+    def human_pairs(self) -> list[tuple[str, str, str]]:
+        """Every human translation (normalised source, target, origin), in source order: what ``tarjama tune`` learns from.
+
+        Machine translations are never returned: a model tuned on its own
+        output would only learn its own mistakes with more confidence.
+        """
+
+        def read() -> list[tuple[str, str, str]]:
+            assert self._db is not None
+            return [tuple(row) for row in self._db.execute("SELECT source, target, origin FROM human ORDER BY source")]
+
+        return self._use(read)
+
     def counts(self) -> dict[str, int]:
         def read() -> dict[str, int]:
             assert self._db is not None

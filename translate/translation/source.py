@@ -35,6 +35,8 @@ IDENTITY_FILES = (*REQUIRED_FILES, "generation_config.json", "tokenizer_config.j
 # outputs made with it can say so where a user looks, not only in the README.
 DEMO_KEY = "tarjama_demo"
 DEMO_NOTE = "demo model with random weights: the English is nonsense by design"
+TUNED_KEY = "tarjama_tuned"
+"""Written into config.json by ``tarjama tune`` (translate/tuning/train.py): the base model and the data it was tuned on."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +67,15 @@ class ModelSource:
 
     @property
     def note(self) -> str | None:
-        """What every output must tell its reader about the model (the demo model's nonsense English)."""
-        return DEMO_NOTE if self.config.get(DEMO_KEY) is True else None
+        """What every output must tell its reader about the model: the demo model's nonsense English, a tuning and its base."""
+        notes = [DEMO_NOTE] if self.config.get(DEMO_KEY) is True else []
+        tuned = self.config.get(TUNED_KEY)
+        if isinstance(tuned, dict):
+            notes.append(
+                f"tuned by tarjama tune from {tuned.get('base', '?')} (revision {tuned.get('base_revision', '?')})"
+                f" on {tuned.get('pairs', '?')} human translation pairs ({tuned.get('data_sha256', '?')}), {tuned.get('finished', '?')}"
+            )
+        return "; ".join(notes) or None
 
     @property
     def max_length(self) -> int:

@@ -1,0 +1,127 @@
+"""`tarjama tune` end to end on the tiny model: publish, refuse, too little data, SIGTERM and resume, a model like any other."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from translate.cli import main
+from translate.translation.memory import ModelKey, TranslationMemory
+from translate.translation.source import resolve_source
+
+ROOT = Path(__file__).resolve().parents[2]
+FAST = ["--learning-rate", "1e-3", "--threads", "1"]  # the random-weight tiny model needs a high rate to move in seconds
+
+
+@pytest.fixture(scope="module")
+def memory(tmp_path_factory, pairs):
+    path = tmp_path_factory.mktemp("tm") / "tm.sqlite"
+    with TranslationMemory(path) as tm:
+        tm.store_human(pairs(300), origin="tmx:team.tmx")
+        tm.store_mt(ModelKey("someone", "r", "d"), [(f"آلة {i}", f"machine {i}", (), None) for i in range(40)])
+    return path
+
+
+@pytest.fixture(scope="module")
+def tuned(tmp_path_factory, memory, tiny_model):
+    out = tmp_path_factory.mktemp("tuned") / "model"
+    assert main(["tune", "--tm", str(memory), "--model", str(tiny_model), "-o", str(out), "--epochs", "1", *FAST]) == 0
+    return out
+
+
+def test_tuned_model_is_a_model_directory_with_a_report(tuned, tiny_model):
+    for name in ("config.json", "model.safetensors", "source.spm", "target.spm", "vocab.json", "tune-report.json"):
+        assert (tuned / name).is_file(), name
+    assert not (tuned / ".tune").exists()
+    report = json.loads((tuned / "tune-report.json").read_text(encoding="utf-8"))
+    base = resolve_source(str(tiny_model))
+    assert report["outcome"] == "published"
+    assert report["base"] == {"model": str(tiny_model), "identity": base.identity, "revision": base.revision}
+    assert report["data"]["sources"] == {"memory:tm.sqlite": 300}  # human units only: the 40 machine translations are not there
+    assert report["data"]["train"] + report["data"]["validation"] == 300
+    assert report["data"]["sha256"].startswith("sha256:")
+    assert report["settings"]["learning_rate"] == 1e-3 and report["time"]["seconds_this_run"] > 0
+    v = report["validation"]
+    assert v["loss_after"] < v["loss_before"] and {"chrf_before", "chrf_after"} <= set(v)
+    source = resolve_source(str(tuned))
+    assert source.identity != base.identity  # the memory keys its translations apart
+    assert f"tuned by tarjama tune from {tiny_model} (revision {base.revision}) on {report['data']['train']}" in source.note
+
+
+def test_tuned_model_translates_on_ctranslate2_apart_from_the_base_in_the_memory(tuned, tiny_model, tmp_path):
+    memory = tmp_path / "tm.sqlite"
+    article = tmp_path / "a.txt"
+    article.write_text("أحمد اشترى كتابا اليوم.\n", encoding="utf-8")
+    common = [str(article), "--tm", str(memory), "--backend", "ctranslate2", "--device", "cpu", "--to", "tmx", "-q"]
+    assert main(["translate", *common, "--model", str(tiny_model), "-o", str(tmp_path / "base")]) == 0
+    assert main(["translate", *common, "--model", str(tuned), "-o", str(tmp_path / "tuned")]) == 0
+    with TranslationMemory(memory) as tm:
+        assert tm.counts()["mt"] == 2  # the base's translation was not served for the tuned model
+    tmx = (tmp_path / "tuned" / "a.tmx").read_text(encoding="utf-8")
+    assert "tuned by tarjama tune from" in tmx and "tuned by" not in (tmp_path / "base" / "a.tmx").read_text(encoding="utf-8")
+
+
+def test_worse_model_is_not_published_and_the_report_kept(memory, tiny_model, tmp_path, capsys):
+    out = tmp_path / "worse"
+    rc = main(["tune", "--tm", str(memory), "--model", str(tiny_model), "-o", str(out), "--epochs", "1", "--learning-rate", "0.9", "--threads", "1", "-q"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert rc == 2
+    assert len(err) == 1 and err[0].startswith("tarjama: error: the tuned model is not better than") and "not published" in err[0]
+    assert not (out / "config.json").exists() and not (out / "model.safetensors").exists()
+    assert json.loads((out / "tune-report.json").read_text(encoding="utf-8"))["outcome"].startswith("refused")
+
+
+def test_too_little_data_writes_nothing(tmp_path, tiny_model, pairs, capsys):
+    tsv = tmp_path / "ten.tsv"
+    tsv.write_text("".join(f"{s}\t{t}\n" for s, t in pairs(10)), encoding="utf-8")
+    out = tmp_path / "none"
+    assert main(["tune", "--no-tm", str(tsv), "--model", str(tiny_model), "-o", str(out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "only 10 distinct human translations" in err[0]
+    assert not out.exists()
+
+
+def test_existing_model_directory_is_not_replaced(tuned, memory, tiny_model, capsys):
+    before = (tuned / "model.safetensors").read_bytes()
+    assert main(["tune", "--tm", str(memory), "--model", str(tiny_model), "-o", str(tuned), *FAST]) == 2
+    assert "already holds a model" in capsys.readouterr().err
+    assert (tuned / "model.safetensors").read_bytes() == before
+
+
+def test_folder_of_other_files_is_refused(memory, tiny_model, tmp_path, capsys):
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    assert main(["tune", "--tm", str(memory), "--model", str(tiny_model), "-o", str(tmp_path), *FAST]) == 2
+    assert "is not empty (notes.txt" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_sigterm_keeps_the_checkpoint_publishes_nothing_and_a_rerun_resumes(memory, tiny_model, tmp_path):
+    out = tmp_path / "resumed"
+    command = [sys.executable, "-m", "translate", "tune", "--tm", str(memory), "--model", str(tiny_model), "-o", str(out), "--epochs", "2", *FAST]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
+    lines = []
+    deadline = time.monotonic() + 240
+    assert proc.stderr is not None
+    for line in proc.stderr:  # the first evaluation: a checkpoint exists and training is under way
+        lines.append(line)
+        if line.startswith("tarjama: step ") or time.monotonic() > deadline:
+            break
+    proc.send_signal(signal.SIGTERM)
+    rest = proc.communicate(timeout=120)[1]
+    assert proc.returncode == 143, "".join(lines) + rest
+    assert "checkpoint kept" in rest and "interrupted by SIGTERM" in rest
+    assert not (out / "config.json").exists() and (out / ".tune" / "last.pt").is_file()
+    again = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert "resuming from the checkpoint at step" in again.stderr
+    report = json.loads((out / "tune-report.json").read_text(encoding="utf-8"))
+    assert report["training"]["steps"] == report["training"]["steps_planned"] or report["training"]["stopped_early"]
+    assert (out / "config.json").is_file()
