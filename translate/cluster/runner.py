@@ -269,6 +269,8 @@ def translate_corpus(
     from translate.batch import read_input
     from translate.translation.cached import MemoryJobs
 
+    if job.glossary is not None:  # its segments keep the plain memory key: a later local run still enforces
+        log.warning("--ray: the termbase is checked, not enforced (the workers decode without it)")
     owned = workers is None
     workers = workers or TranslationWorkers(model, settings, options)
     described = workers.info.model

@@ -1,7 +1,7 @@
 """TBX (ISO 30042): the termbase exchange format of Trados MultiTerm, memoQ and Phrase; TBX-Basic read.
 
-Both generations are read: TBX 2 (``<martif>``, ``<termEntry>``, ``<tig>``/``<ntig>``)
-and TBX 3 (``<tbx>``, ``<conceptEntry>``, ``<termSec>``, in its namespace or none).
+Both generations are read: TBX 2 (``<martif>``, ``<termEntry>``, ``<langSet>``, ``<tig>``/``<ntig>``)
+and TBX 3 (``<tbx>``, ``<conceptEntry>``, ``<langSec>``, ``<termSec>``, in its namespace or none).
 An entry gives one :class:`Term` per Arabic term (synonyms are all matched), each
 translated by the entry's first English term that is not deprecated, superseded
 or forbidden (``administrativeStatus``).  An entry is do-not-translate when it
@@ -57,7 +57,7 @@ def parse_tbx(data: bytes, name: str = "") -> Glossary:
 def _entry_terms(entry: etree._Element, number: int, label: str) -> list[Term]:
     arabic: list[str] = []
     english: list[str] = []
-    for lang_set in (e for e in entry.iter() if _name(e) == "langSet"):
+    for lang_set in (e for e in entry.iter() if _name(e) in ("langSet", "langSec")):
         lang = (lang_set.get(_XML_LANG) or lang_set.get("lang") or "").lower()
         side = arabic if lang.split("-")[0].split("_")[0] == "ar" else english if lang.split("-")[0].split("_")[0] == "en" else None
         if side is None:
