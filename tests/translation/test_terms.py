@@ -93,3 +93,57 @@ def test_the_memory_key_part_is_the_terms_a_segment_has():
     assert first and third and first != third  # United Nations once, twice
     other = parse_glossary(TERMS.replace("vaccine", "jab"), "other.csv")
     assert signature(needs_in(other, SENTENCES[0])) == first  # a term it does not have changes nothing
+
+
+# -- the command line ---------------------------------------------------------------------------
+
+TBX = """<?xml version="1.0" encoding="UTF-8"?>
+<martif type="TBX-Basic" xml:lang="en"><text><body>
+<termEntry id="1"><langSet xml:lang="ar"><tig><term>الأمم المتحدة</term></tig></langSet>
+  <langSet xml:lang="en"><tig><term>United Nations</term></tig></langSet></termEntry>
+<termEntry id="2"><langSet xml:lang="ar"><tig><term>لقاح</term></tig></langSet>
+  <langSet xml:lang="en"><tig><term>vaccine</term></tig></langSet></termEntry>
+</body></text></martif>
+"""
+
+
+def tarjama(*args: str):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    return subprocess.run([sys.executable, "-m", "translate", *args], capture_output=True, text=True, cwd=root, timeout=600)
+
+
+def test_tbx_and_csv_give_the_same_draft_with_the_termbase_in_the_tmx_header(tiny_model, tmp_path):
+    article = tmp_path / "news.txt"
+    article.write_text("قالت الأمم المتحدة إن اللقاح وصل.\nهذا نص بلا مصطلحات.\n", encoding="utf-8")
+    (tmp_path / "team.tbx").write_text(TBX, encoding="utf-8")
+    (tmp_path / "team.csv").write_text("ar,en\nالأمم المتحدة,United Nations\nلقاح,vaccine\n", encoding="utf-8")
+    drafts = []
+    for name in ("team.tbx", "team.csv"):
+        out = tmp_path / name.replace(".", "-")
+        proc = tarjama("translate", str(article), "--model", str(tiny_model), "--no-tm", "--backend", "ctranslate2", "--compute-type", "float32",
+                       "--glossary", str(tmp_path / name), "-o", str(out), "--to", "txt,tmx,html", "-q")
+        assert proc.returncode == 0, proc.stderr
+        drafts.append((out / "news.en.txt").read_text(encoding="utf-8"))
+        header = (out / "news.tmx").read_text(encoding="utf-8").split("<body>")[0]
+        assert f"termbase={name} sha256:{GLOSSARY_OF_TBX.digest[:12]} terms=2 enforced" in header
+        assert f"sha256:{GLOSSARY_OF_TBX.digest[:12]}" in (out / "news.html").read_text(encoding="utf-8")
+    assert drafts[0] == drafts[1]
+    assert "United Nations" in drafts[0] and "vaccine" in drafts[0].lower()
+
+
+GLOSSARY_OF_TBX = parse_glossary("الأمم المتحدة\tUnited Nations\nلقاح\tvaccine\n")
+
+
+def test_a_damaged_termbase_is_one_line_exit_2_and_nothing_written(tiny_model, tmp_path):
+    article = tmp_path / "news.txt"
+    article.write_text("قالت الأمم المتحدة إن اللقاح وصل.\n", encoding="utf-8")
+    (tmp_path / "team.tbx").write_text(TBX.replace("</termEntry>\n</body>", "</body>"), encoding="utf-8")
+    proc = tarjama("translate", str(article), "--model", str(tiny_model), "--no-tm", "--glossary", str(tmp_path / "team.tbx"), "-o", str(tmp_path / "out"))
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("tarjama: error: ") and "team.tbx" in lines[0], proc.stderr
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

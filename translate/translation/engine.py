@@ -34,6 +34,7 @@ from __future__ import annotations
 import itertools
 import logging
 import math
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
@@ -292,14 +293,15 @@ class Translator:
         if guard and not self.signature.fixed_length:
             again = [i for i, out in found.items() if self._capped(out.best.ids, encoded[i]) or is_degenerate(out.best.ids)]
             if again:
-                retried = self._decode_all({i: encoded[i] for i in again}, guard, frozenset(needs))
+                retried = self._decode_all({i: encoded[i] for i in again}, guard)  # its best alone: stage 1 looked at the first list
                 for i, out in retried.items():
                     found[i] = out
                     flags[i] = (FLAG_REPETITION, FLAG_LENGTH_CAP) if self._capped(out.best.ids, encoded[i]) else (FLAG_REPETITION,)
         outputs = {i: out.best for i, out in found.items()}
+        # A retried segment's n-best list is its best alone: enforcement then starts at stage 2 (the first list degenerated).
         written: dict[int, str] = {}
         if needs:
-            enforcer = Enforcer(self.tokenizer, self._forced, self.enforcement)  # type: ignore[arg-type]
+            enforcer = Enforcer(self.tokenizer, self._forced, self.enforcement, self.signature.max_length - 2)  # type: ignore[arg-type]
             for i, outcome in enforcer.run({i: (encoded[i], found[i], n) for i, n in needs.items()}).items():
                 outputs[i] = outcome.hypothesis
                 flags[i] = (*flags.get(i, ()), *outcome.flags)
@@ -314,12 +316,14 @@ class Translator:
     def _forced(self, requests: Sequence[DecodingRequest]) -> list[Hypotheses]:
         """Requests with a target prefix decoded under the engine's settings, in batches that share a length budget.
 
-        The budget is the sentence's plus the prefix's length: the prefix's tokens
-        count towards CTranslate2's decoding length, and the model must still be
-        free to finish the sentence after a term.
+        The budget is the sentence's (or the prefix's, if longer) and
+        :data:`TERM_ROOM` more: the prefix's tokens count towards the decoding
+        length, and it holds the term's tokens besides the hypothesis's.  Not
+        the sentence's budget plus the whole prefix: a model that does not stop
+        (the random test model) would then decode twice as long.
         """
         def budget(r: DecodingRequest) -> int:
-            return self.budget(len(r.source_ids)) + len(prefix_of(r))
+            return min(self.signature.max_length, max(self.budget(len(r.source_ids)), len(prefix_of(r)) + 1) + TERM_ROOM)
 
         order = sorted(range(len(requests)), key=lambda i: budget(requests[i]))
         found: dict[int, Hypotheses] = {}
@@ -354,7 +358,8 @@ class Translator:
 
         def decode(budget: int, batch: list[int]) -> list[Hypotheses]:
             count = CANDIDATES if batch[0] in wide else 1
-            return backend.generate(
+            started = time.perf_counter()
+            found = backend.generate(
                 [DecodingRequest(tuple(items[i])) for i in batch],
                 beam=max(self.beam, count),
                 count=count,
@@ -362,6 +367,9 @@ class Translator:
                 min_new_tokens=budget if self.signature.fixed_length else 0,
                 no_repeat_ngram_size=no_repeat,
             )
+            if count > 1:
+                self.enforcement.seconds["n-best"] = self.enforcement.seconds.get("n-best", 0.0) + time.perf_counter() - started
+            return found
 
         outputs: dict[int, Hypotheses] = {}
         if self._pool is None or len(batches) < 2:
@@ -378,6 +386,10 @@ class Translator:
                 future.cancel()
             raise
         return outputs
+
+
+TERM_ROOM = 16
+"""Target tokens a forced decode may have beyond the free one's budget: room for a term's tokens."""
 
 
 def _batches(order: list[int], length: Callable[[int], int], batch_tokens: int, batch_size: int) -> Iterable[list[int]]:

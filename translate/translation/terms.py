@@ -31,6 +31,7 @@ touched: its translation is byte-identical to a run without the termbase.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -103,9 +104,12 @@ class Enforcement:
     """Counts of what each stage achieved (term occurrences), for the report and the benchmark."""
 
     stages: Counter[str]
+    seconds: dict[str, float]
+    """Decoding time spent on segments with terms: ``n-best`` their first pass (with its n-best list), then each stage's."""
 
     def __init__(self) -> None:
         self.stages = Counter()
+        self.seconds = dict.fromkeys(("n-best", "prefix", "splice"), 0.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,10 +131,12 @@ class _Item:
 class Enforcer:
     """Stages 1 to 4 over a batch of segments with terms; :meth:`run` returns each one's output and flags."""
 
-    def __init__(self, tokenizer: TargetSide, generate: Generate, record: Enforcement) -> None:
+    def __init__(self, tokenizer: TargetSide, generate: Generate, record: Enforcement, longest: int) -> None:
+        """``longest``: the most target tokens a prefix may have (the model's positions, less room to end the sentence)."""
         self.tokenizer = tokenizer
         self.generate = generate
         self.record = record
+        self.longest = longest
 
     def run(self, items: dict[int, tuple[Sequence[int], Hypotheses, tuple[Need, ...]]]) -> dict[int, Outcome]:
         chosen: dict[int, Outcome] = {}
@@ -146,10 +152,13 @@ class Enforcer:
         for stage, whole in (("prefix", False), ("splice", True)):
             if not pending:
                 break
-            plans = {i: self._plan(item, whole) for i, item in pending.items()}
-            outputs = self.generate([DecodingRequest(item.source, (TargetPrefix(plans[i]),)) for i, item in pending.items()])
+            plans = {i: plan for i, item in pending.items() if (plan := self._plan(item, whole))}
+            started = time.perf_counter()
+            outputs = self.generate([DecodingRequest(pending[i].source, (TargetPrefix(plan),)) for i, plan in plans.items()])
+            self.record.seconds[stage] = self.record.seconds.get(stage, 0.0) + time.perf_counter() - started
             texts = self.tokenizer.decode([h.best.ids for h in outputs])
-            for (i, item), output, text in zip(list(pending.items()), outputs, texts):
+            for i, output, text in zip(list(plans), outputs, texts):
+                item = pending[i]
                 if not missing(text, item.needs):
                     lacking = missing(self.tokenizer.decode([item.found.best.ids])[0], item.needs)
                     self.record.stages["model"] += len(item.needs) - len(lacking)
@@ -171,8 +180,13 @@ class Enforcer:
             text = " ".join([*words[:at], english, *words[at:]]).strip()
         return text
 
-    def _plan(self, item: _Item, whole: bool) -> tuple[int, ...]:
-        """The prefix: the best hypothesis with the missing terms' tokens at their places, cut after the last (or whole)."""
+    def _plan(self, item: _Item, whole: bool) -> tuple[int, ...] | None:
+        """The prefix: the best hypothesis with the missing terms' tokens at their places, cut after the last (or whole).
+
+        None when it cannot fit the model's positions (an output already at the
+        length cap): the next stage then takes the segment.  The whole splice
+        gives up the hypothesis's end, never a term, to fit.
+        """
         best = list(item.found.best.ids)
         lacking = missing(self.tokenizer.decode([best])[0], item.needs)
         pieces = self.tokenizer.target_pieces(best)
@@ -190,8 +204,8 @@ class Enforcer:
             spliced += self.tokenizer.encode_target([_cased(need.term, cut == 0)])[0]
             taken = cut
         if whole:
-            spliced += best[taken:]
-        return tuple(spliced) if spliced else tuple(best)
+            spliced += best[taken:][: max(0, self.longest - len(spliced))]
+        return tuple(spliced) if 0 < len(spliced) <= self.longest else None
 
     @staticmethod
     def _flag(needs: Sequence[Need]) -> Flag:
