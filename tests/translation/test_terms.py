@@ -130,7 +130,9 @@ def test_tbx_and_csv_give_the_same_draft_with_the_termbase_in_the_tmx_header(tin
         drafts.append((out / "news.en.txt").read_text(encoding="utf-8"))
         header = (out / "news.tmx").read_text(encoding="utf-8").split("<body>")[0]
         assert f"termbase={name} sha256:{GLOSSARY_OF_TBX.digest[:12]} terms=2 enforced" in header
-        assert f"sha256:{GLOSSARY_OF_TBX.digest[:12]}" in (out / "news.html").read_text(encoding="utf-8")
+        page = (out / "news.html").read_text(encoding="utf-8")
+        assert f"sha256:{GLOSSARY_OF_TBX.digest[:12]}" in page
+        assert "term: United Nations | vaccine" in page and "Term enforced" in page  # the row's flag, and its legend
     assert drafts[0] == drafts[1]
     assert "United Nations" in drafts[0] and "vaccine" in drafts[0].lower()
 

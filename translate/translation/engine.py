@@ -40,7 +40,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from translate.flags import LENGTH_CAP, REPETITION_GUARD, SPLIT, Flag
+from translate.flags import LENGTH_CAP, REPETITION_GUARD, SPLIT, TERM, Flag
 from translate.model import Origin
 from translate.settings import DecodingSettings, DecodingSignature
 from translate.translation import splitting
@@ -62,6 +62,7 @@ log = logging.getLogger(__name__)
 FLAG_SPLIT = SPLIT.flag()
 FLAG_REPETITION = REPETITION_GUARD.flag()
 FLAG_LENGTH_CAP = LENGTH_CAP.flag()
+FLAG_TERM = TERM.flag()  # given a detail (the terms forced) by translate.translation.terms
 
 
 __all__ = ["Progress", "Translation", "Translator", "joined", "remembered"]
