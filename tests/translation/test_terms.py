@@ -133,6 +133,7 @@ def test_tbx_and_csv_give_the_same_draft_with_the_termbase_in_the_tmx_header(tin
         page = (out / "news.html").read_text(encoding="utf-8")
         assert f"sha256:{GLOSSARY_OF_TBX.digest[:12]}" in page
         assert "term: United Nations | vaccine" in page and "Term enforced" in page  # the row's flag, and its legend
+        assert '<mark class="term" title="term enforced">United Nations</mark>' in page
     assert drafts[0] == drafts[1]
     assert "United Nations" in drafts[0] and "vaccine" in drafts[0].lower()
 
