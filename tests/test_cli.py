@@ -277,7 +277,7 @@ def test_check_refuses_files_of_different_length(tmp_path):
     assert proc.returncode == 2 and b"line-aligned" in proc.stderr
 
 
-def test_translate_with_glossary_flags_in_the_tsvs_third_column(tiny_model, tmp_path):
+def test_translate_with_glossary_enforces_and_flags_in_the_tsvs_third_column(tiny_model, tmp_path):
     glossary = tmp_path / "terms.tsv"
     glossary.write_text("منطقة كورسك\tKursk region\n", encoding="utf-8")
     proc = tarjama("translate", str(ARTICLE), "--model", str(tiny_model), "-o", str(tmp_path), "--to", "tsv,tmx", "--glossary", str(glossary))
@@ -285,10 +285,11 @@ def test_translate_with_glossary_flags_in_the_tsvs_third_column(tiny_model, tmp_
     rows = [r.split("\t") for r in (tmp_path / "article.ar.tsv").read_text(encoding="utf-8").splitlines()]
     assert all(len(r) == 4 for r in rows), "source, target, flags, confidence"
     assert all(0 <= float(r[3]) <= 1 for r in rows)
-    # the tiny model's nonsense never says "Kursk region": the three title lines carry the glossary flag
-    assert all("glossary: منطقة كورسك → Kursk region" in r[2] for r in rows[:3])
+    # the tiny model's nonsense never says "Kursk region": the term is enforced in the three title lines,
+    # which carry the term flag, and the check afterwards finds nothing missing
+    assert all("Kursk region" in r[1] and "term: Kursk region" in r[2] and "glossary" not in r[2] for r in rows[:3])
     summary_line = proc.stderr.decode().strip().splitlines()[-1]
-    assert re.search(r"article\.ar\.txt: \d+ segments? flagged: .*3 glossary", summary_line), summary_line
+    assert re.search(r"article\.ar\.txt: \d+ segments? flagged", summary_line) and "glossary" not in summary_line, summary_line
     tmx = (tmp_path / "article.ar.tmx").read_text(encoding="utf-8")
     assert '<prop type="x-flags">' in tmx and "x-tarjama-qa" in tmx
 

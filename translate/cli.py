@@ -73,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_decoding_options(p)
     _add_tm_option(p)
     p.add_argument("--no-tm", action="store_true", help="neither read nor write the translation memory")
-    p.add_argument("--glossary", metavar="FILE.tsv", help="terminology to check: arabic<TAB>english[<TAB>dnt] per line")
+    p.add_argument("--glossary", metavar="TERMBASE", help="a termbase (TBX, CSV ar,en or TSV) whose terms every translation gets, enforced while decoding (docs/terminology.md)")
     p.add_argument("--min-confidence", type=_confidence, default=DEFAULT_MIN_CONFIDENCE, metavar="C", help=f"flag machine translations whose confidence (0 to 1) is below C; 0 flags none (default: {DEFAULT_MIN_CONFIDENCE:g}; see docs/confidence.md)")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors (no progress bar)")
     _add_language_check_option(p)
@@ -204,7 +204,7 @@ def _add_serve_parser(sub: Any) -> None:
     _add_decoding_options(p)
     _add_tm_option(p)
     p.add_argument("--no-tm", action="store_true", help="neither read nor write the translation memory")
-    p.add_argument("--glossary", metavar="FILE.tsv", help="terminology the review page checks")
+    p.add_argument("--glossary", metavar="TERMBASE", help="a termbase (TBX, CSV or TSV) enforced in every translation and checked on the review page (docs/terminology.md)")
     p.add_argument("--api-keys", metavar="FILE", help="require an api_key from this file (one key per line); without it, no key is needed")
     p.add_argument("--cors", action="append", default=[], metavar="ORIGIN", help="let web pages from ORIGIN (e.g. https://weblate.example.org) call the API; repeatable (default: no CORS)")
     p.add_argument("--no-cross-batching", action="store_true", help="translate each request on its own instead of merging concurrent requests into shared batches")
@@ -438,7 +438,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
         if options is None:
             from translate.translation import load_translator
 
-            done = batch.translate_files(job, load_translator(args.model, settings, memory=memory), progress)
+            done = batch.translate_files(job, load_translator(args.model, settings, memory=memory, glossary=job.glossary), progress)
         else:  # the decoding on a Ray cluster: the memory, the inputs and the outputs stay here
             from translate.cluster.runner import translate_corpus
 

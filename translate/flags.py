@@ -76,6 +76,13 @@ LENGTH_CAP = FlagInfo(
     "even decoded again, the output reached the most tokens allowed for a sentence of this length: it may be cut short",
 )
 
+TERM = FlagInfo(
+    "term",
+    "Term enforced",
+    "the model's own translation lacked the termbase's English for a source term, so it was put in while decoding"
+    " (another of the model's candidates, or forced at the term's place): check the sentence reads well around it",
+)
+
 LOW_CONFIDENCE = FlagInfo(
     "low-confidence",
     "Low confidence",
@@ -84,7 +91,7 @@ LOW_CONFIDENCE = FlagInfo(
 )
 
 QA_FLAGS: tuple[FlagInfo, ...] = (NUMBERS, ARABIC_SCRIPT, LENGTH, REPETITION, EMPTY, UNTRANSLATED, GLOSSARY, LOW_CONFIDENCE)
-ENGINE_FLAGS: tuple[FlagInfo, ...] = (SPLIT, REPETITION_GUARD, LENGTH_CAP)
+ENGINE_FLAGS: tuple[FlagInfo, ...] = (SPLIT, REPETITION_GUARD, LENGTH_CAP, TERM)
 
 FLAGS: dict[str, FlagInfo] = {info.name: info for info in (*QA_FLAGS, *ENGINE_FLAGS)}
 

@@ -40,3 +40,13 @@ def test_upload_errors_name_the_upload_not_the_server_path(tmp_path: Path) -> No
     with pytest.raises(TarjamaError) as error:
         engine.read_document(path, "report", Limits())
     assert "report.docx" in str(error.value) and str(tmp_path) not in str(error.value)
+
+
+def test_the_server_enforces_its_termbase(tiny_model: Path) -> None:
+    from translate.terminology import parse_glossary
+
+    glossary = parse_glossary("وزارة الدفاع\tMinistry of Defence\n", "team.tsv")
+    config = ServeConfig(model=str(tiny_model), decoding=DecodingSettings(backend="ctranslate2", device="cpu", compute_type="float32"), no_tm=True, quiet=True)
+    loaded = engine.open_translator(config, glossary)
+    assert "Ministry of Defence" in loaded.translate([SENTENCE])[0].text
+    assert f"termbase=team.tsv sha256:{glossary.digest[:12]}" in loaded.info.decoding

@@ -251,6 +251,16 @@ def _write(job: TranslationJob, info: ModelInfo, doc: _Pending, translations: li
     return report(doc.item.path, alignment, translations, written, seconds)
 
 
+def _unenforced(job: TranslationJob) -> None:
+    """A termbase is checked on the cluster, not enforced: its workers decode without it.
+
+    Its segments keep the plain memory key there, so a later local run with the
+    termbase is not served these translations and still enforces it.
+    """
+    if job.glossary is not None:
+        log.warning("--ray: the termbase is checked, not enforced (the workers decode without it)")
+
+
 def translate_corpus(
     job: TranslationJob,
     model: str,
@@ -263,14 +273,14 @@ def translate_corpus(
 ) -> Iterator[DocumentReport]:
     """Translate a planned job (:func:`translate.batch.plan`) on the cluster, yielding each document's report once written.
 
-    Only the scheduling is here: the memory's rules are every front end's
-    (:class:`translate.translation.cached.MemoryJobs`), documents are written as
-    locally (:func:`_write`).  Reports come in the order documents complete.
+    Only the scheduling is here: the memory's rules are every front end's (:class:`translate.translation.cached.MemoryJobs`),
+    documents are written as locally (:func:`_write`).  Reports come in the order documents complete.
     ``workers``, when given, are reused; else they are started and stopped here.
     """
     from translate.batch import read_input
     from translate.translation.cached import MemoryJobs
 
+    _unenforced(job)
     owned = workers is None
     workers = workers or TranslationWorkers(model, settings, options)
     described = workers.info.model

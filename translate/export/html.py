@@ -20,11 +20,12 @@ script.  Pages of existing translations (``align``, ``check``) have none of it.
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from translate import TOOL_NAME, __version__
 from translate.export.base import Exporter, confidence_text, xml_safe
-from translate.flags import FLAGS, LOW_CONFIDENCE, flag_list
+from translate.flags import FLAGS, LOW_CONFIDENCE, TERM, flag_list
 from translate.model import Alignment, Bead, Document, Origin, ParagraphKind
 from translate.wording import counted
 
@@ -34,6 +35,7 @@ _LANGUAGE_NAMES = {"ar": "Arabic", "en": "English", "fa": "Persian", "he": "Hebr
 _CSS = """
 body { font-family: system-ui, "Segoe UI", Arial, sans-serif; margin: 1.5rem; color: #1a1a1a; }
 h1 { font-size: 1.3rem; margin: 0 0 .3rem; }
+mark.term { background: #fff1a8; }
 .documents { color: #555; margin: 0 0 1rem; }
 .model-note { margin: 0 0 1rem; padding: .4rem .6rem; border: 2px solid #c60; background: #fff1e0; }
 table { border-collapse: collapse; width: 100%; table-layout: fixed; }
@@ -201,11 +203,11 @@ class _Page:
             f'<tr id="b{number}"{class_attr}{data}>'
             f'<td class="num"><a href="#b{number}">{number}</a></td>'
             f"{self._cell(a.source, bead.source, a.source_text(bead))}"
-            f"{self._cell(a.target, bead.target, a.target_text(bead))}"
+            f"{self._cell(a.target, bead.target, a.target_text(bead), _forced_terms(bead))}"
             f"{self._meta(bead)}</tr>"
         )
 
-    def _cell(self, doc: Document, ids: tuple[int, ...], text: str) -> str:
+    def _cell(self, doc: Document, ids: tuple[int, ...], text: str, terms: tuple[str, ...] = ()) -> str:
         if not ids:
             return '<td class="none">no counterpart</td>'
         cleaned, removed = xml_safe(text)
@@ -219,7 +221,7 @@ class _Page:
             title = f' title="{counted(removed, "invisible control character")} removed"'
         class_attr = f' class="{" ".join(classes)}"' if classes else ""
         attrs = f'lang="{self.esc(doc.lang, quote=True)}" dir="{text_direction(doc.lang)}"{class_attr}{title}'
-        return f"<td {attrs}>{escape(cleaned, quote=False)}</td>"
+        return f"<td {attrs}>{_marked(escape(cleaned, quote=False), terms)}</td>"
 
     def _meta(self, bead: Bead) -> str:
         parts = []
@@ -298,3 +300,17 @@ class _Page:
 
 def _language_name(lang: str) -> str:
     return escape(_LANGUAGE_NAMES.get(lang.split("-")[0].lower(), lang), quote=False)
+
+
+def _forced_terms(bead: Bead) -> tuple[str, ...]:
+    """The English terms the engine forced into a bead's target (its ``term`` flag's detail)."""
+    return tuple(t.strip() for f in bead.flags if f.name == TERM.name for t in f.detail.split(" | ") if t.strip())
+
+
+def _marked(html: str, terms: tuple[str, ...]) -> str:
+    """Escaped text with each forced term marked (``<mark class="term">``), longest first, any case, whole words."""
+    if not terms:
+        return html
+    words = sorted({escape(t, quote=False) for t in terms}, key=len, reverse=True)
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(r"\s+".join(map(re.escape, w.split())) for w in words) + r")(?!\w)", re.IGNORECASE)
+    return pattern.sub(lambda m: f'<mark class="term" title="term enforced">{m.group(0)}</mark>', html)

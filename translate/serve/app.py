@@ -113,7 +113,7 @@ class Service:
         self.started = time.time()
 
     def _setup(self):
-        self.loaded = engine.open_translator(self.config)
+        self.loaded = engine.open_translator(self.config, self.glossary)
         self.info = self.loaded.info
         return self.loaded.translate
 

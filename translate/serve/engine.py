@@ -82,14 +82,14 @@ def public_model_name(model_id: str, identity: str) -> str:
     return model_id
 
 
-def open_translator(config: ServeConfig) -> LoadedTranslator:
-    """Load the model and open the translation memory, on the calling thread (which then owns them)."""
+def open_translator(config: ServeConfig, glossary: Any = None) -> LoadedTranslator:
+    """Load the model and open the translation memory, on the calling thread (which then owns them); ``glossary`` is enforced."""
     from translate.cache import default_tm_path
     from translate.translation import load_translator
     from translate.translation.memory import TranslationMemory
 
     memory = None if config.no_tm else TranslationMemory(config.tm or default_tm_path())
-    return LoadedTranslator(load_translator(config.model, config.decoding, memory=memory))
+    return LoadedTranslator(load_translator(config.model, config.decoding, memory=memory, glossary=glossary))
 
 
 def load_glossary(path: str | None) -> Any:

@@ -8,6 +8,7 @@ from translate.settings import DecodingSettings
 from translate.translation.presets import DEFAULT_PRESET, PRESETS, ModelPreset, resolve_model
 
 if TYPE_CHECKING:
+    from translate.terminology import Glossary
     from translate.translation.engine import Translator
     from translate.translation.memory import TranslationMemory
 
@@ -15,7 +16,11 @@ __all__ = ["DEFAULT_PRESET", "PRESETS", "DecodingSettings", "ModelPreset", "load
 
 
 def load_translator(
-    model: str | None = None, settings: DecodingSettings = DecodingSettings(), *, memory: TranslationMemory | None = None
+    model: str | None = None,
+    settings: DecodingSettings = DecodingSettings(),
+    *,
+    memory: TranslationMemory | None = None,
+    glossary: Glossary | None = None,
 ) -> Translator:
     """Load a model for translation: a preset name, a hub id or a local directory (``None``: the default preset).
 
@@ -25,4 +30,4 @@ def load_translator(
     """
     from translate.translation.engine import Translator
 
-    return Translator(model, settings, memory=memory)
+    return Translator(model, settings, memory=memory, glossary=glossary)

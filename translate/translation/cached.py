@@ -215,20 +215,48 @@ class MemoryJobs(Generic[Tag]):
             self.memory.store_mt(self.key, [(k, t.text, t.flags, t.score) for k, t in done])
 
 
+def termed(key: ModelKey, terms: str) -> ModelKey:
+    """The memory key of a segment a termbase asks ``terms`` of (see :func:`translate.translation.terms.signature`).
+
+    A segment without a term keeps the plain key: its translation is the one a
+    run without the termbase makes, and shares its memory.  A segment with
+    terms is keyed by those terms alone: a memory filled without the termbase
+    (or before a term changed) never serves it a translation that lacks them,
+    and changing one term re-translates only the segments that contain it.
+    """
+    return replace(key, decoding=f"{key.decoding} terms={terms}") if terms else key
+
+
 class CachedTranslator:
     """A decoder behind the memory's rules: sentences in, translations in the caller's order out."""
 
-    def __init__(self, decoder: Decoder, memory: TranslationMemory | None) -> None:
+    def __init__(self, decoder: Decoder, memory: TranslationMemory | None, terms: Callable[[str], str] | None = None) -> None:
+        """``terms``: what a termbase asks of a (normalised) segment, empty when nothing (:func:`termed`)."""
         self.decoder = decoder
         self.memory = memory
+        self.terms = terms
 
     def translate_segments(self, sentences: Sequence[str], progress: Progress | None = None) -> list[Translation]:
         """Each sentence's translation, with its origin (mt or tm) and flags.
 
         ``progress`` is called with a number of segments each time that many
-        are done (reused ones at once, decoded ones chunk by chunk).
+        are done (reused ones at once, decoded ones chunk by chunk).  With a
+        termbase, segments are translated in groups by what it asks of them,
+        each group under its own memory key (:func:`termed`).
         """
-        jobs: MemoryJobs[int] = MemoryJobs(lambda: self.decoder.memory_key, self.memory)
+        if self.terms is None:
+            return self._translate(sentences, "", progress)
+        groups: dict[str, list[int]] = {}
+        for index, sentence in enumerate(sentences):
+            groups.setdefault(self.terms(normalise(sentence)), []).append(index)
+        translations = [EMPTY] * len(sentences)
+        for terms, members in groups.items():
+            for index, translation in zip(members, self._translate([sentences[i] for i in members], terms, progress)):
+                translations[index] = translation
+        return translations
+
+    def _translate(self, sentences: Sequence[str], terms: str, progress: Progress | None) -> list[Translation]:
+        jobs: MemoryJobs[int] = MemoryJobs(lambda: termed(self.decoder.memory_key, terms), self.memory)
         todo = jobs.open(0, sentences)
         if todo:
             planned = jobs.key

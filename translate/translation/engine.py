@@ -34,23 +34,26 @@ from __future__ import annotations
 import itertools
 import logging
 import math
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from translate.flags import LENGTH_CAP, REPETITION_GUARD, SPLIT, Flag
+from translate.flags import LENGTH_CAP, REPETITION_GUARD, SPLIT, TERM, Flag
 from translate.model import Origin
 from translate.settings import DecodingSettings, DecodingSignature
 from translate.translation import splitting
 from translate.translation.backends import Backend, BackendPlan, open_backend, plan_backend
 from translate.translation.cached import CachedTranslator, Done, PieceMemory, Progress, Translation, remembered
-from translate.translation.hypotheses import DecodingRequest, Hypothesis, combined
+from translate.translation.hypotheses import DecodingRequest, Hypotheses, combined, prefix_of
 from translate.translation.memory import ModelKey, TranslationMemory, normalise
 from translate.translation.source import ModelSource, load_tokenizer, resolve_source
+from translate.translation.terms import CANDIDATES, Enforcement, Enforcer, Need, needs_in, signature
 from translate.translation.tokenizer import declared_max_length
 
 if TYPE_CHECKING:
+    from translate.terminology import Glossary
     from translate.translation.tokenizer import Tokenizer
 
 log = logging.getLogger(__name__)
@@ -59,6 +62,7 @@ log = logging.getLogger(__name__)
 FLAG_SPLIT = SPLIT.flag()
 FLAG_REPETITION = REPETITION_GUARD.flag()
 FLAG_LENGTH_CAP = LENGTH_CAP.flag()
+FLAG_TERM = TERM.flag()  # given a detail (the terms forced) by translate.translation.terms
 
 
 __all__ = ["Progress", "Translation", "Translator", "joined", "remembered"]
@@ -82,9 +86,16 @@ class Translator:
         source: ModelSource | None = None,
         tokenizer: Tokenizer | None = None,
         backend: Backend | None = None,
+        glossary: Glossary | None = None,
     ) -> None:
-        """``source``, ``tokenizer`` and ``backend`` replace what ``model`` would load (the engine's tests use a fake decoder)."""
+        """``source``, ``tokenizer`` and ``backend`` replace what ``model`` would load (the engine's tests use a fake decoder).
+
+        ``glossary``: a termbase whose terms every translation must have (:mod:`translate.translation.terms`).
+        """
         self.settings = settings
+        self.glossary = glossary
+        self.enforcement = Enforcement()
+        """What each enforcement stage achieved in this translator's lifetime (term occurrences)."""
         self.source = source if source is not None else resolve_source(model)
         self.model_id = self.source.model_id
         self.revision = self.source.revision
@@ -161,8 +172,9 @@ class Translator:
 
     @property
     def decoding(self) -> str:
-        """The decoding settings as one reproducible string (the provenance of every output)."""
-        return self.signature.provenance_text
+        """The decoding settings as one reproducible string (the provenance of every output), the termbase enforced included."""
+        terms = f" {self.glossary.signature} enforced" if self.glossary is not None else ""
+        return self.signature.provenance_text + terms
 
     @property
     def memory_key(self) -> ModelKey:
@@ -184,7 +196,15 @@ class Translator:
         done (reused ones at once, decoded ones chunk by chunk): the batch API
         keeps one bar over many documents with it.
         """
-        return CachedTranslator(self, self.memory).translate_segments(sentences, progress)
+        terms = self.term_key if self.glossary is not None else None
+        return CachedTranslator(self, self.memory, terms).translate_segments(sentences, progress)
+
+    def term_key(self, segment: str) -> str:
+        """What the termbase asks of ``segment``'s translation, for its memory key: empty when it has no term."""
+        return signature(self._needs(segment))
+
+    def _needs(self, segment: str) -> tuple[Need, ...]:
+        return needs_in(self.glossary, segment) if self.glossary is not None else ()
 
     def prepare(self) -> None:
         self.load()
@@ -267,51 +287,98 @@ class Translator:
         if missing:
             known = {**known, **dict(zip(missing, self.tokenizer.encode(missing)))}
         encoded = [known[t] for t in texts]
-        outputs = self._decode_all(encoded, 0)
+        needs = {i: wanted for i, text in enumerate(texts) if (wanted := self._needs(text))}
+        found = self._decode_all(encoded, 0, frozenset(needs))
         flags: dict[int, tuple[Flag, ...]] = {}
         guard = self.signature.no_repeat_ngram
         if guard and not self.signature.fixed_length:
-            again = [i for i, out in outputs.items() if self._capped(out.ids, encoded[i]) or is_degenerate(out.ids)]
+            again = [i for i, out in found.items() if self._capped(out.best.ids, encoded[i]) or is_degenerate(out.best.ids)]
             if again:
-                retried = self._decode_all({i: encoded[i] for i in again}, guard)
+                retried = self._decode_all({i: encoded[i] for i in again}, guard)  # its best alone: stage 1 looked at the first list
                 for i, out in retried.items():
-                    outputs[i] = out
-                    flags[i] = (FLAG_REPETITION, FLAG_LENGTH_CAP) if self._capped(out.ids, encoded[i]) else (FLAG_REPETITION,)
+                    found[i] = out
+                    flags[i] = (FLAG_REPETITION, FLAG_LENGTH_CAP) if self._capped(out.best.ids, encoded[i]) else (FLAG_REPETITION,)
+        outputs = {i: out.best for i, out in found.items()}
+        # A retried segment's n-best list is its best alone: enforcement then starts at stage 2 (the first list degenerated).
+        written: dict[int, str] = {}
+        if needs:
+            enforcer = Enforcer(self.tokenizer, self._forced, self.enforcement, self.signature.max_length - 2)  # type: ignore[arg-type]
+            for i, outcome in enforcer.run({i: (encoded[i], found[i], n) for i, n in needs.items()}).items():
+                outputs[i] = outcome.hypothesis
+                flags[i] = (*flags.get(i, ()), *outcome.flags)
+                if outcome.text is not None:
+                    written[i] = outcome.text
         decoded = self.tokenizer.decode([outputs[i].ids for i in range(len(texts))])
-        return {text: Translation(decoded[i].strip(), Origin.MT, flags.get(i, ()), score=outputs[i].score) for i, text in enumerate(texts)}
+        return {
+            text: Translation(written.get(i, decoded[i].strip()), Origin.MT, flags.get(i, ()), score=outputs[i].score)
+            for i, text in enumerate(texts)
+        }
+
+    def _forced(self, requests: Sequence[DecodingRequest]) -> list[Hypotheses]:
+        """Requests with a target prefix decoded under the engine's settings, in batches that share a length budget.
+
+        The budget is the sentence's (or the prefix's, if longer) and
+        :data:`TERM_ROOM` more: the prefix's tokens count towards the decoding
+        length, and it holds the term's tokens besides the hypothesis's.  Not
+        the sentence's budget plus the whole prefix: a model that does not stop
+        (the random test model) would then decode twice as long.
+        """
+        def budget(r: DecodingRequest) -> int:
+            return min(self.signature.max_length, max(self.budget(len(r.source_ids)), len(prefix_of(r)) + 1) + TERM_ROOM)
+
+        order = sorted(range(len(requests)), key=lambda i: budget(requests[i]))
+        found: dict[int, Hypotheses] = {}
+        for limit, group in itertools.groupby(order, key=lambda i: budget(requests[i])):
+            members = list(group)
+            for batch in _batches(members, lambda i: len(requests[i].source_ids), self.settings.batch_tokens, self.settings.batch_size):
+                outputs = self.backend.generate([requests[i] for i in batch], beam=self.beam, max_new_tokens=limit)
+                found.update(zip(batch, outputs))
+        return [found[i] for i in range(len(requests))]
 
     def _capped(self, output: Sequence[int], source: list[int]) -> bool:
         return len(output) >= self.budget(len(source)) - 1
 
-    def _decode_all(self, encoded: Sequence[list[int]] | dict[int, list[int]], no_repeat: int) -> dict[int, Hypothesis]:
-        """Decode every sentence, longest first, in batches that share one length budget."""
+    def _decode_all(
+        self, encoded: Sequence[list[int]] | dict[int, list[int]], no_repeat: int, wide: frozenset[int] = frozenset()
+    ) -> dict[int, Hypotheses]:
+        """Decode every sentence, longest first, in batches that share one length budget.
+
+        The sentences in ``wide`` (those with a term) get an n-best list of
+        :data:`~translate.translation.terms.CANDIDATES`, in batches of their own:
+        a sentence without a term is decoded exactly as without a termbase.
+        """
         items = dict(enumerate(encoded)) if not isinstance(encoded, dict) else encoded
-        order = sorted(items, key=lambda i: len(items[i]), reverse=True)
+        order = sorted(items, key=lambda i: (i in wide, -len(items[i])))  # without wide: longest first, as ever
         # Batches never mix budgets, so batching cannot change any output.
         batches = [
             (budget, batch)
-            for budget, group in itertools.groupby(order, key=lambda i: self.budget(len(items[i])))
+            for (budget, _), group in itertools.groupby(order, key=lambda i: (self.budget(len(items[i])), i in wide))
             for batch in _batches(list(group), lambda i: len(items[i]), self.settings.batch_tokens, self.settings.batch_size)
         ]
         backend = self.backend
 
-        def decode(budget: int, batch: list[int]) -> list[Hypothesis]:
+        def decode(budget: int, batch: list[int]) -> list[Hypotheses]:
+            count = CANDIDATES if batch[0] in wide else 1
+            started = time.perf_counter()
             found = backend.generate(
                 [DecodingRequest(tuple(items[i])) for i in batch],
-                beam=self.beam,
+                beam=max(self.beam, count),
+                count=count,
                 max_new_tokens=budget,
                 min_new_tokens=budget if self.signature.fixed_length else 0,
                 no_repeat_ngram_size=no_repeat,
             )
-            return [hypotheses.best for hypotheses in found]
+            if count > 1:
+                self.enforcement.seconds["n-best"] = self.enforcement.seconds.get("n-best", 0.0) + time.perf_counter() - started
+            return found
 
-        outputs: dict[int, Hypothesis] = {}
+        outputs: dict[int, Hypotheses] = {}
         if self._pool is None or len(batches) < 2:
             for budget, batch in batches:
                 outputs.update(zip(batch, decode(budget, batch)))
             return outputs
         # As many batches in flight as the backend decodes at once (CTranslate2 releases the GIL).
-        futures: list[Future[list[Hypothesis]]] = [self._pool.submit(decode, budget, batch) for budget, batch in batches]
+        futures: list[Future[list[Hypotheses]]] = [self._pool.submit(decode, budget, batch) for budget, batch in batches]
         try:
             for (_, batch), future in zip(batches, futures):
                 outputs.update(zip(batch, future.result()))
@@ -320,6 +387,10 @@ class Translator:
                 future.cancel()
             raise
         return outputs
+
+
+TERM_ROOM = 16
+"""Target tokens a forced decode may have beyond the free one's budget: room for a term's tokens."""
 
 
 def _batches(order: list[int], length: Callable[[int], int], batch_tokens: int, batch_size: int) -> Iterable[list[int]]:

@@ -108,9 +108,9 @@ class Hypotheses:
 class TargetPrefix:
     """The translation must begin with these target ids (a term's translation, a fixed opening).
 
-    CTranslate2 takes it as ``target_prefix``; transformers as
-    ``prefix_allowed_tokens_fn``, which allows only the prefix's next id until
-    the prefix is written.  Either way the rest is decoded as usual after it.
+    CTranslate2 takes it as ``target_prefix``; transformers as a logits
+    processor that allows only the prefix's next id until the prefix is
+    written.  Either way the rest is decoded as usual after it.
     """
 
     ids: tuple[int, ...]

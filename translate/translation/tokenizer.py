@@ -382,6 +382,15 @@ class MarianSentencePiece:
         unk = encoder.get(self.unk_token, self.unk_id)
         return [[encoder.get(p, unk) for p in pieces] for pieces in pieces_list]
 
+    def encode_target(self, texts: Sequence[str]) -> list[list[int]]:
+        """Each text as target ids (no end token): how the model would write it, for forcing a term's translation."""
+        spm = self.target_spm if self.separate_vocabs else self.source_spm
+        return self.target_ids([spm.encode(text, out_type=str) for text in texts])
+
+    def target_pieces(self, ids: Sequence[int]) -> list[str]:
+        """Target ids as their pieces (``▁`` starts a word): where a word may be cut."""
+        return [self.decoder.get(int(i), "") for i in ids]
+
     def _decode_one(self, ids: Sequence[int]) -> str:
         skip, added, decoder = self.all_special_ids, self.added_decoder, self.decoder
         spm = self.target_spm if self.separate_vocabs else self.source_spm

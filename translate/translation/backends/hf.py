@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from translate.errors import TarjamaError, first_line
@@ -73,7 +73,7 @@ class TransformersBackend(Backend):
                 options["forced_eos_token_id"] = None
         prefixes = [prefix_of(r) for r in requests]
         if any(prefixes):
-            options["prefix_allowed_tokens_fn"] = self._prefix_rule(prefixes)
+            options["logits_processor"] = self._prefix_rule(prefixes, options["num_beams"])
         with torch.inference_mode():
             output = self._model.generate(input_ids=input_ids.to(self.device), attention_mask=attention_mask.to(self.device), **options)
         rows = [tuple(self._strip(row)) for row in output.tolist()]
@@ -124,20 +124,33 @@ class TransformersBackend(Backend):
             attention_mask[row, : len(ids)] = 1
         return input_ids, attention_mask
 
-    def _prefix_rule(self, prefixes: Sequence[tuple[int, ...]]) -> Callable[[int, Any], list[int]]:
-        """transformers' ``prefix_allowed_tokens_fn``: the prefix's next id until it is written, then any id.
+    def _prefix_rule(self, prefixes: Sequence[tuple[int, ...]], beams: int) -> Any:
+        """A logits processor that allows only the prefix's next id until the prefix is written, then leaves the logits alone.
 
-        Called for every beam with its request's index in the batch and the ids
-        so far (the decoder start token first).
+        Rather than ``prefix_allowed_tokens_fn``, which must return every id of
+        the vocabulary for every beam at every step after the prefix (a list of
+        tens of thousands of ids per call: a term's forced decode took 3.6× the
+        free one on the test model); this one does nothing once the prefix is
+        written.  Rows are the batch's beams, ``beams`` per request, in order.
         """
-        everything = list(range(int(self._model.lm_head.out_features)))
+        from transformers import LogitsProcessor, LogitsProcessorList
 
-        def allowed(batch_id: int, ids: Any) -> list[int]:
-            prefix = prefixes[batch_id]
-            position = int(ids.shape[-1]) - 1
-            return [prefix[position]] if position < len(prefix) else everything
+        longest = max(len(p) for p in prefixes)
 
-        return allowed
+        class Forced(LogitsProcessor):
+            def __call__(self, input_ids: Any, scores: Any) -> Any:
+                position = int(input_ids.shape[-1]) - 1  # the decoder start token first
+                if position >= longest:
+                    return scores
+                for row in range(int(input_ids.shape[0])):
+                    prefix = prefixes[row // beams]
+                    if position < len(prefix):
+                        kept = scores[row, prefix[position]].clone()
+                        scores[row] = float("-inf")
+                        scores[row, prefix[position]] = kept
+                return scores
+
+        return LogitsProcessorList([Forced()])
 
     def _strip(self, row: list[int]) -> list[int]:
         ids = row[1:]  # the decoder start token
