@@ -108,21 +108,29 @@ def documents(split: str) -> list[tuple[str, list[str], list[str]]]:
 # Arabic letters that do not join the next one: a typist who leaves out the space after them sees
 # no difference on screen, so scraped and OCRed text loses exactly these spaces.
 NON_JOINING = "اأإآدذرزوؤةىء"
-_WORD_END = re.compile(f"(?<=[{NON_JOINING}]) (?=[\u0621-\u064a])")
 
 
-def glue(text: str, rng: random.Random, rate: float) -> str:
-    """Spaces after a non-joining letter lost at ``rate``: "هو حر" → "هوحر"."""
-    return _WORD_END.sub(lambda m: "" if rng.random() < rate else " ", text)
+_ANY_WORD_END = re.compile("(?<=[\u0621-\u064a]) (?=[\u0621-\u064a])")
+
+
+def glue(text: str, rng: random.Random, rate: float, joining_rate: float = 0.0) -> str:
+    """Spaces after a non-joining letter lost at ``rate`` ("هو حر" → "هوحر"), after any other letter at
+    ``joining_rate`` (the letters then join: "على هامش" → "علىهامش", as NTREX's reuters.218861 has it)."""
+
+    def lost(match: re.Match[str]) -> str:
+        rate_here = rate if text[match.start() - 1] in NON_JOINING else joining_rate
+        return "" if rng.random() < rate_here else " "
+
+    return _ANY_WORD_END.sub(lost, text)
 
 
 CAPTIONS_AR = ["(رويترز)", "تصوير: محمد عبد الله", "المصدر: وكالة الأنباء الفرنسية", "صورة أرشيفية", "حقوق الصورة Getty Images",
                "مراسلنا في القاهرة", "بقلم: سامي يوسف"]
 CAPTIONS_EN = ["By Sarah Jones, BBC News", "Image copyright Getty Images", "Photo: AFP", "Image caption Crowds gathered on Tuesday",
                "(CNN)", "Updated 10:32 GMT", "Jonathan Hale for The New York Times"]
-BOILERPLATE_AR = ["شارك هذا المقال", "اقرأ أيضا:", "جميع الحقوق محفوظة © 2019", "تابعونا على فيسبوك", "إعلان", "اشترك في النشرة البريدية"]
-BOILERPLATE_EN = ["Advertisement", "Skip to main content", "Related Topics", "Read more", "Sign up for our morning newsletter",
-                  "Copyright 2019 The Associated Press."]
+# No line of one list translates a line of the other: an Arabic and an English line that do are a right pair.
+BOILERPLATE_AR = ["شارك هذا المقال", "اقرأ أيضا:", "جميع الحقوق محفوظة © 2019", "تابعونا على فيسبوك", "اشترك في النشرة البريدية"]
+BOILERPLATE_EN = ["Advertisement", "Skip to main content", "Related Topics", "More on this story", "Click here to watch the video"]
 # Names with a Latin initial spelled in Arabic letters, as Arabic news writes them.
 FIRST = ["جون", "جورج", "مايكل", "ديفيد", "روبرت", "سارة", "ماري", "جيمس", "بول", "آن"]
 INITIALS = ["إف", "دبليو", "جيه", "جى", "بي", "بى", "إس", "تي", "تى", "إل", "إم", "آر", "سي", "دي", "كيه", "إيه", "ايه", "أف", "إيف",
@@ -153,8 +161,8 @@ def _one_sided(bead: TextBead) -> list[TextBead]:
 
 
 def kind_glued(beads: list[TextBead], rng: random.Random) -> list[TextBead]:
-    rate = rng.uniform(0.3, 0.9)
-    return [(tuple(glue(s, rng, rate) for s in src), tgt) for src, tgt in beads]
+    rate, joining = rng.uniform(0.3, 0.9), rng.uniform(0.0, 0.5)
+    return [(tuple(glue(s, rng, rate, joining) for s in src), tgt) for src, tgt in beads]
 
 
 def kind_captions(beads: list[TextBead], rng: random.Random) -> list[TextBead]:
@@ -171,7 +179,8 @@ def kind_headlines(beads: list[TextBead], rng: random.Random) -> list[TextBead]:
     if not (head[0] and head[1]):
         return beads
     copies_en = rng.randint(1, 2)
-    return [head] * copies_en + [(head[0], ())] * (3 - copies_en) + beads[1:]
+    alone = [((sentence,), ()) for sentence in head[0]]  # a copy without English: each sentence stands alone
+    return [head] * copies_en + alone * (3 - copies_en) + beads[1:]
 
 
 def kind_paragraphs(beads: list[TextBead], rng: random.Random) -> list[TextBead]:
@@ -381,8 +390,8 @@ def segmentation_kind(kind: str, seed: int) -> list[Article]:
         rng = random.Random(f"{seed}:{kind}:{name}")
         lines = list(sentences)
         if kind == "glued":
-            rate = rng.uniform(0.3, 0.9)
-            lines = [glue(s, rng, rate) for s in lines]
+            rate, joining = rng.uniform(0.3, 0.9), rng.uniform(0.0, 0.5)
+            lines = [glue(s, rng, rate, joining) for s in lines]
         elif kind == "headlines":
             lines = [lines[0]] * 3 + lines[1:]
         elif kind in ("captions", "boilerplate"):

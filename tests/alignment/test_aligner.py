@@ -111,3 +111,20 @@ def test_empty_sides(aligner):
 def test_mt_must_match_source_length(aligner):
     with pytest.raises(ValueError):
         aligner.align(AR, EN, mt=["x"])
+
+
+def test_paragraph_left_untranslated_is_not_paired_with_its_copy(aligner):
+    """An English document that kept two Arabic sentences as they were: the copies are no translation
+    (a TM unit Arabic→Arabic would be offered as a 100% match), so each side stands alone."""
+    english = EN[:5] + AR[5:7] + EN[7:]
+    beads = shapes(aligner.align(AR, english))
+    assert ((5,), ()) in beads and ((6,), ()) in beads
+    assert ((), (5,)) in beads and ((), (6,)) in beads
+    assert sum(1 for s, t in beads if len(s) == len(t) == 1) == len(AR) - 2
+
+
+def test_one_sided_caption_lowers_the_score_of_a_merge_it_joins(aligner):
+    """Whatever the search decides, a pair that glued a caption to a sentence must not score as a clean pair."""
+    beads = aligner.align(AR, EN[:4] + ["By Sarah Jones, BBC News"] + EN[4:])
+    caption = [b for b in beads if 4 in b.target]
+    assert caption[0].source == () or caption[0].score < min(b.score for b in beads if b.source and b.target and 4 not in b.target)

@@ -101,6 +101,8 @@ def run_corpus(
     number of beads over all pairs and the merged TMX (``None`` without one);
     an interrupted run leaves no fragment of the merged TMX behind.
     """
+    from translate.export.base import with_min_score
+
     export = job.export
     merged = (
         MergedTmx(job.merged_tmx, export.source_lang, export.target_lang, export.tmx_dedupe, export.overwrite)
@@ -110,6 +112,7 @@ def run_corpus(
     try:
         beads = 0
         for index, pair, alignment in aligned:
+            alignment = with_min_score(alignment, export.min_score)  # aligned here or on Ray: the driver decides what the TMX keeps
             written = write_pair(alignment, job, pair)
             if merged is not None:
                 merged.add(index, pair.stem, alignment)
