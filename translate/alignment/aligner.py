@@ -41,7 +41,7 @@ from translate.alignment import anchors as anchor_mod
 from translate.alignment.bridge import ChrF
 from translate.alignment.dp import DPStats, Shape, band_around, banded_dp, full_band
 from translate.alignment.embeddings import Embedder
-from translate.alignment.length import RATIO, VARIANCE
+from translate.alignment.length import LETTER_RATIO, LETTER_VARIANCE, visible_length
 from translate.model import Bead, Origin
 
 # 3-1 and 1-3 beads were measured and changed no bead of the benchmark (F1 equal to 4
@@ -113,7 +113,7 @@ class _Side:
     hub: list[np.ndarray]  # mean cosine of each span with random sentences of the other side
     anchors: list[np.ndarray]  # hashed anchor counts of each span
     anchor_norm: list[np.ndarray]
-    cum_len: np.ndarray  # cumulative character lengths
+    cum_len: np.ndarray  # cumulative lengths in characters other than whitespace
     texts: list[str]
     ends: np.ndarray = field(default_factory=lambda: np.zeros((0, 2, 0)))  # first and last clause of each sentence
     has_clauses: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
@@ -337,7 +337,7 @@ class _BeadCost:
             spans.append(vecs[offset : offset + count])
             offset += count
             anchor_spans.append(anchor_cum[size : size + count] - anchor_cum[:count])
-        lengths = np.array([len(t) for t in texts], dtype=np.float64)
+        lengths = np.array([visible_length(t) for t in texts], dtype=np.float64)  # lost spaces change no length
         return _Side(
             spans=spans,
             hub=[],
@@ -412,8 +412,8 @@ class _BeadCost:
                 mt = bridge
         ls = src.cum_len[i] - src.cum_len[k]
         lt = tgt.cum_len[js] - tgt.cum_len[ts]
-        mean = np.maximum((ls + lt / RATIO) / 2, 1.0)
-        delta = (lt - ls * RATIO) / np.sqrt(mean * VARIANCE)
+        mean = np.maximum((ls + lt / LETTER_RATIO) / 2, 1.0)
+        delta = (lt - ls * LETTER_RATIO) / np.sqrt(mean * LETTER_VARIANCE)
         length = np.minimum(delta * delta / 2, 50.0)
         gain: np.ndarray | None = None
         support: np.ndarray | None = None
