@@ -342,6 +342,13 @@ def test_initial_glued_to_the_name_is_no_sentence_end() -> None:
     assert segments("قال جون إف.كينيدي إن الأمر مهم.", "ar") == ["قال جون إف.كينيدي إن الأمر مهم."]
 
 
+def test_attribution_that_lost_its_space_still_attributes() -> None:
+    """Scraped Arabic loses the space after a letter that does not join the next one, where no reader
+    sees it ("كماأضاف"): the attribution after a quoted exclamation is still one sentence with it."""
+    text = '"يوجد قرش في المياه!" كماأضاف هاميل.'
+    assert segments(text, "ar") == [text]
+
+
 def test_acronym_of_spelled_letters_still_ends_a_sentence() -> None:
     assert segments("تحدث مراسل سى إن إن. ثم انقطع البث.", "ar") == ["تحدث مراسل سى إن إن.", "ثم انقطع البث."]
 

@@ -230,6 +230,19 @@ def is_glued_boundary(before: str, term: str, after: str) -> bool:
     return sum(ch.isalpha() for ch in arabic.bare(after)) >= GLUED_MIN_LETTERS
 
 
+NON_JOINING = "اأإآدذرزوؤةىء"
+"""Arabic letters that do not join the next one: a space lost after them is invisible on screen, so
+scraped text loses exactly these ("كماأضاف" for "كما أضاف")."""
+
+
+def _glued_to(word: str, verbs: frozenset[str]) -> bool:
+    """Whether ``word`` is one of ``verbs`` that ends in a non-joining letter, with the next word glued on."""
+    return any(
+        word.startswith(verb) and verb[-1] in NON_JOINING and sum(ch.isalpha() for ch in word[len(verb) :]) >= GLUED_MIN_LETTERS
+        for verb in verbs
+    )
+
+
 def is_attribution(following: list[str], lang: str) -> bool:
     """Whether the words after a quoted question or exclamation attribute it.
 
@@ -247,7 +260,7 @@ def is_attribution(following: list[str], lang: str) -> bool:
             return False
         if index == 0 and core in AR_PARTICIPLES:
             return True
-        if core in verbs:
+        if core in verbs or (lang == "ar" and _glued_to(core, verbs)):
             return not plain.endswith(":")
         if not plain[-1:].isalnum():
             return False
