@@ -33,6 +33,7 @@ Exact sentence spans, P / R / F1.
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
 import re
 import sys
@@ -236,7 +237,7 @@ def add_initials(sentence: str, rng: random.Random) -> str:
     if len(words) < 4:
         return sentence
     at = rng.randrange(1, len(words) - 2)
-    return " ".join(words[:at] + [name_with_initial(rng)] + words[at:])
+    return " ".join([*words[:at], name_with_initial(rng), *words[at:]])
 
 
 def kind_initials(beads: list[TextBead], rng: random.Random) -> list[TextBead]:
@@ -244,7 +245,7 @@ def kind_initials(beads: list[TextBead], rng: random.Random) -> list[TextBead]:
     out = []
     for src, tgt in beads:
         if src and tgt and rng.random() < 0.2:
-            src = (add_initials(src[0], rng),) + src[1:]
+            src = (add_initials(src[0], rng), *src[1:])
         out.append((src, tgt))
     return out
 
@@ -379,7 +380,7 @@ def segmentation_documents() -> list[tuple[str, list[str], bool]]:
             for k in range(s, e):
                 line = lines[k].strip()
                 bounds = [0, *cuts.get(k, ()), len(line)]
-                sentences += [line[a:b].strip() for a, b in zip(bounds, bounds[1:])]
+                sentences += [line[a:b].strip() for a, b in itertools.pairwise(bounds)]
             out.append((f"{set_name}:{key}", sentences, set_name == "ntrex"))
     return out
 
@@ -414,7 +415,8 @@ def main() -> None:
     parser.add_argument("--split", choices=("tune", "held-out"), default="tune")
     parser.add_argument("--seed", type=int, default=25)
     parser.add_argument("--kinds", default=",".join(KINDS), help="comma-separated kinds (default: all)")
-    parser.add_argument("--min-scores", default="0,0.2,0.3,0.35,0.4,0.45,0.5", help="TM thresholds to tabulate")
+    parser.add_argument("--min-scores", default="0,0.2,0.25,0.27,0.3,0.35,0.4,0.5",
+                        help="TM thresholds to tabulate (0 and the default of --min-score always)")
     parser.add_argument("--errors", action="store_true", help="print every bead the aligner gets wrong")
     parser.add_argument("--no-segmentation", action="store_true")
     parser.add_argument("--no-alignment", action="store_true")
@@ -425,7 +427,9 @@ def main() -> None:
     unknown = [k for k in kinds if k not in KINDS]
     if unknown:
         sys.exit(f"robustness: unknown kind(s) {', '.join(unknown)} (choose from {', '.join(KINDS)})")
-    thresholds = [float(s) for s in args.min_scores.split(",")]
+    from translate.settings import DEFAULT_MIN_SCORE
+
+    thresholds = sorted({float(s) for s in args.min_scores.split(",")} | {0.0, DEFAULT_MIN_SCORE})
     if not args.no_alignment:
         from translate.alignment.aligner import SentenceAligner
         from translate.alignment.embeddings import default_embedder
@@ -433,23 +437,25 @@ def main() -> None:
         aligner = SentenceAligner(default_embedder())
         print(f"alignment, {args.split} documents of NTREX-128 and FLORES-101 (no MT), seed {args.seed}")
         print(f"aligner: {aligner.signature}\n")
-        print("| kind | docs | gold beads | bead P | bead R | **bead F1** | TM P (S=0) | TM R (S=0) |")
-        print("|---|---|---|---|---|---|---|---|")
+        d = DEFAULT_MIN_SCORE
+        print(f"| kind | docs | gold beads | bead P | bead R | **bead F1** | TM P (S=0) | TM R (S=0) | TM P (S={d:g}) | TM R (S={d:g}) |")
+        print("|---|---|---|---|---|---|---|---|---|---|")
         total = AlignResult(Tally(), {s: Tally() for s in thresholds})
         errors: dict[str, list[str]] = {}
         for kind in kinds:
             docs = build(kind, args.split, args.seed)
             result = align_kind(aligner, docs, thresholds, errors.setdefault(kind, []) if args.errors else None)
-            b, t0 = result.beads, result.tm[thresholds[0]]
+            b, t0, td = result.beads, result.tm[0.0], result.tm[DEFAULT_MIN_SCORE]
             total.beads.add(b.hit, b.predicted, b.gold)
             for s in thresholds:
                 total.tm[s].add(result.tm[s].hit, result.tm[s].predicted, result.tm[s].gold)
-            print(f"| {kind} | {len(docs)} | {b.gold} | {b.p:.4f} | {b.r:.4f} | **{b.f1:.4f}** | {t0.p:.4f} | {t0.r:.4f} |")
+            print(f"| {kind} | {len(docs)} | {b.gold} | {b.p:.4f} | {b.r:.4f} | **{b.f1:.4f}** | {t0.p:.4f} | {t0.r:.4f} | {td.p:.4f} | {td.r:.4f} |")
             sys.stdout.flush()
             if args.errors:
                 print("\n".join(errors[kind]) + "\n")
         b = total.beads
-        print(f"| all | | {b.gold} | {b.p:.4f} | {b.r:.4f} | **{b.f1:.4f}** | | |")
+        t0, td = total.tm[0.0], total.tm[DEFAULT_MIN_SCORE]
+        print(f"| all | | {b.gold} | {b.p:.4f} | {b.r:.4f} | **{b.f1:.4f}** | {t0.p:.4f} | {t0.r:.4f} | {td.p:.4f} | {td.r:.4f} |")
         print("\nTM units (beads with both sides) kept at --min-score S, all kinds pooled:\n")
         print("| S | units kept | TM precision | TM recall |")
         print("|---|---|---|---|")

@@ -159,6 +159,7 @@ class SentenceAligner:
         assert self.embedder is not None  # __post_init__ chose one
         return (
             f"tarjama-aligner embeddings={self.embedder.signature} beads={shapes} {self.weights.describe()} "
+            f"lengths=non-space(ratio={LETTER_RATIO:g},variance={LETTER_VARIANCE:g}) untranslated=arabic>{UNTRANSLATED_SHARE:g} merge-score=weakest "
             f"search=full≤{self.search.full_cells} else coarse-to-fine margin={self.search.margin}"
         )
 

@@ -106,9 +106,11 @@ shape, not listed.  "إلخ." ends an enumeration and, in the test data, a sente
 """
 
 AR_LETTER_NAMES = frozenset(
-    ["إيه", "أيه", "بي", "سي", "دي", "إي", "إف", "اف", "جي", "إتش", "إيتش", "اتش", "آي", "جيه", "كيه", "كي", "إل", "إم", "ام", "إن", "أو", "كيو", "آر", "ار", "إس", "اس", "تي", "يو", "في", "فى", "دبليو", "إكس", "اكس", "واي", "زد", "زي"]
-    # longer and other spellings of the same letters (F, J, K, X, M, L, N, I)
-    + ["إيف", "جاي", "كاي", "إيكس", "إيم", "إيل", "إين", "أي", "إيس"]
+    [
+        "إيه", "أيه", "بي", "سي", "دي", "إي", "إف", "اف", "جي", "إتش", "إيتش", "اتش", "آي", "جيه", "كيه", "كي", "إل", "إم", "ام", "إن", "أو", "كيو", "آر", "ار", "إس", "اس", "تي", "يو", "في", "فى", "دبليو", "إكس", "اكس", "واي", "زد", "زي",
+        # longer and other spellings of the same letters (F, J, K, X, M, L, N, I, S)
+        "إيف", "جاي", "كاي", "إيكس", "إيم", "إيل", "إين", "أي", "إيس",
+    ]
 )
 """Latin letters spelled in Arabic: "دي. كي. أريا" (D. K. Arya) are initials,
 but "سي إن إن." (CNN.) is an acronym that can end a sentence.  Matched loosely
