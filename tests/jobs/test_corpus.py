@@ -58,5 +58,6 @@ def test_min_score_is_applied_where_the_files_are_written_whoever_aligned(tmp_pa
     for tmx in (tmp_path / "out" / "one.tmx", tmp_path / "all.tmx"):
         text = tmx.read_text(encoding="utf-8")
         assert "First one." in text and "Second one." not in text, tmx
+        assert '<prop type="x-tarjama-min-score">0.5 ' in text, tmx
     rows = (tmp_path / "out" / "one.tsv").read_text(encoding="utf-8").splitlines()
     assert rows == ["جملة أولى.\tFirst one.\t0.9000\t", "جملة ثانية.\tSecond one.\t0.2000\tleft out"]
