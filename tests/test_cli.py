@@ -241,7 +241,7 @@ def test_align_presegmented_ntrex_document(tmp_path, validate_tmx):
     lines_en = en.read_text(encoding="utf-8").splitlines()
     merged = tmp_path / "merged.en.txt"
     merged.write_text("\n".join(lines_en[:5] + [lines_en[5] + " " + lines_en[6]] + lines_en[7:]) + "\n", encoding="utf-8")
-    proc = tarjama("align", str(ar), str(merged), "--presegmented", "-o", str(tmp_path / "out"))
+    proc = tarjama("align", str(ar), str(merged), "--presegmented", "-o", str(tmp_path / "out"), "--min-score", "0")
     assert proc.returncode == 0, proc.stderr.decode()
     rows = (tmp_path / "out" / "bbc.381790.ar.tsv").read_text(encoding="utf-8").splitlines()
     lines_ar = ar.read_text(encoding="utf-8").splitlines()
@@ -252,6 +252,33 @@ def test_align_presegmented_ntrex_document(tmp_path, validate_tmx):
     assert len(root.findall("body/tu")) == len(rows)
     assert (tmp_path / "out" / "bbc.381790.ar.html").is_file()
     assert b"15 beads" in proc.stderr
+
+
+def test_align_min_score_keeps_the_tmx_to_pairs_scoring_enough(tmp_path, validate_tmx):
+    """--min-score: the TMX keeps only pairs scoring S or more; the TSV and the review page keep every pair and mark the others."""
+    ar, en = FIXTURES / "ntrex" / "bbc.381790.ar.txt", FIXTURES / "ntrex" / "bbc.381790.en.txt"
+    english = en.read_text(encoding="utf-8").splitlines()
+    target = tmp_path / "en.txt"
+    # a byline the Arabic has not, glued by nothing: whatever it is paired with must not reach the TM unnoticed
+    target.write_text("\n".join(english[:4] + ["By Sarah Jones, BBC News"] + english[4:]) + "\n", encoding="utf-8")
+    proc = tarjama("align", str(ar), str(target), "--presegmented", "-o", str(tmp_path / "out"), "--min-score", "0.45")
+    assert proc.returncode == 0, proc.stderr.decode()
+    rows = [r.split("\t") for r in (tmp_path / "out" / "bbc.381790.ar.tsv").read_text(encoding="utf-8").splitlines()]
+    assert all(len(r) == 4 for r in rows)
+    scored = [(float(r[2]), r[3]) for r in rows if r[2]]
+    assert {mark for score, mark in scored if score < 0.45} == {"left out"} and {mark for score, mark in scored if score >= 0.45} == {""}
+    kept = sum(1 for score, _ in scored if score >= 0.45)
+    assert 0 < kept < len(scored)
+    root = validate_tmx(tmp_path / "out" / "bbc.381790.ar.tmx")
+    assert len(root.findall("body/tu")) == kept
+    assert any(p.get("type") == "x-tarjama-min-score" and p.text.startswith("0.45 ") for p in root.findall("header/prop"))
+    page = (tmp_path / "out" / "bbc.381790.ar.html").read_text(encoding="utf-8")
+    assert page.count('class="left-out"') + page.count(' left-out"') == len(scored) - kept
+    assert f"{len(scored) - kept} left out of the TMX (score below 0.45)" in page
+    # the default is the documented one; a score outside 0..1 is one error line and exit 2
+    assert b"0.27" in tarjama("align", "--help").stdout
+    bad = tarjama("align", str(ar), str(target), "--min-score", "1.5", "-o", str(tmp_path / "bad"))
+    assert bad.returncode == 2 and bad.stderr.decode().count("\n") == 1 and "between 0 and 1" in bad.stderr.decode()
 
 
 def test_check_flags_a_real_degenerate_line_and_prints_a_summary(tmp_path):
@@ -370,12 +397,13 @@ def test_align_reads_the_article_of_web_pages(tmp_path):
     """Aligning builds memory from the article (trafilatura's reading), not from the navigation a formatted page translates."""
     source = _page(tmp_path, "ar.html", "ar", "عنوان الخبر", AR_PARAGRAPHS)
     target = _page(tmp_path, "en.html", "en", "The headline", EN_PARAGRAPHS)
-    proc = tarjama("align", str(source), str(target), "-o", str(tmp_path / "out"), "--to", "tsv")
+    proc = tarjama("align", str(source), str(target), "-o", str(tmp_path / "out"), "--to", "tsv", "--min-score", "0")
     assert proc.returncode == 0, proc.stderr
     rows = (tmp_path / "out" / "ar.tsv").read_text(encoding="utf-8").splitlines()
     assert "<" not in "".join(rows) and len(rows) == 4, rows
     assert rows[0] == "عنوان الخبر\tThe headline"
-    # The align TSV is a plain pair file, as CAT tools import it: two columns, no score (that is in the TMX x-score).
+    # With --min-score 0 (every pair kept) the align TSV is a plain pair file, as CAT tools import it: two
+    # columns, no score (that is in the TMX x-score); with a threshold it adds the score and the mark.
     assert all(row.count("\t") == 1 for row in rows), rows
 
 

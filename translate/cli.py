@@ -27,6 +27,7 @@ from translate.settings import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_BATCH_TOKENS,
     DEFAULT_MIN_CONFIDENCE,
+    DEFAULT_MIN_SCORE,
     DEFAULT_NO_REPEAT_NGRAM,
     DecodingSettings,
     ExportOptions,
@@ -95,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", default="tmx,html,tsv", metavar="FORMATS", help=f"comma-separated outputs from {','.join(ALIGN_FORMATS)} (default: tmx,html,tsv)")
     p.add_argument("--mt", metavar="MT", help="a machine translation of SOURCE to bridge the languages: the NAME.tmx (or NAME.en.txt) that 'tarjama translate' wrote for it")
     p.add_argument("--merged-tmx", metavar="FILE", help="folders only: also write every pair's units into this one TMX")
+    p.add_argument("--min-score", type=_score, default=DEFAULT_MIN_SCORE, metavar="S", help=f"the TMX keeps pairs the aligner scores S or more (0 to 1; 0 keeps all); the TSV and review page show every pair and mark those left out (default: {DEFAULT_MIN_SCORE:g}, for building translation memory; see docs/alignment.md)")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     _add_language_check_option(p)
     _add_encoding_option(p)
@@ -339,7 +341,7 @@ def _install_logging(quiet: bool) -> None:
 def _export_options(args: argparse.Namespace, formats: Sequence[str]) -> ExportOptions:
     return ExportOptions(
         formats=tuple(formats), source_lang=args.src_lang, target_lang=args.tgt_lang, tmx_dedupe=args.tmx_dedupe,
-        overwrite=_overwrite(args),
+        overwrite=_overwrite(args), min_score=getattr(args, "min_score", None) or None,  # 0 keeps every pair: no dial
     )
 
 
@@ -373,6 +375,17 @@ def _int_at_least(minimum: int, what: str):
         return number
 
     return parse
+
+
+def _score(text: str) -> float:
+    """An alignment score threshold: a number from 0 to 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a score between 0 and 1")
+    return value
 
 
 def _confidence(text: str) -> float:

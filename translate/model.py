@@ -145,6 +145,8 @@ class Provenance:
     model_note: str | None = None  # what a reader must know of the model ("demo model with random weights: …")
     decoding: str | None = None
     qa: str | None = None
+    min_score: float | None = None
+    """``tarjama align --min-score``: beads scoring below it are left out of the TMX (the TSV and review page mark them)."""
     created: datetime = field(default_factory=lambda: datetime.now(timezone.utc).replace(microsecond=0))
 
     def items(self) -> list[tuple[str, str]]:
@@ -158,6 +160,7 @@ class Provenance:
             ("segmenter", self.segmenter),
             ("aligner", self.aligner),
             ("qa", self.qa),
+            ("min-score", f"{self.min_score:g} (beads scoring below it are not in the TMX)" if self.min_score is not None else None),
             ("created", self.created.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")),
         ]
         return [(k, v) for k, v in pairs if v]
@@ -171,6 +174,11 @@ class Alignment:
     target: Document
     beads: tuple[Bead, ...]
     provenance: Provenance
+
+    def left_out(self, bead: Bead) -> bool:
+        """Whether the TMX leaves this pair out for scoring below the alignment's ``min_score``."""
+        threshold = self.provenance.min_score
+        return threshold is not None and bool(bead.source and bead.target) and bead.score is not None and bead.score < threshold
 
     def source_text(self, bead: Bead) -> str:
         return _join(self.source, bead.source)

@@ -27,6 +27,8 @@ DEFAULT_MIN_CONFIDENCE = 0.5
 """Below this confidence a machine translation is flagged ``low-confidence``: the model gave the tokens it chose
 less than even odds on average (a mean token log-probability under ln 0.5).  Not calibrated on real
 models here (no weights on the build machines): scripts/calibrate_confidence.py suggests one for a model."""
+DEFAULT_MIN_SCORE = 0.27
+"""``tarjama align --min-score``: the TMX keeps aligned pairs scoring at least this (docs/alignment.md#the-precision-dial)."""
 LENGTH_BUCKET = 8
 """Output caps depend on the source length rounded up to this, so a cap never depends on a batch."""
 
@@ -163,3 +165,5 @@ class ExportOptions:
     target_lang: str | None = None
     tmx_dedupe: bool = False
     overwrite: Overwrite = Overwrite.OURS
+    min_score: float | None = None
+    """Aligned pairs scoring below this stay out of the TMX (``tarjama align --min-score``); None keeps all."""

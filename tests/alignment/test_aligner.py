@@ -111,3 +111,29 @@ def test_empty_sides(aligner):
 def test_mt_must_match_source_length(aligner):
     with pytest.raises(ValueError):
         aligner.align(AR, EN, mt=["x"])
+
+
+def test_paragraph_left_untranslated_is_not_paired_with_its_copy(aligner):
+    """An English document that kept two Arabic sentences as they were: the copies are no translation
+    (a TM unit Arabic→Arabic would be offered as a 100% match), so each side stands alone."""
+    english = EN[:5] + AR[5:7] + EN[7:]
+    beads = shapes(aligner.align(AR, english))
+    assert ((5,), ()) in beads and ((6,), ()) in beads
+    assert ((), (5,)) in beads and ((), (6,)) in beads
+    assert sum(1 for s, t in beads if len(s) == len(t) == 1) == len(AR) - 2
+
+
+@pytest.mark.parametrize("line", ["Advertisement", "By Sarah Jones, BBC News"])
+def test_a_merge_scores_as_its_weakest_sentence(embedder, line):
+    """A caption or boilerplate line glued to a sentence barely moves the joined embedding: the pair scored
+    0.29–0.60 like a clean one (measured before the fix), so --min-score could not keep it out of the TM."""
+    from translate.alignment.aligner import _BeadCost
+    from translate.settings import DEFAULT_MIN_SCORE
+
+    aligner = SentenceAligner(embedder)
+    for k in (1, 5, 9, 12):
+        assert _BeadCost(aligner, [AR[k]], [EN[k], line], None).similarity(1, 2, 1, 2) < DEFAULT_MIN_SCORE
+        assert _BeadCost(aligner, [AR[k]], [EN[k]], None).similarity(1, 1, 1, 1) >= DEFAULT_MIN_SCORE
+    # a real merge keeps a score the dial keeps
+    for k in (1, 5, 9, 12):
+        assert _BeadCost(aligner, AR[k : k + 2], [EN[k] + " " + EN[k + 1]], None).similarity(2, 1, 2, 1) >= DEFAULT_MIN_SCORE

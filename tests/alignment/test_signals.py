@@ -90,3 +90,17 @@ def test_cache_serves_repeated_texts(embedder, tmp_path):
     assert np.allclose(first[:4], second)
     # the key includes the model, so another model never reads these vectors
     assert EmbeddingCache.key("model-a", "x") != EmbeddingCache.key("model-b", "x")
+
+
+def test_length_signal_ignores_spaces_lost_in_the_arabic(embedder):
+    """Scraped Arabic often loses the spaces between words ("هوحر"): a sentence that lost them is still as
+    long as its translation, so the length term of its bead must not change."""
+    from translate.alignment.aligner import SentenceAligner, _BeadCost
+
+    import re
+
+    glued = [re.sub("(?<=[اأإآدذرزوؤةى]) ", "", AR[1])]  # after a letter that does not join the next one
+    assert len(glued[0]) <= len(AR[1]) - 5
+    aligner = SentenceAligner(embedder)
+    length = [float(_BeadCost(aligner, src, EN[1:2], None).features(1, 1, 1, np.array([1])).length[0]) for src in ([AR[1]], glued)]
+    assert length[0] == length[1]

@@ -36,11 +36,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from translate import arabic
 from translate.alignment import anchors as anchor_mod
 from translate.alignment.bridge import ChrF
 from translate.alignment.dp import DPStats, Shape, band_around, banded_dp, full_band
 from translate.alignment.embeddings import Embedder
-from translate.alignment.length import RATIO, VARIANCE
+from translate.alignment.length import LETTER_RATIO, LETTER_VARIANCE, visible_length
 from translate.model import Bead, Origin
 
 # 3-1 and 1-3 beads were measured and changed no bead of the benchmark (F1 equal to 4
@@ -112,7 +113,7 @@ class _Side:
     hub: list[np.ndarray]  # mean cosine of each span with random sentences of the other side
     anchors: list[np.ndarray]  # hashed anchor counts of each span
     anchor_norm: list[np.ndarray]
-    cum_len: np.ndarray  # cumulative character lengths
+    cum_len: np.ndarray  # cumulative lengths in characters other than whitespace
     texts: list[str]
     ends: np.ndarray = field(default_factory=lambda: np.zeros((0, 2, 0)))  # first and last clause of each sentence
     has_clauses: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
@@ -158,6 +159,7 @@ class SentenceAligner:
         assert self.embedder is not None  # __post_init__ chose one
         return (
             f"tarjama-aligner embeddings={self.embedder.signature} beads={shapes} {self.weights.describe()} "
+            f"lengths=non-space(ratio={LETTER_RATIO:g},variance={LETTER_VARIANCE:g}) untranslated=arabic>{UNTRANSLATED_SHARE:g} merge-score=weakest "
             f"search=full≤{self.search.full_cells} else coarse-to-fine margin={self.search.margin}"
         )
 
@@ -215,6 +217,23 @@ def _end_clauses(text: str) -> tuple[str, str] | None:
     """The text up to its first clause boundary and after its last one; None for a single clause."""
     parts = [p for p in _CLAUSE_END.split(text.strip()) if p]
     return (parts[0], parts[-1]) if len(parts) > 1 else None
+
+
+# A "translation" sentence whose letters are mostly Arabic was left untranslated (or is a caption in
+# the source language): pairing it with its Arabic original would put an Arabic→Arabic unit in the
+# TM, which a CAT tool offers as a 100% match.  The multilingual embedding sees the two as identical,
+# so the script is what tells them apart.
+UNTRANSLATED_SHARE = 0.5
+
+
+def _untranslated(texts: Sequence[str]) -> np.ndarray:
+    """Per target sentence: 1 where most of its letters are Arabic, else 0."""
+    out = np.zeros(len(texts))
+    for k, text in enumerate(texts):
+        letters = sum(ch.isalpha() for ch in text)
+        share = len(arabic.LETTER.findall(text)) / letters if letters else 0.0
+        out[k] = share > UNTRANSLATED_SHARE
+    return out
 
 
 def _halve(vectors: np.ndarray) -> np.ndarray:
@@ -300,6 +319,8 @@ class _BeadCost:
         sample_tgt = self.tgt.spans[1][rng.choice(self.m, min(self.m, 64), replace=False)]
         self.src.hub = [np.zeros(0)] + [_hubness(e, sample_tgt) for e in self.src.spans[1:]]
         self.tgt.hub = [np.zeros(0)] + [_hubness(e, sample_src) for e in self.tgt.spans[1:]]
+        # cumulative count of target sentences left in Arabic: no bead may hold one
+        self.untranslated = np.concatenate([[0.0], np.cumsum(_untranslated(target))])
         self.mt = list(mt) if mt is not None else None
         self.chrf = ChrF() if self.mt is not None and self.w.mt else None
         self._mt_span: dict[tuple[int, int], str | None] = {}
@@ -317,7 +338,7 @@ class _BeadCost:
             spans.append(vecs[offset : offset + count])
             offset += count
             anchor_spans.append(anchor_cum[size : size + count] - anchor_cum[:count])
-        lengths = np.array([len(t) for t in texts], dtype=np.float64)
+        lengths = np.array([visible_length(t) for t in texts], dtype=np.float64)  # lost spaces change no length
         return _Side(
             spans=spans,
             hub=[],
@@ -372,6 +393,7 @@ class _BeadCost:
         src, tgt = self.src, self.tgt
         cos = tgt.spans[b][ts] @ src.spans[a][k]
         emb = cos - 0.5 * (src.hub[a][k] + tgt.hub[b][ts])
+        emb = np.where(self.untranslated[js] > self.untranslated[ts], -1.0, emb)
         # anchors: +0.5 when both sides carry the same ones, −0.5 when they carry different ones
         na = src.anchor_norm[a][k]
         nb = tgt.anchor_norm[b][ts]
@@ -391,8 +413,8 @@ class _BeadCost:
                 mt = bridge
         ls = src.cum_len[i] - src.cum_len[k]
         lt = tgt.cum_len[js] - tgt.cum_len[ts]
-        mean = np.maximum((ls + lt / RATIO) / 2, 1.0)
-        delta = (lt - ls * RATIO) / np.sqrt(mean * VARIANCE)
+        mean = np.maximum((ls + lt / LETTER_RATIO) / 2, 1.0)
+        delta = (lt - ls * LETTER_RATIO) / np.sqrt(mean * LETTER_VARIANCE)
         length = np.minimum(delta * delta / 2, 50.0)
         gain: np.ndarray | None = None
         support: np.ndarray | None = None
@@ -449,8 +471,21 @@ class _BeadCost:
         return s
 
     def similarity(self, a: int, b: int, i: int, j: int) -> float:
-        """The combined similarity s of the bead (a, b) ending at (i, j), clipped to [0, 1]: the bead's score."""
-        s = float(self._combine(self.features(a, b, i, np.array([j])))[0])
+        """The combined similarity s of the bead (a, b) ending at (i, j), clipped to [0, 1]: the bead's score.
+
+        A merge scores as its weakest sentence: the similarity with the embedding term of the sentence
+        that least resembles the other side (``support``; or its clause, where the clause evidence
+        waived the checks).  A caption or boilerplate line glued to a sentence barely moves the joined
+        embedding, so the whole would score as a clean pair; the weakest sentence does not, and
+        ``--min-score`` can leave the pair out of the TM.
+        """
+        f = self.features(a, b, i, np.array([j]))
+        s = float(self._combine(f)[0])
+        if f.support is not None:
+            weakest = float(f.support[0])
+            if f.clause is not None and self.w.clause and float(f.clause[0]) > self.w.clause:
+                weakest = max(weakest, float(f.clause[0]))
+            s = min(s, s + self.w.emb * (weakest - float(f.emb[0])))
         return round(min(max(s, 0.0), 1.0), 4)
 
     def __call__(self, a: int, b: int, i: int, js: np.ndarray) -> np.ndarray:

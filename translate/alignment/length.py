@@ -19,6 +19,18 @@ from translate.model import Bead, Document, Origin
 RATIO = 1.098
 VARIANCE = 3.50
 
+# The same, over characters that are not whitespace (4,468 pairs; the fit above gives 1.098 and
+# 3.54 with this method).  Scraped Arabic often loses the spaces between words ("هوحر"), by 10–20 %
+# of its length where it does; its letters stay, so the n:m aligner measures these.
+LETTER_RATIO = 1.103
+LETTER_VARIANCE = 3.08
+
+
+def visible_length(text: str) -> int:
+    """Characters that are not whitespace: what a lost space does not change."""
+    return sum(not ch.isspace() for ch in text)
+
+
 # Prior probability of each bead shape (Gale & Church's, with 2-2 kept small).
 PRIORS: dict[tuple[int, int], float] = {
     (1, 1): 0.89,

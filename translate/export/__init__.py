@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from translate.errors import TarjamaError, shown
-from translate.export.base import MAX_SEGMENT_CHARS, Exporter, not_xml, with_languages, xml_safe
+from translate.export.base import MAX_SEGMENT_CHARS, Exporter, not_xml, with_languages, with_min_score, xml_safe
 from translate.export.docx import DocxExporter
 from translate.export.html import HtmlExporter
 from translate.export.text import DraftExporter
@@ -33,6 +33,7 @@ __all__ = [
     "planned_outputs",
     "prepare_outputs",
     "with_languages",
+    "with_min_score",
     "write_outputs",
     "xml_safe",
 ]
@@ -150,7 +151,7 @@ def write_outputs(
     exporters = [get_exporter(name) for name in formats]
     if export.tmx_dedupe:
         exporters = [TmxExporter(dedupe=True) if e.name == "tmx" else e for e in exporters]
-    labelled = with_languages(alignment, export.source_lang, export.target_lang)
+    labelled = with_min_score(with_languages(alignment, export.source_lang, export.target_lang), export.min_score)
     refuse_overwriting_inputs([Path(outdir) / (stem + e.suffix(labelled)) for e in exporters], inputs)
     for message in export_warnings(labelled, formats):
         log.warning("%s: %s", shown(stem), message)

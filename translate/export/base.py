@@ -94,6 +94,14 @@ def with_languages(alignment: Alignment, source_lang: str | None = None, target_
     return dataclasses.replace(alignment, source=source, target=target)
 
 
+def with_min_score(alignment: Alignment, min_score: float | None) -> Alignment:
+    """The alignment whose TMX keeps only pairs scoring ``min_score`` or more; recorded in its provenance,
+    so that every output (the TMX's header, the TSV's columns, the review page) says which pairs were left out."""
+    if min_score is None or alignment.provenance.min_score == min_score:
+        return alignment
+    return dataclasses.replace(alignment, provenance=dataclasses.replace(alignment.provenance, min_score=min_score))
+
+
 def confidence_text(confidence: float) -> str:
     """A confidence as every output shows it: two decimals (``0.83``), the precision a reviewer reads and the QA flag compares."""
     return f"{confidence:.2f}"

@@ -83,6 +83,17 @@ dd { margin: 0; }
 }
 """
 
+# Only on the page of an alignment with --min-score: the pairs its TMX leaves out.
+_LEFT_OUT_CSS = """
+tr.left-out > td[lang] { color: #777; text-decoration: line-through; text-decoration-color: #bbb; }
+.left-out-mark { display: block; color: #a02a1e; font-weight: bold; }
+"""
+
+_LEFT_OUT_LEGEND = (
+    "Struck-through pair",
+    "scored below --min-score: shown here for review but left out of the TMX (the TSV marks it too)",
+)
+
 # Only on the page of a machine translation: the pages of align and check stay as they were.
 _CONFIDENCE_CSS = """
 .confidence { white-space: nowrap; }
@@ -142,6 +153,7 @@ class _Page:
         self.alignment = alignment
         self.removed = 0
         self.scored = alignment.provenance.decoding is not None  # a model's translation: confidences are shown
+        self.dial = alignment.provenance.min_score is not None  # an alignment whose TMX keeps only the pairs scoring enough
 
     def esc(self, text: str, *, quote: bool = False) -> str:
         cleaned, removed = xml_safe(text)
@@ -160,7 +172,7 @@ class _Page:
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
             f'<meta name="generator" content="{escape(f"{TOOL_NAME} {__version__}")}">',
             f"<title>{name} – alignment review</title>",
-            f"<style>{_CSS}{_CONFIDENCE_CSS if self.scored else ''}</style>",
+            f"<style>{_CSS}{_CONFIDENCE_CSS if self.scored else ''}{_LEFT_OUT_CSS if self.dial else ''}</style>",
             "</head>",
             "<body>",
             f"<h1><bdi>{name}</bdi> – alignment review</h1>",
@@ -192,11 +204,15 @@ class _Page:
         unpaired = sum(1 for bead in a.beads if not (bead.source and bead.target))
         flagged = sum(1 for bead in a.beads if bead.flags)
         parts.append(f"{counted(len(a.beads), 'bead')}, {unpaired} without counterpart, {flagged} flagged")
+        if self.dial:
+            left_out = sum(1 for bead in a.beads if a.left_out(bead))
+            parts.append(f"{left_out} left out of the TMX (score below {a.provenance.min_score:g})")
         return " · ".join(parts)
 
     def _row(self, number: int, bead: Bead, paragraph_starts: bool) -> str:
         a = self.alignment
         classes = (["para-start"] if paragraph_starts else []) + (["flagged"] if bead.flags else [])
+        classes += ["left-out"] if a.left_out(bead) else []
         class_attr = f' class="{" ".join(classes)}"' if classes else ""
         data = f' data-confidence="{confidence_text(bead.confidence)}"' if bead.confidence is not None else ""
         return (
@@ -227,6 +243,8 @@ class _Page:
         parts = []
         if bead.score is not None:
             parts.append(f'<span class="score">{bead.score:.4f}</span>')
+        if self.alignment.left_out(bead):
+            parts.append(f'<span class="left-out-mark">not in the TMX (below {self.alignment.provenance.min_score:g})</span>')
         parts.append(f'<span class="badge origin-{bead.origin.value}">{bead.origin.value}</span>')
         parts.append(f'<span class="kind">{bead.kind}</span>')
         if self.scored and bead.target:
@@ -277,7 +295,7 @@ class _Page:
         ]
 
     def _footer(self) -> str:
-        entries = (*_LEGEND, _CONFIDENCE_LEGEND) if self.scored else _LEGEND
+        entries = (*_LEGEND, *([_CONFIDENCE_LEGEND] if self.scored else []), *([_LEFT_OUT_LEGEND] if self.dial else []))
         legend = "".join(
             f"<dt>{escape(term, quote=False)}</dt><dd>{escape(meaning, quote=False)}</dd>" for term, meaning in entries
         )

@@ -43,7 +43,7 @@ def units(alignment: Alignment, dedupe: bool = False) -> list[Unit]:
     seen: set[tuple[str, str]] = set()
     result = []
     for number, bead in enumerate(alignment.beads, start=1):
-        if not (bead.source and bead.target):
+        if not (bead.source and bead.target) or alignment.left_out(bead):
             continue
         source, _ = xml_safe(alignment.source_text(bead))
         target, _ = xml_safe(alignment.target_text(bead))

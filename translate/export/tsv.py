@@ -5,7 +5,10 @@ line n is bead n everywhere: in the review page and as the TMX ``tuid``.
 When QA checks ran (``tarjama translate``, ``tarjama check``) a third column
 lists each bead's flags, separated by ``; ``.  A machine translation
 (``tarjama translate``) has a fourth column, the model's confidence in each
-segment (``0.83``), empty for a human match from the memory.
+segment (``0.83``), empty for a human match from the memory.  An alignment
+with a ``--min-score`` (``tarjama align``) has two more: the aligner's score of
+each pair (empty for a sentence without counterpart) and ``left out`` where the
+pair scored below it and the TMX leaves it out.
 """
 
 from __future__ import annotations
@@ -27,10 +30,12 @@ class TsvExporter(Exporter):
     def render(self, alignment: Alignment) -> str:
         with_flags = alignment.provenance.qa is not None
         with_confidence = alignment.provenance.decoding is not None  # a model's translation, not a human one
+        with_dial = alignment.provenance.min_score is not None  # an alignment whose TMX keeps only the pairs scoring enough
         return "".join(
             f"{_cell(alignment.source_text(bead))}\t{_cell(alignment.target_text(bead))}"
             + (f"\t{_cell(flag_list(bead.flags, '; '))}" if with_flags or with_confidence else "")
             + (f"\t{confidence_text(bead.confidence) if bead.confidence is not None else ''}" if with_confidence else "")
+            + (f"\t{'' if bead.score is None else f'{bead.score:.4f}'}\t{'left out' if alignment.left_out(bead) else ''}" if with_dial else "")
             + "\n"
             for bead in alignment.beads
         )

@@ -101,6 +101,8 @@ def run_corpus(
     number of beads over all pairs and the merged TMX (``None`` without one);
     an interrupted run leaves no fragment of the merged TMX behind.
     """
+    from translate.export.base import with_min_score
+
     export = job.export
     merged = (
         MergedTmx(job.merged_tmx, export.source_lang, export.target_lang, export.tmx_dedupe, export.overwrite)
@@ -110,6 +112,7 @@ def run_corpus(
     try:
         beads = 0
         for index, pair, alignment in aligned:
+            alignment = with_min_score(alignment, export.min_score)  # aligned here or on Ray: the driver decides what the TMX keeps
             written = write_pair(alignment, job, pair)
             if merged is not None:
                 merged.add(index, pair.stem, alignment)
@@ -176,6 +179,7 @@ class MergedTmx:
         self._parts.mkdir()
         self._aligner: str | None = None
         self._segmenter: str | None = None
+        self._min_score: float | None = None
         self._source_lang = source_lang or "ar"
 
     def add(self, index: int, stem: str, alignment: Alignment) -> None:
@@ -185,6 +189,7 @@ class MergedTmx:
         labelled = with_languages(alignment, self.source_lang, self.target_lang)
         self._aligner = self._aligner or alignment.provenance.aligner
         self._segmenter = self._segmenter or alignment.provenance.segmenter
+        self._min_score = alignment.provenance.min_score
         date = alignment.provenance.created.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
         lines = []
         for unit in units(labelled, self.dedupe):
@@ -201,6 +206,8 @@ class MergedTmx:
         date = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
         props = [(f"x-{TOOL_NAME}-{k}", v) for k, v in (("tool-version", __version__), ("segmenter", self._segmenter), ("aligner", self._aligner)) if v]
         props.append((f"x-{TOOL_NAME}-corpus", "one merged file; each unit's x-document is the pair's output name"))
+        if self._min_score is not None:
+            props.append((f"x-{TOOL_NAME}-min-score", f"{self._min_score:g} (pairs scoring below it are not in the TMX)"))
         try:
             # Joined a fragment at a time into the output's temporary file: bounded memory, then one rename.
             with atomic_writer(self.path, overwrite=self.overwrite) as out:

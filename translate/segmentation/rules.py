@@ -106,10 +106,26 @@ shape, not listed.  "إلخ." ends an enumeration and, in the test data, a sente
 """
 
 AR_LETTER_NAMES = frozenset(
-    ["إيه", "أيه", "بي", "سي", "دي", "إي", "إف", "اف", "جي", "إتش", "إيتش", "اتش", "آي", "جيه", "كيه", "كي", "إل", "إم", "ام", "إن", "أو", "كيو", "آر", "ار", "إس", "اس", "تي", "يو", "في", "فى", "دبليو", "إكس", "اكس", "واي", "زد", "زي"]
+    [
+        "إيه", "أيه", "بي", "سي", "دي", "إي", "إف", "اف", "جي", "إتش", "إيتش", "اتش", "آي", "جيه", "كيه", "كي", "إل", "إم", "ام", "إن", "أو", "كيو", "آر", "ار", "إس", "اس", "تي", "يو", "في", "فى", "دبليو", "إكس", "اكس", "واي", "زد", "زي",
+        # longer and other spellings of the same letters (F, J, K, X, M, L, N, I, S)
+        "إيف", "جاي", "كاي", "إيكس", "إيم", "إيل", "إين", "أي", "إيس",
+    ]
 )
 """Latin letters spelled in Arabic: "دي. كي. أريا" (D. K. Arya) are initials,
-but "سي إن إن." (CNN.) is an acronym that can end a sentence."""
+but "سي إن إن." (CNN.) is an acronym that can end a sentence.  Matched loosely
+(:func:`_letter_name`): writers spell the same letter with or without hamza and
+with ى for final ي ("جى.", "ايه.", "أف."), so every spelling here stands for all of those."""
+
+# Hamza on alef and a dotless final ي are what writers vary; آ is a long vowel of its own ("آن", Anne, is not N).
+_SPELLING = str.maketrans({"أ": "ا", "إ": "ا", "ى": "ي"})
+_FOLDED_LETTER_NAMES = frozenset(name.translate(_SPELLING) for name in AR_LETTER_NAMES)
+
+
+def _letter_name(token: str) -> bool:
+    """Whether a token (without its period) is a Latin letter spelled in Arabic, in any of its spellings."""
+    return arabic.bare(token).translate(_SPELLING) in _FOLDED_LETTER_NAMES
+
 
 AR_ATTRIBUTION = frozenset(
     ["قال", "قالت", "أضاف", "أضافت", "كما", "يقول", "تقول", "حسبما", "وفقا", "وفق", "سأل", "سألت", "تساءل", "تساءلت", "صاح", "صرخ", "هتف", "أوضح", "أوضحت", "ذكر", "ذكرت", "أكد", "أكدت"]
@@ -161,9 +177,9 @@ def classify(token: str, previous: str, lang: str, at_start: bool) -> Kind:
         return AR_ABBREVIATIONS[word]
     if _is_arabic_initials(word):
         return Kind.PREFIX
-    if word in AR_LETTER_NAMES:
+    if _letter_name(word):
         # "سي إن إن." is an acronym; "دي." after a word or another initial is an initial.
-        return Kind.WORD if arabic.bare(previous) in AR_LETTER_NAMES else Kind.PREFIX
+        return Kind.WORD if _letter_name(arabic.bare(previous)) else Kind.PREFIX
     kind = _latin_kind(token)
     if lang == "ar" and kind is Kind.FINAL_CAPABLE:
         # Arabic has no capitals to tell "U.S. President" from a new sentence; keep them together.
@@ -211,7 +227,22 @@ def is_glued_boundary(before: str, term: str, after: str) -> bool:
     core = before.rstrip(CLOSERS)
     if sum(ch.isalnum() for ch in arabic.bare(core)) < GLUED_MIN_LETTERS:
         return False
+    if _letter_name(arabic.bare(core)):
+        return False  # "جون إف.كينيدي": an initial glued to the name
     return sum(ch.isalpha() for ch in arabic.bare(after)) >= GLUED_MIN_LETTERS
+
+
+NON_JOINING = "اأإآدذرزوؤةىء"
+"""Arabic letters that do not join the next one: a space lost after them is invisible on screen, so
+scraped text loses exactly these ("كماأضاف" for "كما أضاف")."""
+
+
+def _glued_to(word: str, verbs: frozenset[str]) -> bool:
+    """Whether ``word`` is one of ``verbs`` that ends in a non-joining letter, with the next word glued on."""
+    return any(
+        word.startswith(verb) and verb[-1] in NON_JOINING and sum(ch.isalpha() for ch in word[len(verb) :]) >= GLUED_MIN_LETTERS
+        for verb in verbs
+    )
 
 
 def is_attribution(following: list[str], lang: str) -> bool:
@@ -231,7 +262,7 @@ def is_attribution(following: list[str], lang: str) -> bool:
             return False
         if index == 0 and core in AR_PARTICIPLES:
             return True
-        if core in verbs:
+        if core in verbs or (lang == "ar" and _glued_to(core, verbs)):
             return not plain.endswith(":")
         if not plain[-1:].isalnum():
             return False
