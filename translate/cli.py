@@ -88,22 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", default="ar", choices=("ar", "en"), help="language of the text (default: ar)")
     _add_encoding_option(p)
 
-    p = sub.add_parser("align", help="align an Arabic article with an existing English translation (or two folders of them)")
-    p.add_argument("source", metavar="SOURCE", help="the Arabic article: text (.txt), web page (.html) or Word document (.docx); or a folder of them")
-    p.add_argument("target", metavar="TARGET", help="its English translation, in any of those formats; or the folder of their English versions (paired by relative path and name)")
-    p.add_argument("-o", "--output-dir", default=".", metavar="OUTDIR", help="where to write the outputs (default: .)")
-    p.add_argument("--presegmented", action="store_true", help="every input line is one segment; blank lines separate paragraphs")
-    p.add_argument("--to", default="tmx,html,tsv", metavar="FORMATS", help=f"comma-separated outputs from {','.join(ALIGN_FORMATS)} (default: tmx,html,tsv)")
-    p.add_argument("--mt", metavar="MT", help="a machine translation of SOURCE to bridge the languages: the NAME.tmx (or NAME.en.txt) that 'tarjama translate' wrote for it")
-    p.add_argument("--merged-tmx", metavar="FILE", help="folders only: also write every pair's units into this one TMX")
-    p.add_argument("--min-score", type=_score, default=DEFAULT_MIN_SCORE, metavar="S", help=f"the TMX keeps pairs the aligner scores S or more (0 to 1; 0 keeps all); the TSV and review page show every pair and mark those left out (default: {DEFAULT_MIN_SCORE:g}, for building translation memory; see docs/alignment.md)")
-    p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
-    _add_language_check_option(p)
-    _add_encoding_option(p)
-    _add_export_options(p)
-    _add_overwrite_option(p)
-    _add_ray_options(p)
-
+    _add_align_parser(sub)
     _add_merge_command(sub)
 
     p = sub.add_parser("validate", help="check TMX or XLIFF files and name each problem with its line number")
@@ -113,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="flag suspicious segments of a line-by-line translation (numbers, leftovers, repetition, …)")
     p.add_argument("source", metavar="SOURCE", help="the Arabic text, one segment per line; or an article as translate reads it (text, web page, Word document)")
     p.add_argument("target", metavar="TARGET", help="its English translation, line-aligned with SOURCE; or the article's draft (NAME.en.txt, a line per paragraph)")
-    p.add_argument("--glossary", metavar="FILE.tsv", help="terminology to check: arabic<TAB>english[<TAB>dnt] per line")
+    p.add_argument("--glossary", metavar="TERMBASE", help="a termbase to check (TBX, CSV ar,en or TSV; docs/terminology.md)")
     p.add_argument("-o", "--output-dir", default=None, metavar="OUTDIR", help="also write the checked pairs (see --to)")
     p.add_argument("--to", default="tsv,html", metavar="FORMATS", help=f"outputs with -o, from {','.join(TRANSLATE_FORMATS)} (default: tsv,html)")
     p.add_argument("-q", "--quiet", action="store_true", help="print no summary line")
@@ -139,6 +124,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     _add_encoding_option(p)
     return parser
+
+
+def _add_align_parser(sub: Any) -> None:
+    p = sub.add_parser("align", help="align an Arabic article with an existing English translation (or two folders of them)")
+    p.add_argument("source", metavar="SOURCE", help="the Arabic article: text (.txt), web page (.html) or Word document (.docx); or a folder of them")
+    p.add_argument("target", metavar="TARGET", help="its English translation, in any of those formats; or the folder of their English versions (paired by relative path and name)")
+    p.add_argument("-o", "--output-dir", default=".", metavar="OUTDIR", help="where to write the outputs (default: .)")
+    p.add_argument("--presegmented", action="store_true", help="every input line is one segment; blank lines separate paragraphs")
+    p.add_argument("--to", default="tmx,html,tsv", metavar="FORMATS", help=f"comma-separated outputs from {','.join(ALIGN_FORMATS)} (default: tmx,html,tsv)")
+    p.add_argument("--mt", metavar="MT", help="a machine translation of SOURCE to bridge the languages: the NAME.tmx (or NAME.en.txt) that 'tarjama translate' wrote for it")
+    p.add_argument("--merged-tmx", metavar="FILE", help="folders only: also write every pair's units into this one TMX")
+    p.add_argument("--min-score", type=_score, default=DEFAULT_MIN_SCORE, metavar="S", help=f"the TMX keeps pairs the aligner scores S or more (0 to 1; 0 keeps all); the TSV and review page show every pair and mark those left out (default: {DEFAULT_MIN_SCORE:g}, for building translation memory; see docs/alignment.md)")
+    p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    _add_language_check_option(p)
+    _add_encoding_option(p)
+    _add_export_options(p)
+    _add_overwrite_option(p)
+    _add_ray_options(p)
 
 
 def _add_encoding_option(p: argparse.ArgumentParser) -> None:
