@@ -20,9 +20,12 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from queue import SimpleQueue
 from typing import TYPE_CHECKING
 
 from translate.errors import EmptyInput, TarjamaError, shown
@@ -34,7 +37,9 @@ from translate.wording import counted
 
 if TYPE_CHECKING:
     from translate.qa.glossary import Glossary
+    from translate.translation.cached import Done, MemoryJobs
     from translate.translation.engine import Progress, Translation, Translator
+    from translate.translation.memory import TranslationMemory
 
 log = logging.getLogger(__name__)
 
@@ -131,22 +136,159 @@ def plan(
 def translate_files(
     job: TranslationJob, translator: Translator, progress: Progress | None = None
 ) -> Iterator[DocumentReport]:
-    """Translate each input and write its files as soon as it is done; yields one report per document."""
-    for item in job.inputs:
-        document = job.stdin if item.path == STDIN and job.stdin is not None else read_input(item)
-        yield translate_file(item, document, translator, job, progress)
+    """Translate each input and write its files as soon as it is done; yields one report per document, in input order.
+
+    Once the model is loaded and decodes several batches at once (CTranslate2's
+    two replicas), the rest go through :func:`_overlapped`: a short article is
+    one batch, so one document at a time would keep a single replica busy.
+    """
+    inputs = iter(job.inputs)
+    for item in inputs:
+        yield translate_file(item, _document(job, item), translator, job, progress)
+        if translator.concurrency > 1:
+            yield from _overlapped(job, translator, inputs, progress)
+            return
+
+
+def _document(job: TranslationJob, item: InputFile) -> Document:
+    return job.stdin if item.path == STDIN and job.stdin is not None else read_input(item)
+
+
+@dataclass(slots=True, eq=False)
+class _InFlight:
+    """A document whose segments are being decoded on a worker thread; its finished chunks wait in ``chunks``."""
+
+    index: int
+    item: InputFile
+    document: Document
+    started: float
+    occurrences: Counter[str]
+    chunks: SimpleQueue[Done | None]
+    future: Future[None] | None
+
+
+def _overlapped(
+    job: TranslationJob, translator: Translator, inputs: Iterator[InputFile], progress: Progress | None
+) -> Iterator[DocumentReport]:
+    """The documents of ``inputs`` decoded ``translator.concurrency`` at a time, written one by one in input order.
+
+    Every output is what the one-at-a-time path writes: each document's own
+    unknown segments go to the engine as one call (:meth:`Translator.decode`),
+    which chunks and batches them exactly as :meth:`Translator.translate_segments`
+    does, so only *when* a batch runs changes, never what is in it.  The
+    memory's rules are every front end's (:class:`MemoryJobs`, as the Ray
+    runner uses them): the memory is read and written on this thread only; a
+    segment an earlier document in flight sends is awaited, as a one-at-a-time
+    run would find it in the memory.  A document's chunks are stored as they
+    are consumed, in input order.  At most ``concurrency + 1`` documents are
+    held (one being written while the others decode), so memory stays bounded.
+    """
+    from translate.translation.cached import MemoryJobs
+    from translate.translation.memory import normalise
+
+    jobs: MemoryJobs[int] = MemoryJobs(lambda: translator.memory_key, translator.memory)
+    memory_path = translator.memory.path if translator.memory is not None else None
+    window = translator.concurrency
+    pending: deque[_InFlight] = deque()
+    pool = ThreadPoolExecutor(window, thread_name_prefix="tarjama-document")
+
+    def start(index: int, item: InputFile) -> _InFlight:
+        document = _document(job, item)
+        started = time.monotonic()
+        sentences = [s.text for s in document.segments]
+        todo = jobs.open(index, sentences)
+        occurrences = Counter(normalise(s) for s in sentences)
+        if progress is not None:
+            waiting = set(todo)
+            progress(sum(n for k, n in occurrences.items() if k not in waiting))
+        chunks: SimpleQueue[Done | None] = SimpleQueue()
+        future = pool.submit(_decode, translator, todo, memory_path, chunks) if todo else None
+        return _InFlight(index, item, document, started, occurrences, chunks, future)
+
+    def finish(doc: _InFlight) -> DocumentReport:
+        if doc.future is not None:
+            while (chunk := doc.chunks.get()) is not None:
+                jobs.done(doc.index, chunk)
+                if progress is not None:
+                    progress(sum(doc.occurrences[k] for k, _ in chunk))
+            doc.future.result()  # the worker's exception, if any, is raised here, in input order
+        translations = jobs.close(doc.index)
+        return _written(doc.item, doc.document, translations, translator, job, doc.started)
+
+    try:
+        for index, item in enumerate(inputs):
+            pending.append(start(index, item))
+            if len(pending) > window:
+                yield finish(pending.popleft())
+        while pending:
+            yield finish(pending.popleft())
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)  # a failed or stopped run starts no more documents
+
+
+def _decode(translator: Translator, todo: Sequence[str], memory_path: Path | None, chunks: SimpleQueue[Done | None]) -> None:
+    """A document's unknown segments decoded on a worker thread, each chunk handed back as it is done."""
+    pieces = _ThreadPieces(translator, memory_path)
+    try:
+        for chunk in translator.decode(todo, pieces):
+            chunks.put(chunk)
+    finally:
+        chunks.put(None)
+        pieces.close()
+
+
+class _ThreadPieces:
+    """The memory for the pieces of split segments, on the decoding thread: its own connection, opened only if needed.
+
+    An SQLite connection belongs to the thread that opened it, so the worker
+    cannot use the main thread's; pieces are rare (a segment longer than the
+    model's input), so the connection is opened for them alone.
+    """
+
+    def __init__(self, translator: Translator, path: Path | None) -> None:
+        self._translator = translator
+        self._path = path
+        self._memory: TranslationMemory | None = None
+
+    def _jobs(self) -> MemoryJobs[int]:
+        from translate.translation.cached import MemoryJobs
+        from translate.translation.memory import TranslationMemory
+
+        if self._memory is None and self._path is not None:
+            self._memory = TranslationMemory(self._path)
+        return MemoryJobs(lambda: self._translator.memory_key, self._memory)
+
+    def recall_machine(self, texts: Sequence[str]) -> dict[str, Translation]:
+        return self._jobs().recall_machine(texts) if self._path is not None and texts else {}
+
+    def keep(self, done: Iterable[tuple[str, Translation]]) -> None:
+        done = list(done)
+        if self._path is not None and done:
+            self._jobs().keep(done)
+
+    def close(self) -> None:
+        if self._memory is not None:
+            self._memory.close()
 
 
 def translate_file(
     item: InputFile, document: Document, translator: Translator, job: TranslationJob, progress: Progress | None = None
 ) -> DocumentReport:
-    from translate.pipeline import translated_document, translation_provenance
-
     started = time.monotonic()
     translations = translator.translate_segments([s.text for s in document.segments], progress)
+    return _written(item, document, translations, translator, job, started)
+
+
+def _written(
+    item: InputFile, document: Document, translations: Sequence[Translation], translator: Translator, job: TranslationJob, started: float
+) -> DocumentReport:
+    from translate.pipeline import translated_document, translation_provenance
+
     alignment = translated_document(document, translations, translation_provenance(document, translator), glossary=job.glossary, qa=job.qa)
     written = write_alignment(alignment, job.output_dir, item.stem, job.export, (item.path, *job.protected))
     return report(item.path, alignment, translations, written, time.monotonic() - started)
+
+
 
 
 def write_alignment(
