@@ -69,6 +69,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
 ARGOS = "argostranslate==1.11.0"
 LIBRETRANSLATE = "libretranslate==1.9.6"
+SPACY = "spacy==3.8.18"  # argos' own dependency; LibreTranslate's fork of argos needs it for the packaged sentence splitter
 
 
 # -- the peers' side: run with a peer virtual environment's python (imports neither tarjama nor its dependencies) --
@@ -139,16 +140,17 @@ def peer_env(peers: Path, home: str, args: argparse.Namespace, inter: int, intra
     return env
 
 
-def venv(peers: Path, name: str, requirement: str) -> Path:
+def venv(peers: Path, name: str, *requirements: str) -> Path:
     """A virtual environment of the peer's own under ``peers`` (made once); returns its python."""
     python = peers / name / "bin" / "python"
     marker = peers / name / ".installed"
-    if marker.is_file() and marker.read_text() == requirement:
+    wanted = " ".join(requirements)
+    if marker.is_file() and marker.read_text() == wanted:
         return python
-    print(f"installing {requirement} into {peers / name} (once) …", flush=True)
+    print(f"installing {wanted} into {peers / name} (once) …", flush=True)
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(peers / name)], check=True)
-    subprocess.run([str(python), "-m", "pip", "install", "-q", requirement], check=True)
-    marker.write_text(requirement)
+    subprocess.run([str(python), "-m", "pip", "install", "-q", *requirements], check=True)
+    marker.write_text(wanted)
     return python
 
 
@@ -263,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer rounds and requests: about 10-15 minutes on 2 busy cores")
     parser.add_argument("--rounds", type=int, default=None, help="alternating rounds of (a) and (b) (default: 5; --quick: 2)")
-    parser.add_argument("--documents", type=int, default=120, help="short articles in the folder of (b) (default: 120)")
+    parser.add_argument("--documents", type=int, default=None, help="short articles in the folder of (b) (default: 120; --quick: 40)")
     parser.add_argument("--requests", type=int, nargs=3, default=None, metavar=("C1", "C4", "C16"),
                         help="requests per server and round at 1, 4 and 16 clients (default: 100 400 1600; --quick: 24 64 320)")
     parser.add_argument("--length", type=int, default=16, help="output tokens per sentence, forced on every side (default: 16)")
@@ -274,11 +276,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dry-run", action="store_true", help="parse the arguments, print the plan and stop (for the tests)")
     args = parser.parse_args(argv)
     rounds = args.rounds or (2 if args.quick else 5)
+    args.documents = args.documents or (40 if args.quick else 120)
     requests = args.requests or ([24, 64, 320] if args.quick else [100, 400, 1600])
     if args.dry_run:
         print(json.dumps({"rounds": rounds, "requests": requests, "documents": args.documents, "length": args.length, "beam": args.beam,
                           "only": args.only, "peers": [ARGOS, LIBRETRANSLATE], "peers_dir": str(args.peers_dir)}))
         return 0
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # a timeout's TERM still stops the servers (the finally below)
     sys.path.insert(0, str(ROOT / "scripts"))
     import bench_serve
     import bench_translate
@@ -289,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     peers.mkdir(parents=True, exist_ok=True)
     model = bench_translate.build_model("fast", work)
     argos_python = venv(peers, "argos-venv", ARGOS)
-    lt_python = venv(peers, "lt-venv", LIBRETRANSLATE)
+    lt_python = venv(peers, "lt-venv", LIBRETRANSLATE, SPACY)
 
     # The package, made once: the converted model, the SentencePiece model, a blank spaCy pipeline.
     packages = work / "argos-packages"
