@@ -1,4 +1,4 @@
-"""The batch API's folder path: documents decoded two at a time write exactly what one at a time writes."""
+"""The batch API's folder path: documents decoded together write exactly what one at a time writes (float32)."""
 
 from __future__ import annotations
 
@@ -84,7 +84,7 @@ def _watch(backend: object, spy: list[int]) -> None:
 
 
 @pytest.mark.parametrize("with_memory", [False, True])
-def test_a_folder_decodes_two_documents_at_once_and_writes_what_one_at_a_time_writes(
+def test_a_folder_decodes_documents_together_and_writes_what_one_at_a_time_writes(
     folder: Path, tmp_path: Path, tiny_model: Path, with_memory: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("OMP_NUM_THREADS", "2")  # the suite's one thread per process would give CTranslate2 one replica
@@ -92,7 +92,7 @@ def test_a_folder_decodes_two_documents_at_once_and_writes_what_one_at_a_time_wr
     seen: list[int] = []
     memory = TranslationMemory(tmp_path / "folder.sqlite") if with_memory else None
     together = _run(tiny_model, [folder], tmp_path / "together", memory, spy=seen)
-    assert seen[0] >= 2, "two documents' batches were decoded at the same time"
+    assert seen[0] >= 2, "documents' batches were decoded together, on both replicas"
     alone_memory = TranslationMemory(tmp_path / "alone.sqlite") if with_memory else None
     alone = [report for path in files for report in _run(tiny_model, [path], tmp_path / "alone", alone_memory)]
     assert len(together) == len(alone) == len(files)

@@ -138,14 +138,14 @@ def translate_files(
 ) -> Iterator[DocumentReport]:
     """Translate each input and write its files as soon as it is done; yields one report per document, in input order.
 
-    Once the model is loaded and decodes several batches at once (CTranslate2's
-    two replicas), the rest go through :func:`_overlapped`: a short article is
-    one batch, so one document at a time would keep a single replica busy.
+    Once the model is loaded, the rest go through :func:`_overlapped`: a short
+    article is one small batch, so one document at a time would decode a
+    folder in batches of three sentences on one of CTranslate2's two replicas.
     """
     inputs = iter(job.inputs)
     for item in inputs:
         yield translate_file(item, _document(job, item), translator, job, progress)
-        if translator.concurrency > 1:
+        if translator.loaded:
             yield from _overlapped(job, translator, inputs, progress)
             return
 
@@ -154,15 +154,27 @@ def _document(job: TranslationJob, item: InputFile) -> Document:
     return job.stdin if item.path == STDIN and job.stdin is not None else read_input(item)
 
 
+#: Documents decoded together at most: a folder whose segments all come from the memory still moves on.
+GROUP_DOCUMENTS = 64
+
+
 @dataclass(slots=True, eq=False)
-class _InFlight:
-    """A document whose segments are being decoded on a worker thread; its finished chunks wait in ``chunks``."""
+class _Open:
+    """A document read and opened in the memory's jobs: what it still needs decoded."""
 
     index: int
     item: InputFile
     document: Document
     started: float
     occurrences: Counter[str]
+    todo: frozenset[str]
+
+
+@dataclass(slots=True, eq=False)
+class _Group:
+    """Documents whose unknown segments are one engine call on a worker thread; finished chunks wait in ``chunks``."""
+
+    documents: list[_Open]
     chunks: SimpleQueue[Done | None]
     future: Future[None] | None
 
@@ -170,18 +182,23 @@ class _InFlight:
 def _overlapped(
     job: TranslationJob, translator: Translator, inputs: Iterator[InputFile], progress: Progress | None
 ) -> Iterator[DocumentReport]:
-    """The documents of ``inputs`` decoded ``translator.concurrency`` at a time, written one by one in input order.
+    """The documents of ``inputs`` decoded in groups, on worker threads, and written one by one in input order.
 
-    Every output is what the one-at-a-time path writes: each document's own
-    unknown segments go to the engine as one call (:meth:`Translator.decode`),
-    which chunks and batches them exactly as :meth:`Translator.translate_segments`
-    does, so only *when* a batch runs changes, never what is in it.  The
-    memory's rules are every front end's (:class:`MemoryJobs`, as the Ray
-    runner uses them): the memory is read and written on this thread only; a
-    segment an earlier document in flight sends is awaited, as a one-at-a-time
-    run would find it in the memory.  A document's chunks are stored as they
-    are consumed, in input order.  At most ``concurrency + 1`` documents are
-    held (one being written while the others decode), so memory stays bounded.
+    A short article alone is one small batch: decoded one at a time, a folder
+    of them runs batches of three or four sentences on one replica.  Here
+    consecutive documents are gathered until their unknown segments fill one
+    engine chunk (``translator.chunk_size``, what one file's segments are
+    decoded by), and each group is one engine call, batched by length as one
+    file's segments are: the merging the server does for concurrent requests.
+    The engine's outputs do not depend on what else is in a batch (proven in
+    float32; int8 kernels are not batch-invariant, as for the server).  Up to
+    ``translator.concurrency`` groups decode while this thread writes the
+    previous one.  The memory's rules are every front end's
+    (:class:`MemoryJobs`, as the Ray runner uses them): the memory is read and
+    written on this thread only, and a segment an earlier document sent is
+    awaited, as a one-at-a-time run would find it in the memory, so the
+    per-document counts are the same.  Memory stays bounded: at most
+    ``concurrency + 1`` groups of at most :data:`GROUP_DOCUMENTS` documents are held.
     """
     from translate.translation.cached import MemoryJobs
     from translate.translation.memory import normalise
@@ -189,41 +206,55 @@ def _overlapped(
     jobs: MemoryJobs[int] = MemoryJobs(lambda: translator.memory_key, translator.memory)
     memory_path = translator.memory.path if translator.memory is not None else None
     window = translator.concurrency
-    pending: deque[_InFlight] = deque()
-    pool = ThreadPoolExecutor(window, thread_name_prefix="tarjama-document")
+    pending: deque[_Group] = deque()
+    pool = ThreadPoolExecutor(window, thread_name_prefix="tarjama-documents")
 
-    def start(index: int, item: InputFile) -> _InFlight:
+    def admit(index: int, item: InputFile) -> _Open:
         document = _document(job, item)
         started = time.monotonic()
         sentences = [s.text for s in document.segments]
-        todo = jobs.open(index, sentences)
+        todo = frozenset(jobs.open(index, sentences))
         occurrences = Counter(normalise(s) for s in sentences)
         if progress is not None:
-            waiting = set(todo)
-            progress(sum(n for k, n in occurrences.items() if k not in waiting))
+            progress(sum(n for k, n in occurrences.items() if k not in todo))
+        return _Open(index, item, document, started, occurrences, todo)
+
+    def launch(documents: list[_Open]) -> _Group:
+        todo = list(dict.fromkeys(k for d in documents for k in sorted(d.todo)))
         chunks: SimpleQueue[Done | None] = SimpleQueue()
         future = pool.submit(_decode, translator, todo, memory_path, chunks) if todo else None
-        return _InFlight(index, item, document, started, occurrences, chunks, future)
+        return _Group(documents, chunks, future)
 
-    def finish(doc: _InFlight) -> DocumentReport:
-        if doc.future is not None:
-            while (chunk := doc.chunks.get()) is not None:
-                jobs.done(doc.index, chunk)
-                if progress is not None:
-                    progress(sum(doc.occurrences[k] for k, _ in chunk))
-            doc.future.result()  # the worker's exception, if any, is raised here, in input order
-        translations = jobs.close(doc.index)
-        return _written(doc.item, doc.document, translations, translator, job, doc.started)
+    def finish(group: _Group) -> Iterator[DocumentReport]:
+        if group.future is not None:
+            while (chunk := group.chunks.get()) is not None:
+                for doc in group.documents:  # each document is handed what it sent (with a memory, others await it)
+                    mine = [(k, t) for k, t in chunk if k in doc.todo]
+                    if mine:
+                        jobs.done(doc.index, mine)
+                        if progress is not None:
+                            progress(sum(doc.occurrences[k] for k, _ in mine))
+            group.future.result()  # a worker's exception is raised here, after the documents before it are written
+        for doc in group.documents:
+            yield _written(doc.item, doc.document, jobs.close(doc.index), translator, job, doc.started)
 
+    gathered: list[_Open] = []
+    size = 0
     try:
         for index, item in enumerate(inputs):
-            pending.append(start(index, item))
-            if len(pending) > window:
-                yield finish(pending.popleft())
+            gathered.append(admit(index, item))
+            size += len(gathered[-1].todo)
+            if size >= translator.chunk_size or len(gathered) >= GROUP_DOCUMENTS:
+                pending.append(launch(gathered))
+                gathered, size = [], 0
+                if len(pending) > window:
+                    yield from finish(pending.popleft())
+        if gathered:
+            pending.append(launch(gathered))
         while pending:
-            yield finish(pending.popleft())
+            yield from finish(pending.popleft())
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)  # a failed or stopped run starts no more documents
+        pool.shutdown(wait=True, cancel_futures=True)  # a failed or stopped run starts no more groups
 
 
 def _decode(translator: Translator, todo: Sequence[str], memory_path: Path | None, chunks: SimpleQueue[Done | None]) -> None:
