@@ -130,10 +130,31 @@ def load(port: int, clients: int, texts: list[str]) -> dict:
     latencies.sort()
     return {
         "requests": len(texts),
+        "wall": wall,
+        "latencies": latencies,
         "rps": len(texts) / wall,
         "p50": statistics.median(latencies) * 1000,
         "p95": latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))] * 1000,
         "errors": errors[0],
+        "outputs": outputs,
+    }
+
+
+def merged(parts: list[dict]) -> dict:
+    """One run's figures from consecutive slices of it."""
+    latencies = sorted(x for p in parts for x in p["latencies"])
+    requests = sum(p["requests"] for p in parts)
+    outputs: dict[str, str] = {}
+    for p in parts:
+        outputs.update(p["outputs"])
+    return {
+        "requests": requests,
+        "wall": sum(p["wall"] for p in parts),
+        "latencies": latencies,
+        "rps": requests / sum(p["wall"] for p in parts),
+        "p50": statistics.median(latencies) * 1000,
+        "p95": latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))] * 1000,
+        "errors": sum(p["errors"] for p in parts),
         "outputs": outputs,
     }
 
@@ -164,12 +185,22 @@ def main(argv: list[str] | None = None) -> int:
     warm = texts[-40:]
 
     rows = []
+    rss_series: list[tuple[int, float]] = []
     server = Server(model, args.workdir, args, batching=True)
     try:
         load(server.port, 4, warm)
         start_rss = rss_mb(server.process.pid)
         for clients, chunk in plan:
-            rows.append(("on", clients, load(server.port, clients, chunk)))
+            if clients < 16:
+                rows.append(("on", clients, load(server.port, clients, chunk)))
+                continue
+            # The 16-client run in ten slices, the server's RSS after each: memory must stay flat after warm-up.
+            parts = [load(server.port, clients, chunk[i * len(chunk) // 10 : (i + 1) * len(chunk) // 10]) for i in range(10) if len(chunk) >= 10]
+            done = c1 + c4
+            for part in parts:
+                done += part["requests"]
+                rss_series.append((done, rss_mb(server.process.pid)))
+            rows.append(("on", clients, merged(parts) if parts else load(server.port, clients, chunk)))
         end_rss = rss_mb(server.process.pid)
         on_rss = (start_rss, end_rss)
     finally:
@@ -198,6 +229,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{mode:<9} {clients:>7} {r['requests']:>8} {r['rps']:>8.1f} {r['p50']:>8.1f} {r['p95']:>8.1f} {r['errors']:>6}")
     print(f"requests in all: {sum(r['requests'] for _, _, r in rows)}; errors in all: {sum(r['errors'] for _, _, r in rows)}")
     print(f"server RSS, batching on: {on_rss[0]:.0f} MB at start, {on_rss[1]:.0f} MB at the end; batching off: {off_rss[0]:.0f} → {off_rss[1]:.0f} MB")
+    if rss_series:
+        print("server RSS (batching on) over the 16-client run, MB after N requests: " + ", ".join(f"{n}: {mb:.0f}" for n, mb in rss_series))
     print(f"16 clients, batching on / off: {on16['rps'] / off16['rps']:.2f}x; the {len(same)} answers of both runs identical: {identical}"
           + (f" ({len(differing)} differ; see {args.workdir / 'bench_serve_differences.json'})" if differing else ""))
     return 0 if identical and not any(r["errors"] for _, _, r in rows) else 1

@@ -20,9 +20,12 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
+from queue import SimpleQueue
 from typing import TYPE_CHECKING
 
 from translate.errors import EmptyInput, TarjamaError, shown
@@ -35,7 +38,9 @@ from translate.wording import counted
 if TYPE_CHECKING:
     from translate.formatted import Filter, SegmentedUnits, TaggedText
     from translate.qa.glossary import Glossary
+    from translate.translation.cached import Done, MemoryJobs
     from translate.translation.engine import Progress, Translation, Translator
+    from translate.translation.memory import TranslationMemory
 
 log = logging.getLogger(__name__)
 
@@ -280,23 +285,191 @@ def plan(
 def translate_files(
     job: TranslationJob, translator: Translator, progress: Progress | None = None
 ) -> Iterator[DocumentReport]:
-    """Translate each input and write its files as soon as it is done; yields one report per document."""
-    for item in job.inputs:
-        document = job.stdin if item.path == STDIN and job.stdin is not None else read_input(item)
-        yield translate_file(item, document, translator, job, progress)
+    """Translate each input and write its files as soon as it is done; yields one report per document, in input order.
+
+    Once the model is loaded, the rest go through :func:`_overlapped`: a short
+    article is one small batch, so one document at a time would decode a
+    folder in batches of three sentences on one of CTranslate2's two replicas.
+    """
+    inputs = iter(job.inputs)
+    for item in inputs:
+        yield translate_file(item, _document(job, item), translator, job, progress)
+        if translator.loaded:
+            yield from _overlapped(job, translator, inputs, progress)
+            return
+
+
+def _document(job: TranslationJob, item: InputFile) -> Document:
+    return job.stdin if item.path == STDIN and job.stdin is not None else read_input(item)
+
+
+#: Documents decoded together at most: a folder whose segments all come from the memory still moves on.
+GROUP_DOCUMENTS = 64
+
+
+@dataclass(slots=True, eq=False)
+class _Open:
+    """A document read and opened in the memory's jobs: what it still needs decoded."""
+
+    index: int
+    item: InputFile
+    document: Document
+    started: float
+    occurrences: Counter[str]
+    todo: frozenset[str]
+
+
+@dataclass(slots=True, eq=False)
+class _Group:
+    """Documents whose unknown segments are one engine call on a worker thread; finished chunks wait in ``chunks``."""
+
+    documents: list[_Open]
+    chunks: SimpleQueue[Done | None]
+    future: Future[None] | None
+
+
+def _overlapped(
+    job: TranslationJob, translator: Translator, inputs: Iterator[InputFile], progress: Progress | None
+) -> Iterator[DocumentReport]:
+    """The documents of ``inputs`` decoded in groups, on worker threads, and written one by one in input order.
+
+    A short article alone is one small batch: decoded one at a time, a folder
+    of them runs batches of three or four sentences on one replica.  Here
+    consecutive documents are gathered until their unknown segments fill one
+    engine chunk (``translator.chunk_size``, what one file's segments are
+    decoded by), and each group is one engine call, batched by length as one
+    file's segments are: the merging the server does for concurrent requests.
+    The engine's outputs do not depend on what else is in a batch (proven in
+    float32; int8 kernels are not batch-invariant, as for the server).  Up to
+    ``translator.concurrency`` groups decode while this thread writes the
+    previous one.  The memory's rules are every front end's
+    (:class:`MemoryJobs`, as the Ray runner uses them): the memory is read and
+    written on this thread only, and a segment an earlier document sent is
+    awaited, as a one-at-a-time run would find it in the memory, so the
+    per-document counts are the same.  Memory stays bounded: at most
+    ``concurrency + 1`` groups of at most :data:`GROUP_DOCUMENTS` documents are held.
+    """
+    from translate.translation.cached import MemoryJobs
+    from translate.translation.memory import normalise
+
+    jobs: MemoryJobs[int] = MemoryJobs(lambda: translator.memory_key, translator.memory)
+    memory_path = translator.memory.path if translator.memory is not None else None
+    window = translator.concurrency
+    pending: deque[_Group] = deque()
+    pool = ThreadPoolExecutor(window, thread_name_prefix="tarjama-documents")
+
+    def admit(index: int, item: InputFile) -> _Open:
+        document = _document(job, item)
+        started = time.monotonic()
+        sentences = [s.text for s in document.segments]
+        todo = frozenset(jobs.open(index, sentences))
+        occurrences = Counter(normalise(s) for s in sentences)
+        if progress is not None:
+            progress(sum(n for k, n in occurrences.items() if k not in todo))
+        return _Open(index, item, document, started, occurrences, todo)
+
+    def launch(documents: list[_Open]) -> _Group:
+        todo = list(dict.fromkeys(k for d in documents for k in sorted(d.todo)))
+        chunks: SimpleQueue[Done | None] = SimpleQueue()
+        future = pool.submit(_decode, translator, todo, memory_path, chunks) if todo else None
+        return _Group(documents, chunks, future)
+
+    def finish(group: _Group) -> Iterator[DocumentReport]:
+        if group.future is not None:
+            while (chunk := group.chunks.get()) is not None:
+                for doc in group.documents:  # each document is handed what it sent (with a memory, others await it)
+                    mine = [(k, t) for k, t in chunk if k in doc.todo]
+                    if mine:
+                        jobs.done(doc.index, mine)
+                        if progress is not None:
+                            progress(sum(doc.occurrences[k] for k, _ in mine))
+            group.future.result()  # a worker's exception is raised here, after the documents before it are written
+        for doc in group.documents:
+            yield _written(doc.item, doc.document, jobs.close(doc.index), translator, job, doc.started)
+
+    gathered: list[_Open] = []
+    size = 0
+    try:
+        for index, item in enumerate(inputs):
+            gathered.append(admit(index, item))
+            size += len(gathered[-1].todo)
+            if size >= translator.chunk_size or len(gathered) >= GROUP_DOCUMENTS:
+                pending.append(launch(gathered))
+                gathered, size = [], 0
+                if len(pending) > window:
+                    yield from finish(pending.popleft())
+        if gathered:
+            pending.append(launch(gathered))
+        while pending:
+            yield from finish(pending.popleft())
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)  # a failed or stopped run starts no more groups
+
+
+def _decode(translator: Translator, todo: Sequence[str], memory_path: Path | None, chunks: SimpleQueue[Done | None]) -> None:
+    """A document's unknown segments decoded on a worker thread, each chunk handed back as it is done."""
+    pieces = _ThreadPieces(translator, memory_path)
+    try:
+        for chunk in translator.decode(todo, pieces):
+            chunks.put(chunk)
+    finally:
+        chunks.put(None)
+        pieces.close()
+
+
+class _ThreadPieces:
+    """The memory for the pieces of split segments, on the decoding thread: its own connection, opened only if needed.
+
+    An SQLite connection belongs to the thread that opened it, so the worker
+    cannot use the main thread's; pieces are rare (a segment longer than the
+    model's input), so the connection is opened for them alone.
+    """
+
+    def __init__(self, translator: Translator, path: Path | None) -> None:
+        self._translator = translator
+        self._path = path
+        self._memory: TranslationMemory | None = None
+
+    def _jobs(self) -> MemoryJobs[int]:
+        from translate.translation.cached import MemoryJobs
+        from translate.translation.memory import TranslationMemory
+
+        if self._memory is None and self._path is not None:
+            self._memory = TranslationMemory(self._path)
+        return MemoryJobs(lambda: self._translator.memory_key, self._memory)
+
+    def recall_machine(self, texts: Sequence[str]) -> dict[str, Translation]:
+        return self._jobs().recall_machine(texts) if self._path is not None and texts else {}
+
+    def keep(self, done: Iterable[tuple[str, Translation]]) -> None:
+        done = list(done)
+        if self._path is not None and done:
+            self._jobs().keep(done)
+
+    def close(self) -> None:
+        if self._memory is not None:
+            self._memory.close()
 
 
 def translate_file(
     item: InputFile, document: Document, translator: Translator, job: TranslationJob, progress: Progress | None = None
 ) -> DocumentReport:
-    from translate.pipeline import translated_document, translation_provenance
-
     started = time.monotonic()
     translations = translator.translate_segments([s.text for s in document.segments], progress)
+    return _written(item, document, translations, translator, job, started)
+
+
+def _written(
+    item: InputFile, document: Document, translations: Sequence[Translation], translator: Translator, job: TranslationJob, started: float
+) -> DocumentReport:
+    from translate.pipeline import translated_document, translation_provenance
+
     alignment = translated_document(document, translations, translation_provenance(document, translator), glossary=job.glossary, qa=job.qa)
     written = write_alignment(alignment, job.output_dir, item.stem, export_for(item, job), (item.path, *job.protected))
     written = (*written, *write_formatted(item, alignment, job))
     return report(item.path, alignment, translations, written, time.monotonic() - started)
+
+
 
 
 def write_alignment(

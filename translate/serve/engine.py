@@ -19,7 +19,9 @@ What it offers:
 
 from __future__ import annotations
 
+import ctypes
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -47,6 +49,10 @@ class EngineInfo:
     model_note: str | None = None
 
 
+#: The least time between two hand-backs of freed heap memory (:func:`release_freed_memory`).
+RELEASE_EVERY_S = 1.0
+
+
 class LoadedTranslator:
     """The engine's translator, used by one thread only (the batcher's worker).
 
@@ -54,21 +60,67 @@ class LoadedTranslator:
     (:class:`translate.translation.cached.CachedTranslator`) around the local
     decoder, run on each merged batch: the memory stays on the worker thread
     that owns its SQLite connection, and a sentence several queued requests
-    share is looked up or decoded once.
+    share is looked up or decoded once.  After a call the heap pages it freed
+    go back to the system, at most once a second (:func:`release_freed_memory`):
+    that is what keeps a long-running server's memory flat.
     """
 
     def __init__(self, translator: Any) -> None:
         self._translator = translator
         name = public_model_name(translator.model_id, translator.source.identity)
         self.info = EngineInfo(name, translator.revision, translator.decoding, translator.model_note)
+        self._released = time.monotonic()
+        self.releases = 0
 
     def translate(self, sentences: list[str]) -> list[Any]:
         """One engine call for the sentences of several requests; each result has ``.text``, ``.origin``, ``.flags``."""
-        return self._translator.translate_segments(sentences)
+        try:
+            return self._translator.translate_segments(sentences)
+        finally:
+            now = time.monotonic()
+            if now - self._released >= RELEASE_EVERY_S:
+                self._released = now
+                self.releases += release_freed_memory()
 
     def n_best(self, sentence: str, count: int) -> list[str]:
         """The decoder's ``count`` best hypotheses for one sentence, best first (LibreTranslate's ``alternatives``)."""
         return list(self._translator.alternatives(sentence, count))
+
+
+def release_freed_memory() -> int:
+    """Hand the heap pages that decoding freed back to the system (glibc's ``malloc_trim``); 1 if done, 0 where unavailable.
+
+    Why the server needs it: CTranslate2's replicas decode on threads of their
+    own, and glibc gives each thread its own arena; once a large freed buffer
+    has raised glibc's dynamic mmap threshold, later batch buffers (larger
+    with cross-request batching: up to 64 sentences merged) come from those
+    arenas, and their pages stay in the process after ``free`` unless they sit
+    at an arena's top.  Seen: two thread arenas of 64 MB each fully resident,
+    and the server's RSS creeping from 611 to 660 MB over 3,800 requests.
+    ``malloc_trim(0)`` returns every free page of every arena (glibc ≥ 2.8),
+    so what stays is what is in use.  Elsewhere (musl, macOS) it is a no-op.
+    """
+    trim = _malloc_trim()
+    if trim is None:
+        return 0
+    trim(0)
+    return 1
+
+
+_TRIM: list[Any] = []
+
+
+def _malloc_trim() -> Any:
+    if not _TRIM:
+        try:  # the C library is already loaded: look the symbol up in the process itself
+            function = ctypes.CDLL(None).malloc_trim
+        except (OSError, AttributeError):
+            function = None
+        if function is not None:
+            function.argtypes = [ctypes.c_size_t]
+            function.restype = ctypes.c_int
+        _TRIM.append(function)
+    return _TRIM[0]
 
 
 def public_model_name(model_id: str, identity: str) -> str:

@@ -146,6 +146,15 @@ class Translator:
     def backend(self) -> Backend:
         return self.load()
 
+    @property
+    def concurrency(self) -> int:
+        """How many decoding calls the loaded backend runs at once (CTranslate2's replicas); 1 before it is loaded.
+
+        A folder of short articles gives the engine one batch per document, so
+        the batch API decodes that many documents at once to keep every replica busy.
+        """
+        return self._backend.parallelism if self._backend is not None else 1
+
     def load(self) -> Backend:
         """The model, loaded on first use; the signature (and so the memory key) follows what really loaded."""
         if self._backend is None:
