@@ -150,3 +150,30 @@ def test_a_damaged_termbase_is_one_line_exit_2_and_nothing_written(tiny_model, t
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("tarjama: error: ") and "team.tbx" in lines[0], proc.stderr
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_a_folder_decoded_documents_together_keeps_the_termbase_and_its_memory_keys(tiny_model, tmp_path):
+    """Found when issue 24's folder path (documents decoded in groups) met issue 22's termbase: after the first
+    document, a folder's documents were keyed in the memory without their terms, so a memory filled without the
+    termbase brought free translations back, and the enforced ones were stored under the free key."""
+    from translate import batch
+    from translate.settings import ExportOptions
+
+    inputs = []
+    for n in range(4):
+        path = tmp_path / "in" / f"doc-{n}.txt"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text("\n".join(SENTENCES[n:] + SENTENCES[:n]) + "\n", encoding="utf-8")
+        inputs.append(str(path))
+    with TranslationMemory(tmp_path / "tm.sqlite") as memory:
+        load_translator(str(tiny_model), settings(), memory=memory).translate_segments(SENTENCES)  # filled before the termbase
+        translator = load_translator(str(tiny_model), settings(), memory=memory, glossary=GLOSSARY)
+        job = batch.plan(inputs, tmp_path / "out", ExportOptions(formats=("txt",)), glossary=GLOSSARY)
+        reports = list(batch.translate_files(job, translator))
+        assert len(reports) == 4
+        for n in range(4):
+            draft = (tmp_path / "out" / f"doc-{n}.en.txt").read_text(encoding="utf-8")
+            assert draft.count("United Nations") >= 3 and "vaccine" in draft.lower() and "Aramco" in draft, (n, draft)
+        # and the free run after it is served free translations, never the enforced ones
+        free = load_translator(str(tiny_model), settings(), memory=memory).translate_segments(SENTENCES)
+        assert not any("United Nations" in t.text for t in free)

@@ -290,11 +290,15 @@ def translate_files(
     Once the model is loaded, the rest go through :func:`_overlapped`: a short
     article is one small batch, so one document at a time would decode a
     folder in batches of three sentences on one of CTranslate2's two replicas.
+    A run with a termbase stays one document at a time (see the comment below).
     """
     inputs = iter(job.inputs)
     for item in inputs:
         yield translate_file(item, _document(job, item), translator, job, progress)
-        if translator.loaded:
+        if translator.loaded and translator.glossary is None:
+            # With a termbase, each segment's memory key holds the terms it has (cached.termed), which only the
+            # translator's own road knows: the groups below key every segment plainly, so they would store
+            # enforced translations as free ones and serve free ones to segments with terms.
             yield from _overlapped(job, translator, inputs, progress)
             return
 
