@@ -10,7 +10,7 @@ that keeps those tags, as a translator's memory would.  OmegaT applies it,
 writes the translated XLIFF, and ``tarjama merge`` must rebuild the page
 from it with every code in place and no Arabic left.
 
-XLIFF 2.0 is not tried: OmegaT 3.6's filters read XLIFF 1.2 only.
+A Word document makes the same trip (its runs' formatting as OmegaT's tags).  XLIFF 2.0 is not tried: OmegaT 3.6's filters read XLIFF 1.2 only.
 Skips where OmegaT is not installed; CI installs it (.ci/run).
 """
 
@@ -120,3 +120,47 @@ def test_omegat_translates_our_xliff_of_a_web_page_and_merge_rebuilds_the_page(t
     assert after.find(".//li/i").text == "word" and after.find(".//td/u").text == "word"
     assert not ARABIC.search(after.text_content()), after.text_content()
     assert after.get("lang") == "en" and after.get("dir") == "ltr"
+
+
+def test_omegat_translates_our_xliff_of_a_word_document_and_merge_rebuilds_it(tmp_path) -> None:
+    """The same round trip for a Word document: OmegaT sees its runs' formatting as tags, and the rebuilt .docx
+    keeps the picture's bytes, the link's target and every bold, italic and underlined span, with no Arabic left."""
+    import io
+    import zipfile
+
+    import docx
+
+    from tests.formatted.wordfiles import LINK, article, png
+    from translate.formatted.docx import WordFilter
+
+    picture = png(rgb=(1, 2, 3))
+    original = article(picture)
+    units = segment_units(WordFilter().extract(original, "news.docx"), "ar", "news.docx")
+    identity = {i: s for n in range(len(units.units)) for i, s in zip(units.segment_ids(n), units.splits[n].segments)}
+    xliff = formatted_xliff(units, identity, original, "docx", Provenance("test", "segmenter", "aligner"), original_name="news.docx")
+    project = tmp_path / "project"
+    for folder in ("source", "target", "tm/auto", "glossary", "dictionary", "omegat"):
+        (project / folder).mkdir(parents=True)
+    (project / "omegat.project").write_text(PROJECT, encoding="utf-8")
+    (project / "source" / "news.xlf").write_text(xliff, encoding="utf-8")
+
+    seen = tmp_path / "seen.tmx"
+    omegat(project, tmp_path / "home", "--mode=console-createpseudotranslatetmx", f"--pseudotranslatetmx={seen}", "--pseudotranslatetype=equal")
+    tmx = etree.parse(str(seen))
+    assert any("<g" in (tu.findtext("tuv/seg") or "") for tu in tmx.findall(".//tu")), "the runs' formatting reaches OmegaT as its tags"
+    for tu in tmx.findall(".//tu"):
+        target = tu.findall("tuv")[1].find("seg")
+        target.text = ARABIC.sub("word", target.text or "")
+    tmx.write(str(project / "tm" / "auto" / "english.tmx"), encoding="utf-8", xml_declaration=True)
+
+    omegat(project, tmp_path / "home", "--mode=console-translate")
+    result = merge_xliff((project / "target" / "news.xlf").read_bytes(), "omegat-output.xlf")
+    assert result.untranslated == () and result.repaired == ()
+    rebuilt = WordFilter().extract(result.document, "rebuilt.docx")
+    assert len(rebuilt) == len(units.units) and not any(ARABIC.search(u.source.plain) for u in rebuilt)
+    with zipfile.ZipFile(io.BytesIO(result.document)) as package:
+        assert picture in [package.read(n) for n in package.namelist() if n.startswith("word/media/")]
+    after = docx.Document(io.BytesIO(result.document))
+    assert LINK in [r.target_ref for r in after.part.rels.values() if r.is_external]
+    runs = [r for p in after.paragraphs for r in p.runs]
+    assert all(any(getattr(r, kind) and r.text.strip() for r in runs) for kind in ("bold", "italic", "underline"))
