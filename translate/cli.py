@@ -380,28 +380,23 @@ def _int_at_least(minimum: int, what: str):
     return parse
 
 
-def _score(text: str) -> float:
-    """An alignment score threshold: a number from 0 to 1."""
-    try:
-        value = float(text)
-    except ValueError:
-        value = float("nan")
-    if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a score between 0 and 1")
-    return value
+def _between_0_and_1(what: str):
+    """A threshold from 0 to 1 (an alignment score, a confidence); anything else is one usage line naming ``what``."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = float("nan")
+        if not 0.0 <= value <= 1.0:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what} between 0 and 1")
+        return value
+
+    return parse
 
 
-def _confidence(text: str) -> float:
-    """A confidence threshold: a number from 0 to 1."""
-    try:
-        value = float(text)
-    except ValueError:
-        value = float("nan")
-    if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a confidence between 0 and 1")
-    return value
-
-
+_score = _between_0_and_1("a score")
+_confidence = _between_0_and_1("a confidence")
 _natural_int = _int_at_least(0, "a whole number")
 _positive_int = _int_at_least(1, "a positive integer")
 

@@ -83,15 +83,21 @@ def omegat(project: Path, home: Path, *args: str) -> str:
     return log
 
 
-def test_omegat_translates_our_xliff_of_a_web_page_and_merge_rebuilds_the_page(tmp_path) -> None:
-    units = segment_units(HtmlFilter().extract(PAGE, "news.html"), "ar", "news.html")
-    identity = {i: s for n in range(len(units.units)) for i, s in zip(units.segment_ids(n), units.splits[n].segments)}
-    xliff = formatted_xliff(units, identity, PAGE, "html", Provenance("test", "segmenter", "aligner"))
+def _project(tmp_path: Path, xliff: str) -> Path:
+    """An OmegaT project whose one source file is ``xliff``."""
     project = tmp_path / "project"
     for folder in ("source", "target", "tm/auto", "glossary", "dictionary", "omegat"):
         (project / folder).mkdir(parents=True)
     (project / "omegat.project").write_text(PROJECT, encoding="utf-8")
     (project / "source" / "news.xlf").write_text(xliff, encoding="utf-8")
+    return project
+
+
+def test_omegat_translates_our_xliff_of_a_web_page_and_merge_rebuilds_the_page(tmp_path) -> None:
+    units = segment_units(HtmlFilter().extract(PAGE, "news.html"), "ar", "news.html")
+    identity = {i: s for n in range(len(units.units)) for i, s in zip(units.segment_ids(n), units.splits[n].segments)}
+    xliff = formatted_xliff(units, identity, PAGE, "html", Provenance("test", "segmenter", "aligner"))
+    project = _project(tmp_path, xliff)
 
     # how OmegaT sees each segment: a TMX whose targets are its sources, tags included
     seen = tmp_path / "seen.tmx"
@@ -138,11 +144,7 @@ def test_omegat_translates_our_xliff_of_a_word_document_and_merge_rebuilds_it(tm
     units = segment_units(WordFilter().extract(original, "news.docx"), "ar", "news.docx")
     identity = {i: s for n in range(len(units.units)) for i, s in zip(units.segment_ids(n), units.splits[n].segments)}
     xliff = formatted_xliff(units, identity, original, "docx", Provenance("test", "segmenter", "aligner"), original_name="news.docx")
-    project = tmp_path / "project"
-    for folder in ("source", "target", "tm/auto", "glossary", "dictionary", "omegat"):
-        (project / folder).mkdir(parents=True)
-    (project / "omegat.project").write_text(PROJECT, encoding="utf-8")
-    (project / "source" / "news.xlf").write_text(xliff, encoding="utf-8")
+    project = _project(tmp_path, xliff)
 
     seen = tmp_path / "seen.tmx"
     omegat(project, tmp_path / "home", "--mode=console-createpseudotranslatetmx", f"--pseudotranslatetmx={seen}", "--pseudotranslatetype=equal")
