@@ -26,6 +26,7 @@ import pytest
 from lxml import etree
 from lxml import html as lxml_html
 
+from tests.export.test_omegat import PROJECT as OMEGAT_PROJECT
 from translate.formatted.html import HtmlFilter
 from translate.formatted.units import segment_units
 from translate.formatted.xliff import formatted_xliff, merge_xliff
@@ -35,26 +36,7 @@ from translate.validation import validate_bytes
 OMEGAT = shutil.which("omegat")
 pytestmark = [pytest.mark.heavy, pytest.mark.skipif(OMEGAT is None, reason="needs OmegaT (Debian: apt-get install omegat); CI installs it")]
 
-PROJECT = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<omegat>
-  <project version="1.0">
-    <source_dir>__DEFAULT__</source_dir>
-    <source_dir_excludes><mask>**/.svn/**</mask></source_dir_excludes>
-    <target_dir>__DEFAULT__</target_dir>
-    <tm_dir>__DEFAULT__</tm_dir>
-    <glossary_dir>__DEFAULT__</glossary_dir>
-    <glossary_file>__DEFAULT__</glossary_file>
-    <dictionary_dir>__DEFAULT__</dictionary_dir>
-    <source_lang>AR</source_lang>
-    <target_lang>EN</target_lang>
-    <source_tok>org.omegat.tokenizer.LuceneArabicTokenizer</source_tok>
-    <target_tok>org.omegat.tokenizer.LuceneEnglishTokenizer</target_tok>
-    <sentence_seg>false</sentence_seg>
-    <support_default_translations>true</support_default_translations>
-    <remove_tags>false</remove_tags>
-  </project>
-</omegat>
-"""
+PROJECT = OMEGAT_PROJECT.format(source="AR", target="EN")  # the project the TMX and XLIFF exports are tested in
 
 PAGE = """<!DOCTYPE html>
 <html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>عنوان الصفحة</title></head>
