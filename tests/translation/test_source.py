@@ -67,3 +67,27 @@ def test_two_spellings_share_one_conversion_and_the_memory(spellings: list[str],
         assert [t.text for t in again] == [t.text for t in drafted]
         assert sum(t.from_memory for t in again) == len(sentences), "the second spelling finds the first one's translations"
         assert other.model_id == absolute and one.model_id == relative
+
+
+def test_only_the_demo_model_is_warned_of_a_tuned_model_is_told_in_its_outputs(tiny_model: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A team's tuned model is provenance (every output's note), not a hazard to warn of on every run."""
+    import json
+
+    from translate.translation.engine import Translator
+    from translate.translation.source import DEMO_KEY, DEMO_NOTE, TUNED_KEY
+
+    tuned = tmp_path / "tuned"
+    shutil.copytree(tiny_model, tuned)
+    config = json.loads((tuned / "config.json").read_text(encoding="utf-8"))
+    config.pop(DEMO_KEY)
+    config[TUNED_KEY] = {"base": "Helsinki-NLP/opus-mt-ar-en", "base_revision": "abc", "pairs": 8000, "data_sha256": "sha256:x", "finished": "2026-12-03"}
+    (tuned / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    caplog.set_level(logging.INFO, logger="translate")
+    for model, warned in ((tiny_model, DEMO_NOTE), (tuned, None)):
+        caplog.clear()
+        translator = Translator(str(model), DecodingSettings(device="cpu"))
+        assert translator.source.warning == warned
+        warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+        assert warnings == ([f"{model}: {warned}"] if warned else [])
+    assert translator.model_note and "tuned by tarjama tune from Helsinki-NLP/opus-mt-ar-en" in translator.model_note
+    assert any("tuned by tarjama tune" in r.getMessage() for r in caplog.records if r.levelno == logging.INFO)

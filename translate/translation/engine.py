@@ -123,8 +123,10 @@ class Translator:
         self._backend: Backend | None = None
         self._given = (tokenizer, backend)
         self._pool: ThreadPoolExecutor | None = None
-        if self.model_note:
-            log.warning("%s: %s", self.model_id, self.model_note)
+        if self.source.warning:
+            log.warning("%s: %s", self.model_id, self.source.warning)
+        elif self.model_note:
+            log.info("%s: %s", self.model_id, self.model_note)
 
     # -- loading ------------------------------------------------------------------
 

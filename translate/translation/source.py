@@ -78,6 +78,14 @@ class ModelSource:
         return "; ".join(notes) or None
 
     @property
+    def warning(self) -> str | None:
+        """What a user must be warned of on every run: only the demo model's nonsense English.
+
+        A tuning is provenance, not a hazard: it goes into every output's note, and a warning on every
+        run with a team's own tuned model would teach users to skip warnings."""
+        return DEMO_NOTE if self.config.get(DEMO_KEY) is True else None
+
+    @property
     def max_length(self) -> int:
         length = self.generation.get("max_length") or self.config.get("max_length") or self.max_positions
         return min(int(length), self.max_positions)
