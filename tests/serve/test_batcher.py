@@ -30,51 +30,10 @@ def test_concurrent_jobs_are_merged_and_each_gets_its_own_results() -> None:
     calls: list[list[str]] = []
     batcher = _batcher(calls)
     try:
-        with batcher.arriving():  # requests on their way: the worker waits for them
-            futures = [batcher.submit([f"a{i}", f"b{i}"]) for i in range(3)]
+        futures = [batcher.submit([f"a{i}", f"b{i}"]) for i in range(3)]
         assert [f.result(5) for f in futures] == [[f"A{i}", f"B{i}"] for i in range(3)]
         assert calls == [["a0", "b0", "a1", "b1", "a2", "b2"]]
         assert (batcher.stats.calls, batcher.stats.jobs, batcher.stats.largest) == (1, 3, 6)
-    finally:
-        batcher.close()
-
-
-def test_a_lone_job_is_not_delayed_by_the_wait() -> None:
-    """Nothing announced on its way: the worker decodes the job at once instead of idling ``wait_s`` (issue 24)."""
-    calls: list[list[str]] = []
-    batcher = _batcher(calls, wait_s=2.0)
-    try:
-        for _ in range(3):
-            started = time.monotonic()
-            assert batcher.submit(["lone"]).result(5) == ["LONE"]
-            assert time.monotonic() - started < 1.0, "a lone job waited for requests that were not coming"
-    finally:
-        batcher.close()
-
-
-def test_a_merged_call_waits_for_an_announced_request_only_while_it_is_on_its_way() -> None:
-    calls: list[list[str]] = []
-    batcher = _batcher(calls, wait_s=2.0)
-    try:
-        arrived = threading.Event()
-
-        def late() -> None:
-            with batcher.arriving():
-                arrived.wait(5)
-                time.sleep(0.1)
-                futures.append(batcher.submit(["second"]))
-
-        futures: list = []
-        other = threading.Thread(target=late)
-        with batcher.arriving():  # the late request announces itself before the first one is queued
-            other.start()
-            futures.append(batcher.submit(["first"]))
-            arrived.set()
-        other.join(5)
-        assert [f.result(5) for f in futures] == [["FIRST"], ["SECOND"]]
-        assert calls == [["first", "second"]], "the announced request was merged, not left for the next call"
-        started = time.monotonic()
-        assert batcher.submit(["alone"]).result(5) == ["ALONE"] and time.monotonic() - started < 1.0
     finally:
         batcher.close()
 
@@ -143,8 +102,7 @@ def test_a_failing_job_fails_alone_and_the_worker_goes_on() -> None:
     batcher = Batcher(setup, capacity=10, max_segments=10, wait_s=0.2)
     batcher.start()
     try:
-        with batcher.arriving():
-            a, bad, b = batcher.submit(["one", "two"]), batcher.submit(["x", "boom"]), batcher.submit(["fine"])
+        a, bad, b = batcher.submit(["one", "two"]), batcher.submit(["x", "boom"]), batcher.submit(["fine"])
         with pytest.raises(ValueError, match="bad item"):
             bad.result(5)
         assert (a.result(5), b.result(5)) == (["ONE", "TWO"], ["FINE"])
@@ -160,9 +118,8 @@ def test_a_lone_surrogate_fails_only_its_own_request_on_the_real_engine(translat
     batcher = Batcher(lambda: translator.translate_segments, capacity=100, max_segments=64, wait_s=0.3)
     batcher.start()
     try:
-        with batcher.arriving():
-            innocent = [batcher.submit([f"ذهب الولد {i}."]) for i in range(6)]
-            hostile = batcher.submit(["مرحبا", "\ud800"])
+        innocent = [batcher.submit([f"ذهب الولد {i}."]) for i in range(6)]
+        hostile = batcher.submit(["مرحبا", "\ud800"])
         with pytest.raises(ValueError, match="surrogate"):
             hostile.result(60)
         alone = [r.text for r in translator.translate_segments([f"ذهب الولد {i}." for i in range(6)])]

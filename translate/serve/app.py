@@ -163,12 +163,8 @@ class Service:
             if not waiting.done():
                 waiting.cancel()  # and with it the batcher's future: the job leaves the queue
 
-    def submit(self, sentences: Sequence[str]) -> Future:
-        """Queue sentences for the shared, merged decoding; :meth:`wait` for them."""
-        return self._submit(sentences)
-
-    async def wait(self, future: Future, request: Request | None = None) -> list[Any]:
-        return await self._wait(future, request)
+    async def translate(self, sentences: Sequence[str], request: Request | None = None) -> list[Any]:
+        return await self._wait(self._submit(sentences), request)
 
     def translate_blocking(self, sentences: Sequence[str], gone: threading.Event | None = None) -> list[Any]:
         """For the document pipeline, which runs in a worker thread of the pool; ``gone`` is set when its client leaves."""
@@ -302,12 +298,10 @@ async def translate(request: Request) -> Response:
     fields, from_json, _ = await read_fields(request, service)
     check_api_key(service.config.api_keys, fields.get("api_key"))
     checked = translate_request(fields, from_json, service.config.limits)
-    with service.batcher.arriving():  # a merged call about to start waits for these sentences
-        # Cutting 128 texts into sentences takes seconds of CPU: off the event loop, so other clients are served meanwhile.
-        plans = await run_in_threadpool(_plans, checked.texts, checked.format)
-        sentences = [s for plan in plans for s in plan.sentences]
-        future = service.submit(sentences)
-    results = await service.wait(future, request)
+    # Cutting 128 texts into sentences takes seconds of CPU: off the event loop, so other clients are served meanwhile.
+    plans = await run_in_threadpool(_plans, checked.texts, checked.format)
+    sentences = [s for plan in plans for s in plan.sentences]
+    results = await service.translate(sentences, request)
     texts = [r.text for r in results]
     translations, confidences, start = [], [], 0
     for plan in plans:

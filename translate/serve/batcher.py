@@ -7,13 +7,6 @@ bounded queue and waits on a future; the worker takes what is queued (up to
 ``max_segments``, waiting at most ``wait_s`` for more once the first job is
 in) and hands it to the engine as one call, then splits the results back.
 
-The wait is only for requests already on their way: a request announces
-itself (:meth:`Batcher.arriving`) while it is being read and cut into
-sentences, and once the first job is taken the worker waits for more only
-while some are announced.  A lone request is decoded at once, not after
-``wait_s`` of an idle engine; a burst of requests (16 clients answered by one
-call send their next requests together) is still merged.
-
 The engine guarantees that a sentence's translation does not depend on what
 it is batched with, so merging requests cannot change an answer (a test
 proves it through the server).  The queue is bounded in segments: a request
@@ -42,9 +35,8 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, InvalidStateError
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -124,7 +116,6 @@ class Batcher(Generic[T, R]):
         self._work: Callable[[list[T]], list[R]] | None = None
         self._queue: deque[_Job] = deque()  # jobs with pieces left, in turn
         self._queued = 0  # items not yet handed to the worker
-        self._arriving = 0  # requests announced (being read and cut into sentences) that have not submitted yet
         self._lock = threading.Condition()
         self._closed = False
         self._ready = threading.Event()
@@ -156,18 +147,6 @@ class Batcher(Generic[T, R]):
         return self._queued
 
     # -- submitting -----------------------------------------------------------------------
-
-    @contextmanager
-    def arriving(self) -> Iterator[None]:
-        """Announce a request on its way: a merged call waits (up to ``wait_s``) for it to submit, and for nothing else."""
-        with self._lock:
-            self._arriving += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._arriving -= 1
-                self._lock.notify_all()
 
     def submit(self, items: Sequence[T], work: Callable[[list[T]], list[R]] | None = None, chunk: int | None = None) -> Future:
         """Queue ``items``; the future's result is their results, in order.  Cancel it to drop what is left of the job.
@@ -227,7 +206,7 @@ class Batcher(Generic[T, R]):
         return piece
 
     def _take(self) -> list[_Piece] | None:
-        """The next pieces to run together: the first job's next piece, then more while they fit, waiting only for announced ones."""
+        """The next pieces to run together: the first job's next piece, then more while they fit and the wait lasts."""
         with self._lock:
             while True:
                 self._drop_cancelled()
@@ -257,7 +236,7 @@ class Batcher(Generic[T, R]):
                     total += len(piece.items)
                     continue
                 left = deadline - time.monotonic()
-                if left <= 0 or not self._arriving:  # nothing on its way: an idle engine waits for nobody
+                if left <= 0:
                     break
                 self._lock.wait(left)
             return pieces
