@@ -214,7 +214,7 @@ def _add_serve_parser(sub: Any) -> None:
     p.add_argument("--cors", action="append", default=[], metavar="ORIGIN", help="let web pages from ORIGIN (e.g. https://weblate.example.org) call the API; repeatable (default: no CORS)")
     p.add_argument("--no-cross-batching", action="store_true", help="translate each request on its own instead of merging concurrent requests into shared batches")
     p.add_argument("--max-batch", type=_positive_int, default=64, metavar="N", help="sentences merged into one engine call (default: 64)")
-    p.add_argument("--batch-wait-ms", type=float, default=5.0, metavar="MS", help="how long a merged call waits for requests already on their way (default: 5)")
+    p.add_argument("--batch-wait-ms", type=float, default=5.0, metavar="MS", help="how long to wait for more requests to merge (default: 5)")
     p.add_argument("--char-limit", type=_positive_int, default=limits.chars, metavar="N", help=f"characters per text (default: {limits.chars})")
     p.add_argument("--batch-limit", type=_positive_int, default=limits.texts, metavar="N", help=f"texts in a list q (default: {limits.texts})")
     p.add_argument("--body-limit", type=_positive_int, default=limits.body_bytes, metavar="BYTES", help=f"request body size (default: {limits.body_bytes})")

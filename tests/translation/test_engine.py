@@ -145,11 +145,14 @@ def test_batches_are_shared_evenly_over_the_replicas():
     assert cut([(16, one_group[0][1][:17])], 2) == [9, 8]
     assert cut(one_group, 2) == [9, 9, 9, 7], "3 greedy batches (16, 16, 2) become 4: two rounds of two"
     assert cut([(16, one_group[0][1][:1])], 2) == [1], "never more batches than sentences"
-    assert cut([(16, one_group[0][1][:3])], 2) == [2, 1]
+    assert cut([(16, one_group[0][1][:3])], 2) == [3], "a small call stays one batch: cut, it would cost more CPU"
+    assert cut([(16, one_group[0][1][:16])], 2) == [8, 8]
     assert cut(one_group, 2, tokens=160) == [4, 4, 5, 5, 7, 9], "the token budget decides first: 6 greedy batches stay"
     # Several budgets: the group with the fullest batches gets the extra one; a batch never mixes budgets.
     groups = [(26, [0, 1, 2, 3, 4, 5]), (42, [6, 7])]
-    assert cut(groups, 2, size=8) == [6, 2] and cut(groups, 4, size=8) == [2, 2, 2, 2]
+    assert cut(groups, 2, size=8) == [6, 2] and cut(groups, 4, size=8) == [6, 2]
+    groups = [(26, list(range(20))), (42, [20, 21])]
+    assert cut(groups, 4, size=16) == [10, 10, 2]
 
 
 def test_degenerate_runs_are_recognised():
@@ -546,13 +549,13 @@ class _TwoReplicas(ReversingDecoder):
                 self.running -= 1
 
 
-def test_fake_a_call_smaller_than_one_batch_keeps_both_replicas_busy():
-    """Three sentences (one greedy batch) are decoded as two batches at once; the results are as one batch gives them."""
+def test_fake_a_call_of_one_greedy_batch_keeps_both_replicas_busy():
+    """Sixteen sentences (one greedy batch) are decoded as two batches at once; the results are as one batch gives them."""
     decoder = _TwoReplicas()
-    sentences = ["أ ب ج د", "هـ و ز", "ح ط"]
+    sentences = [f"أ ب ج {n}" for n in range(16)]
     got = fake_translator(decoder=decoder, fixed_length=12).translate_segments(sentences)
     assert [t.text for t in got] == [s[::-1] for s in sentences]
-    assert sorted(len(b) for b in decoder.batches) == [1, 2] and decoder.most == 2
+    assert sorted(len(b) for b in decoder.batches) == [8, 8] and decoder.most == 2
 
 
 def test_batches_cut_for_two_replicas_translate_as_one_replica_does_in_float32(tiny_model, monkeypatch):
