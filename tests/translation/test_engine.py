@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -11,7 +12,7 @@ from translate.errors import TarjamaError
 from translate.model import Origin
 from translate.settings import DecodingSettings
 from translate.translation import PRESETS, load_translator, resolve_model
-from translate.translation.engine import FLAG_REPETITION, FLAG_SPLIT, _batches, is_degenerate
+from translate.translation.engine import FLAG_REPETITION, FLAG_SPLIT, _batches, _spread, is_degenerate
 from translate.translation.memory import TranslationMemory
 from translate.translation.splitting import split_to_fit
 
@@ -127,6 +128,29 @@ def test_batches_respect_the_token_budget():
     assert batches == [[7], [0], [1, 2], [3, 4, 5], [6]]
     for batch in batches[1:]:
         assert len(batch) * lengths[batch[0]] <= 40
+
+
+def test_batches_are_shared_evenly_over_the_replicas():
+    """Greedy batches of 16 and 1 would leave one replica idle: with two they become 9 and 8 (issue 24's server)."""
+    lengths = {i: 40 - i for i in range(34)}
+    one_group = [(16, sorted(lengths, key=lambda i: -lengths[i]))]
+
+    def cut(groups, replicas, tokens=2048, size=16):
+        batches = _spread(groups, lengths.get, tokens, size, replicas)
+        assert [i for _, b in batches for i in b] == [i for _, members in groups for i in members], "order and members kept"
+        assert all(len(b) <= size and len(b) * lengths[b[0]] <= tokens for _, b in batches), "the budget and size hold"
+        return [len(b) for _, b in batches]
+
+    assert cut([(16, one_group[0][1][:17])], 1) == [16, 1], "one replica: the greedy batches, as ever"
+    assert cut([(16, one_group[0][1][:17])], 2) == [9, 8]
+    assert cut(one_group, 2) == [9, 9, 9, 7], "3 greedy batches (16, 16, 2) become 4: two rounds of two"
+    assert cut([(16, one_group[0][1][:1])], 2) == [1], "never more batches than sentences"
+    assert cut([(16, one_group[0][1][:3])], 2) == [2, 1], "a small call too: one request of two sentences decodes on both"
+    assert cut([(16, one_group[0][1][:16])], 2) == [8, 8]
+    assert cut(one_group, 2, tokens=160) == [4, 4, 5, 5, 7, 9], "the token budget decides first: 6 greedy batches stay"
+    # Several budgets: the group with the fullest batches gets the extra one; a batch never mixes budgets.
+    groups = [(26, [0, 1, 2, 3, 4, 5]), (42, [6, 7])]
+    assert cut(groups, 2, size=8) == [6, 2] and cut(groups, 4, size=8) == [2, 2, 2, 2]
 
 
 def test_degenerate_runs_are_recognised():
@@ -491,3 +515,61 @@ def test_fake_a_schema_1_memory_serves_its_human_units_after_the_upgrade_twice(t
         assert [t.text for t in got[:4]] == ["International reactions", "What happens next", "Nobody knows the exact figure yet!", "Good morning"]
         assert [t.confidence for t in got[:4]] == [None] * 4 and got[4].confidence is not None
         assert len(decoder.decoded) == (1 if _ == 0 else 0), "the new sentence is decoded once, then served from the memory"
+
+
+class _TwoReplicas(ReversingDecoder):
+    """The fake decoder with two replicas, as CTranslate2 on 2 cores: counts how many calls run at once.
+
+    A call waits up to a second for a second one to start, so that two calls in
+    flight are seen however fast the fake decodes; one call at a time never has two.
+    """
+
+    parallelism = 2
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lock = threading.Lock()
+        self.running = 0
+        self.most = 0
+        self.other = threading.Event()
+
+    def generate(self, requests, **options):
+        with self.lock:
+            self.running += 1
+            self.most = max(self.most, self.running)
+            if self.running > 1:
+                self.other.set()
+        self.other.wait(1.0)
+        try:
+            return super().generate(requests, **options)
+        finally:
+            with self.lock:
+                self.running -= 1
+
+
+def test_fake_a_call_of_one_greedy_batch_keeps_both_replicas_busy():
+    """Sixteen sentences (one greedy batch) are decoded as two batches at once; the results are as one batch gives them."""
+    decoder = _TwoReplicas()
+    sentences = [f"أ ب ج {n}" for n in range(16)]
+    got = fake_translator(decoder=decoder, fixed_length=12).translate_segments(sentences)
+    assert [t.text for t in got] == [s[::-1] for s in sentences]
+    assert sorted(len(b) for b in decoder.batches) == [8, 8] and decoder.most == 2
+
+
+def test_batches_cut_for_two_replicas_translate_as_one_replica_does_in_float32(tiny_model, monkeypatch):
+    """The same sentences, cut into batches for two replicas and greedily for one, give the same tokens (float32)."""
+    if len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("one CPU core: CTranslate2 runs one replica, nothing to spread")
+    settings = DecodingSettings(backend="ctranslate2", compute_type="float32", device="cpu", beam=2, fixed_length=6, no_repeat_ngram=0)
+    sentences = [f"{s} {n}" for n in range(4) for s in dict.fromkeys(SENTENCES)]  # 20 distinct: greedy batches of 16 and 4
+    runs = {}
+    for threads in ("2", "1"):
+        monkeypatch.setenv("OMP_NUM_THREADS", threads)
+        ours = load_translator(str(tiny_model), settings)
+        sizes: list[int] = []
+        generate = ours.load().generate
+        ours.backend.generate = lambda requests, sizes=sizes, generate=generate, **options: sizes.append(len(requests)) or generate(requests, **options)  # type: ignore[method-assign]
+        runs[threads] = ([t.text for t in ours.translate_segments(sentences)], sorted(sizes), ours.concurrency)
+    assert runs["2"][2] == 2 and runs["1"][2] == 1
+    assert runs["2"][1] == [10, 10] and runs["1"][1] == [4, 16], "the batches differ, or this test proves nothing"
+    assert runs["2"][0] == runs["1"][0] and len(set(runs["1"][0])) > 2
