@@ -64,15 +64,16 @@ def token_loss(model_dir: Path, held: list[tuple[str, str]]) -> float:
     return total / tokens
 
 
-def chrf(model_dir: Path, held: list[tuple[str, str]]) -> float:
+def chrf(model_dir: Path, held: list[tuple[str, str]], beam: int | None) -> tuple[float, float]:
+    """chrF of the model's translations on CTranslate2 through tarjama's translator, and their mean length in words."""
     from sacrebleu.metrics import CHRF
 
     from translate.settings import DecodingSettings
     from translate.translation import load_translator
 
-    translator = load_translator(str(model_dir), DecodingSettings(backend="ctranslate2", device="cpu", beam=1))
+    translator = load_translator(str(model_dir), DecodingSettings(backend="ctranslate2", device="cpu", beam=beam))
     hypotheses = [t.text for t in translator.translate_segments([s for s, _ in held])]
-    return float(CHRF().corpus_score(hypotheses, [[t for _, t in held]]).score)
+    return float(CHRF().corpus_score(hypotheses, [[t for _, t in held]]).score), sum(len(h.split()) for h in hypotheses) / len(hypotheses)
 
 
 def main() -> int:
@@ -82,6 +83,8 @@ def main() -> int:
     parser.add_argument("--model", default=str(ROOT.parent / "main" / "models" / "tiny"))
     parser.add_argument("--learning-rate", default="3e-3")
     parser.add_argument("--epochs", default="4")
+    parser.add_argument("--weight-decay", default="1.0")
+    parser.add_argument("--beam", type=int, default=None, help="default: the model's own beam, as `tarjama translate` uses it")
     parser.add_argument("--threads", default="1")
     parser.add_argument("--workdir", type=Path, default=None)
     args = parser.parse_args()
@@ -99,7 +102,7 @@ def main() -> int:
         tm.store_human(memory_pairs, origin="tmx:tatoeba.tmx")
     load_before = os.getloadavg()
     command = [sys.executable, "-m", "translate", "tune", "--tm", str(memory), "--model", args.model, "-o", str(out),
-               "--learning-rate", args.learning_rate, "--epochs", args.epochs, "--threads", args.threads, "-q"]
+               "--learning-rate", args.learning_rate, "--epochs", args.epochs, "--weight-decay", args.weight_decay, "--threads", args.threads, "-q"]
     started = time.monotonic()
     done = subprocess.run(command, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True)
     seconds = time.monotonic() - started
@@ -108,12 +111,14 @@ def main() -> int:
         print(done.stderr, file=sys.stderr)
         return 1
     base_loss, tuned_loss = token_loss(Path(args.model), held), token_loss(out, held)
-    base_chrf, tuned_chrf = chrf(Path(args.model), held), chrf(out, held)
+    (base_chrf, base_words), (tuned_chrf, tuned_words) = chrf(Path(args.model), held, args.beam), chrf(out, held, args.beam)
     result = {
-        "units": len(memory_pairs), "held_out": len(held), "tune_seconds": round(seconds, 1),
+        "units": len(memory_pairs), "held_out": len(held), "tune_seconds": round(seconds, 1), "command": " ".join(command[1:]),
+        "beam": args.beam or "the model's own",
         "load_average_before": [round(x, 2) for x in load_before], "load_average_after": [round(x, 2) for x in load_after],
         "loss_base": round(base_loss, 4), "loss_tuned": round(tuned_loss, 4), "loss_reduction": round(1 - tuned_loss / base_loss, 4),
         "chrf_base": round(base_chrf, 2), "chrf_tuned": round(tuned_chrf, 2),
+        "words_base": round(base_words, 1), "words_tuned": round(tuned_words, 1), "words_reference": round(sum(len(t.split()) for _, t in held) / len(held), 1),
         "passes": seconds <= 1200 and tuned_loss <= 0.8 * base_loss and tuned_chrf > base_chrf,
     }
     print(json.dumps(result, indent=2))

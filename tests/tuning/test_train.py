@@ -177,3 +177,25 @@ def test_weight_decay_out_of_range_is_one_line(memory, tiny_model, tmp_path, cap
     assert main(["tune", "--tm", str(memory), "--model", str(tiny_model), "-o", str(tmp_path / "m"), "--weight-decay", "-1"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "--weight-decay must be between 0 and 10" in err[0]
+
+
+def test_published_model_is_the_model_trained(tiny_model, tmp_path, pairs):
+    """Its validation loss, loaded from DIR as any user loads it, is the one the report gives.
+
+    transformers leaves Marian's sinusoidal position tables trainable, but
+    does not save them (it rebuilds them on loading): trained, they made the
+    published model another model than the one validated.
+    """
+    import torch
+    from transformers import MarianMTModel, MarianTokenizer
+
+    result = _tune_api(tiny_model, tmp_path / "out", pairs, learning_rate=1e-2, weight_decay=10.0)  # decay moves every trained table far
+    tokenizer = MarianTokenizer.from_pretrained(str(tmp_path / "out"))
+    model = MarianMTModel.from_pretrained(str(tmp_path / "out")).eval()
+    held = pairs(300)[270:]
+    batch = tokenizer([s for s, _ in held], text_target=[t for _, t in held], return_tensors="pt", padding=True)
+    labels = batch["labels"].masked_fill(batch["labels"] == tokenizer.pad_token_id, -100)
+    with torch.no_grad():
+        loss = float(model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"], labels=labels).loss)
+    assert result.report["validation"]["loss_after"] < result.report["validation"]["loss_before"]
+    assert abs(loss - result.report["validation"]["loss_after"]) < 1e-3, (loss, result.report["validation"])

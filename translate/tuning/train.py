@@ -165,6 +165,13 @@ class _Session:
         self.steps_per_epoch = math.ceil(len(self.train_set) / settings.batch_size)
         self.total_steps = self.steps_per_epoch * settings.epochs
         self.eval_every = max(1, math.ceil(self.steps_per_epoch / settings.evaluations_per_epoch))
+        # Train only what the published model carries: transformers leaves Marian's sinusoidal position tables
+        # trainable but does not save them (it rebuilds them on loading), so training them would publish another
+        # model than the one validated.
+        unsaved = set(getattr(self.model, "_keys_to_ignore_on_save", None) or ())
+        for name, parameter in self.model.named_parameters():
+            if name in unsaved:
+                parameter.requires_grad_(False)
         trained = [p for p in self.model.parameters() if p.requires_grad]
         self.optimizer = torch.optim.AdamW(
             [{"params": [p for p in trained if p.dim() >= 2], "weight_decay": settings.weight_decay},
