@@ -6,15 +6,18 @@ sources) is tuned on with the real command; then, on held-out pairs of the
 same kind (later Tatoeba pairs whose source is not in the memory), this
 script computes by itself, with transformers and sacreBLEU, each model's
 per-token loss (teacher-forced cross-entropy) and the chrF of its
-translations on the CTranslate2 backend (greedy, through tarjama's own
-translator, no memory).  The issue's bar: at most 20 minutes of tuning,
-the loss down by at least 20 %, chrF up.
+translations on the CTranslate2 backend (through tarjama's own translator,
+no memory, the model's own beam unless ``--beam`` is given, as ``tarjama
+translate`` runs it).  The issue's bar: at most 20 minutes of tuning, the
+loss down by at least 20 %, chrF up.
 
     python scripts/eval_tune.py                           # 8000 units, the tiny model
     python scripts/eval_tune.py --units 2000 --held-out 300 --model DIR
 
-The tiny model has random weights; it needs a high ``--learning-rate`` (the
-default here is 3e-3) where a trained model takes the command's default 5e-5.
+The tiny model has random weights (std 0.3), so its defaults here are the
+recipe for a random base (docs/tune.md, "A random-weight base"):
+``--learning-rate 1e-2 --weight-decay 1.0 --epochs 6``.  A trained model
+takes the command's defaults (5e-5, no decay, 3 epochs): pass them.
 """
 
 from __future__ import annotations
@@ -81,8 +84,8 @@ def main() -> int:
     parser.add_argument("--units", type=int, default=8000)
     parser.add_argument("--held-out", type=int, default=1000)
     parser.add_argument("--model", default=str(ROOT.parent / "main" / "models" / "tiny"))
-    parser.add_argument("--learning-rate", default="3e-3")
-    parser.add_argument("--epochs", default="4")
+    parser.add_argument("--learning-rate", default="1e-2")
+    parser.add_argument("--epochs", default="6")
     parser.add_argument("--weight-decay", default="1.0")
     parser.add_argument("--beam", type=int, default=None, help="default: the model's own beam, as `tarjama translate` uses it")
     parser.add_argument("--threads", default="1")

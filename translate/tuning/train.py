@@ -9,6 +9,9 @@ the longer in-domain training ran), and, when the user gives one, a general
 sample mixed into training (Chu et al. 2017's "mixed fine-tuning").  The
 base model's own dropout stays on during training, as Miceli Barone et al.
 2017 found it a cheap guard against over-fitting a small in-domain set.
+Only what the published model carries is trained (Marian's position tables
+stay frozen; the decoder-start row stays as CTranslate2 assumes it), so the
+model validated is the model published and converted.
 
 Long work behaves:
 
