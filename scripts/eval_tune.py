@@ -6,15 +6,18 @@ sources) is tuned on with the real command; then, on held-out pairs of the
 same kind (later Tatoeba pairs whose source is not in the memory), this
 script computes by itself, with transformers and sacreBLEU, each model's
 per-token loss (teacher-forced cross-entropy) and the chrF of its
-translations on the CTranslate2 backend (greedy, through tarjama's own
-translator, no memory).  The issue's bar: at most 20 minutes of tuning,
-the loss down by at least 20 %, chrF up.
+translations on the CTranslate2 backend (through tarjama's own translator,
+no memory, the model's own beam unless ``--beam`` is given, as ``tarjama
+translate`` runs it).  The issue's bar: at most 20 minutes of tuning, the
+loss down by at least 20 %, chrF up.
 
     python scripts/eval_tune.py                           # 8000 units, the tiny model
     python scripts/eval_tune.py --units 2000 --held-out 300 --model DIR
 
-The tiny model has random weights; it needs a high ``--learning-rate`` (the
-default here is 3e-3) where a trained model takes the command's default 5e-5.
+The tiny model has random weights (std 0.3), so its defaults here are the
+recipe for a random base (docs/tune.md, "A random-weight base"):
+``--learning-rate 1e-2 --weight-decay 1.0 --epochs 6``.  A trained model
+takes the command's defaults (5e-5, no decay, 3 epochs): pass them.
 """
 
 from __future__ import annotations
@@ -64,15 +67,16 @@ def token_loss(model_dir: Path, held: list[tuple[str, str]]) -> float:
     return total / tokens
 
 
-def chrf(model_dir: Path, held: list[tuple[str, str]]) -> float:
+def chrf(model_dir: Path, held: list[tuple[str, str]], beam: int | None) -> tuple[float, float]:
+    """chrF of the model's translations on CTranslate2 through tarjama's translator, and their mean length in words."""
     from sacrebleu.metrics import CHRF
 
     from translate.settings import DecodingSettings
     from translate.translation import load_translator
 
-    translator = load_translator(str(model_dir), DecodingSettings(backend="ctranslate2", device="cpu", beam=1))
+    translator = load_translator(str(model_dir), DecodingSettings(backend="ctranslate2", device="cpu", beam=beam))
     hypotheses = [t.text for t in translator.translate_segments([s for s, _ in held])]
-    return float(CHRF().corpus_score(hypotheses, [[t for _, t in held]]).score)
+    return float(CHRF().corpus_score(hypotheses, [[t for _, t in held]]).score), sum(len(h.split()) for h in hypotheses) / len(hypotheses)
 
 
 def main() -> int:
@@ -80,8 +84,10 @@ def main() -> int:
     parser.add_argument("--units", type=int, default=8000)
     parser.add_argument("--held-out", type=int, default=1000)
     parser.add_argument("--model", default=str(ROOT.parent / "main" / "models" / "tiny"))
-    parser.add_argument("--learning-rate", default="3e-3")
-    parser.add_argument("--epochs", default="4")
+    parser.add_argument("--learning-rate", default="1e-2")
+    parser.add_argument("--epochs", default="6")
+    parser.add_argument("--weight-decay", default="1.0")
+    parser.add_argument("--beam", type=int, default=None, help="default: the model's own beam, as `tarjama translate` uses it")
     parser.add_argument("--threads", default="1")
     parser.add_argument("--workdir", type=Path, default=None)
     args = parser.parse_args()
@@ -99,7 +105,7 @@ def main() -> int:
         tm.store_human(memory_pairs, origin="tmx:tatoeba.tmx")
     load_before = os.getloadavg()
     command = [sys.executable, "-m", "translate", "tune", "--tm", str(memory), "--model", args.model, "-o", str(out),
-               "--learning-rate", args.learning_rate, "--epochs", args.epochs, "--threads", args.threads, "-q"]
+               "--learning-rate", args.learning_rate, "--epochs", args.epochs, "--weight-decay", args.weight_decay, "--threads", args.threads, "-q"]
     started = time.monotonic()
     done = subprocess.run(command, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True)
     seconds = time.monotonic() - started
@@ -108,12 +114,14 @@ def main() -> int:
         print(done.stderr, file=sys.stderr)
         return 1
     base_loss, tuned_loss = token_loss(Path(args.model), held), token_loss(out, held)
-    base_chrf, tuned_chrf = chrf(Path(args.model), held), chrf(out, held)
+    (base_chrf, base_words), (tuned_chrf, tuned_words) = chrf(Path(args.model), held, args.beam), chrf(out, held, args.beam)
     result = {
-        "units": len(memory_pairs), "held_out": len(held), "tune_seconds": round(seconds, 1),
+        "units": len(memory_pairs), "held_out": len(held), "tune_seconds": round(seconds, 1), "command": " ".join(command[1:]),
+        "beam": args.beam or "the model's own",
         "load_average_before": [round(x, 2) for x in load_before], "load_average_after": [round(x, 2) for x in load_after],
         "loss_base": round(base_loss, 4), "loss_tuned": round(tuned_loss, 4), "loss_reduction": round(1 - tuned_loss / base_loss, 4),
         "chrf_base": round(base_chrf, 2), "chrf_tuned": round(tuned_chrf, 2),
+        "words_base": round(base_words, 1), "words_tuned": round(tuned_words, 1), "words_reference": round(sum(len(t.split()) for _, t in held) / len(held), 1),
         "passes": seconds <= 1200 and tuned_loss <= 0.8 * base_loss and tuned_chrf > base_chrf,
     }
     print(json.dumps(result, indent=2))

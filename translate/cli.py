@@ -188,6 +188,7 @@ def _add_tune_parser(sub: Any) -> None:
     p.add_argument("--epochs", type=int, default=d.epochs, help=f"at most this many passes over the data (default: {d.epochs})")
     p.add_argument("--learning-rate", type=float, default=d.learning_rate, metavar="LR", help=f"peak learning rate (default: {d.learning_rate})")
     p.add_argument("--batch-size", type=int, default=d.batch_size, metavar="N", help=f"pairs per step (default: {d.batch_size})")
+    p.add_argument("--weight-decay", type=float, default=d.weight_decay, metavar="W", help=f"AdamW weight decay of the weight matrices: 0 for a trained base; for a random-weight one, see docs/tune.md (default: {d.weight_decay})")
     p.add_argument("--patience", type=int, default=d.patience, metavar="N", help=f"stop after N evaluations without a better validation loss (default: {d.patience})")
     p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"), help="where to train (default: auto, a GPU when torch sees one)")
     p.add_argument("--threads", type=int, default=0, metavar="N", help="CPU threads (default: 0, every core; 1 is often faster on a busy machine)")
@@ -536,7 +537,7 @@ def cmd_tune(args: argparse.Namespace) -> int:
 
     settings = TuneSettings(
         epochs=args.epochs, learning_rate=args.learning_rate, batch_size=args.batch_size, patience=args.patience, device=args.device,
-        threads=args.threads,
+        threads=args.threads, weight_decay=args.weight_decay,
     )
     source_lang, target_lang = (primary(lang.replace("_", "-")) for lang in (args.source_lang, args.target_lang))
     memory = None if args.no_tm else Path(args.tm or default_tm_path())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -125,3 +126,76 @@ def test_sigterm_keeps_the_checkpoint_publishes_nothing_and_a_rerun_resumes(memo
     report = json.loads((out / "tune-report.json").read_text(encoding="utf-8"))
     assert report["training"]["steps"] == report["training"]["steps_planned"] or report["training"]["stopped_early"]
     assert (out / "config.json").is_file()
+
+
+def _tune_api(base: Path, out: Path, pairs, **settings):
+    from translate.tuning.data import TuneData
+    from translate.tuning.train import TuneSettings, tune
+
+    data = TuneData(tuple(pairs(300)[:270]), tuple(pairs(300)[270:]), digest="sha256:test")
+    return tune(data, resolve_source(str(base)), out, TuneSettings(epochs=1, threads=1, chrf_sentences=4, **settings))
+
+
+def test_decoder_start_embedding_stays_what_ctranslate2_starts_from(tiny_model, tmp_path, pairs):
+    """CTranslate2 starts a Marian decoder from a zero embedding; transformers looks up <pad>'s row, zero in the base.
+
+    Tied to the output layer, that row drifted away from zero with every step,
+    so the published model decoded on CTranslate2 from another start than the
+    one it was trained from.  The tiny model's -30 logit bias on <pad> hides
+    the drift; a Helsinki model has no such bias, so the base here has none.
+    """
+    import torch
+    from safetensors.torch import load_file, save_file
+
+    base = tmp_path / "base"
+    shutil.copytree(tiny_model, base)
+    weights = load_file(base / "model.safetensors")
+    weights["final_logits_bias"].zero_()
+    save_file(weights, base / "model.safetensors", metadata={"format": "pt"})
+    start = json.loads((base / "config.json").read_text(encoding="utf-8"))["decoder_start_token_id"]
+    assert torch.count_nonzero(weights["model.shared.weight"][start]) == 0
+    result = _tune_api(base, tmp_path / "out", pairs, learning_rate=1e-3)
+    assert result.published
+    tuned = load_file(tmp_path / "out" / "model.safetensors")
+    assert not torch.equal(tuned["model.shared.weight"], weights["model.shared.weight"])  # it did train
+    assert torch.count_nonzero(tuned["model.shared.weight"][start]) == 0
+
+
+def test_weight_decay_shrinks_the_weight_matrices_only(tiny_model, tmp_path, pairs):
+    from safetensors.torch import load_file
+
+    base = load_file(tiny_model / "model.safetensors")
+    result = _tune_api(tiny_model, tmp_path / "decayed", pairs, learning_rate=1e-2, weight_decay=10.0)
+    assert result.report["settings"]["weight_decay"] == 10.0
+    tuned = load_file(tmp_path / "decayed" / "model.safetensors")
+    matrix, norm = "model.decoder.layers.0.fc1.weight", "model.decoder.layers.0.final_layer_norm.weight"
+    assert tuned[matrix].norm() < 0.5 * base[matrix].norm()  # 17 steps of decay, up to 10 % each
+    assert abs(float(tuned[norm].mean()) - 1.0) < 0.2  # the layer norms' gains are not pulled to zero
+
+
+def test_weight_decay_out_of_range_is_one_line(memory, tiny_model, tmp_path, capsys):
+    assert main(["tune", "--tm", str(memory), "--model", str(tiny_model), "-o", str(tmp_path / "m"), "--weight-decay", "-1"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--weight-decay must be between 0 and 10" in err[0]
+
+
+def test_published_model_is_the_model_trained(tiny_model, tmp_path, pairs):
+    """Its validation loss, loaded from DIR as any user loads it, is the one the report gives.
+
+    transformers leaves Marian's sinusoidal position tables trainable, but
+    does not save them (it rebuilds them on loading): trained, they made the
+    published model another model than the one validated.
+    """
+    import torch
+    from transformers import MarianMTModel, MarianTokenizer
+
+    result = _tune_api(tiny_model, tmp_path / "out", pairs, learning_rate=1e-2, weight_decay=10.0)  # decay moves every trained table far
+    tokenizer = MarianTokenizer.from_pretrained(str(tmp_path / "out"))
+    model = MarianMTModel.from_pretrained(str(tmp_path / "out")).eval()
+    held = pairs(300)[270:]
+    batch = tokenizer([s for s, _ in held], text_target=[t for _, t in held], return_tensors="pt", padding=True)
+    labels = batch["labels"].masked_fill(batch["labels"] == tokenizer.pad_token_id, -100)
+    with torch.no_grad():
+        loss = float(model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"], labels=labels).loss)
+    assert result.report["validation"]["loss_after"] < result.report["validation"]["loss_before"]
+    assert abs(loss - result.report["validation"]["loss_after"]) < 1e-3, (loss, result.report["validation"])

@@ -9,6 +9,9 @@ the longer in-domain training ran), and, when the user gives one, a general
 sample mixed into training (Chu et al. 2017's "mixed fine-tuning").  The
 base model's own dropout stays on during training, as Miceli Barone et al.
 2017 found it a cheap guard against over-fitting a small in-domain set.
+Only what the published model carries is trained (Marian's position tables
+stay frozen; the decoder-start row stays as CTranslate2 assumes it), so the
+model validated is the model published and converted.
 
 Long work behaves:
 
@@ -67,6 +70,14 @@ class TuneSettings:
     max_length: int = 256
     """Tokens per side; longer pairs are cut (a unit of a translation memory is a sentence or two)."""
     warmup_share: float = 0.05
+    weight_decay: float = 0.0
+    """AdamW's decoupled decay of the weight matrices (not biases or layer norms) towards zero, per unit of learning rate.
+
+    0 for fine-tuning a trained model: decay pulls every weight towards zero,
+    not towards the base, so it only erodes what the base knew.  It is for a
+    base whose weights are random (docs/tune.md): there the decay shrinks the
+    random matrices until what the data teaches outweighs them.
+    """
     evaluations_per_epoch: int = 2
     patience: int = 2
     """Evaluations in a row without a better validation loss before training stops."""
@@ -82,6 +93,8 @@ class TuneSettings:
             raise TarjamaError("--epochs, --batch-size, --patience must be at least 1 (and the length at least 8)")
         if not (0.0 < self.learning_rate < 1.0) or not (0.0 <= self.warmup_share < 1.0):
             raise TarjamaError("--learning-rate must be between 0 and 1 (fine-tuning uses 1e-5 to 1e-4)")
+        if not (0.0 <= self.weight_decay <= 10.0):
+            raise TarjamaError("--weight-decay must be between 0 and 10 (0 to fine-tune a trained model)")
         if self.device not in ("auto", "cpu", "cuda"):
             raise TarjamaError(f"unknown device {self.device!r} (use auto, cpu or cuda)")
 
@@ -155,7 +168,24 @@ class _Session:
         self.steps_per_epoch = math.ceil(len(self.train_set) / settings.batch_size)
         self.total_steps = self.steps_per_epoch * settings.epochs
         self.eval_every = max(1, math.ceil(self.steps_per_epoch / settings.evaluations_per_epoch))
-        self.optimizer = torch.optim.AdamW(self.model.parameters(), lr=settings.learning_rate, weight_decay=0.0)
+        # Train only what the published model carries: transformers leaves Marian's sinusoidal position tables
+        # trainable but does not save them (it rebuilds them on loading), so training them would publish another
+        # model than the one validated.
+        unsaved = set(getattr(self.model, "_keys_to_ignore_on_save", None) or ())
+        for name, parameter in self.model.named_parameters():
+            if name in unsaved:
+                parameter.requires_grad_(False)
+        trained = [p for p in self.model.parameters() if p.requires_grad]
+        self.optimizer = torch.optim.AdamW(
+            [{"params": [p for p in trained if p.dim() >= 2], "weight_decay": settings.weight_decay},
+             {"params": [p for p in trained if p.dim() < 2], "weight_decay": 0.0}],
+            lr=settings.learning_rate,
+        )
+        # CTranslate2 runs a Marian model's decoder from a zero embedding where transformers looks up the
+        # decoder-start token (<pad>, whose row the conversion drops); they agree while that row stays as the
+        # base has it (zero). Tied to the output layer, the row would drift with every step: it is put back.
+        start = int(self.model.config.decoder_start_token_id)
+        self.start_row = (self.model.get_decoder().embed_tokens.weight, start, self.model.get_decoder().embed_tokens.weight[start].detach().clone())
         warmup = max(1, int(self.total_steps * settings.warmup_share))
         self.scheduler = torch.optim.lr_scheduler.LambdaLR(
             self.optimizer, lambda step: min((step + 1) / warmup, max(0.0, (self.total_steps - step) / max(1, self.total_steps - warmup)))
@@ -235,6 +265,7 @@ class _Session:
                 torch.nn.utils.clip_grad_norm_(self.model.parameters(), 1.0)
                 with _signals_held():  # the weights and the position change together, or neither does
                     self.optimizer.step()
+                    self._keep_start_row()
                     self.scheduler.step()
                     state["position"] += 1
                     state["step"] += 1
@@ -248,6 +279,11 @@ class _Session:
                 state["epoch"] += 1
                 state["position"] = 0
         self.save(state)
+
+    def _keep_start_row(self) -> None:
+        weight, index, row = self.start_row
+        with self.torch.no_grad():
+            weight[index] = row
 
     def _evaluate(self, state: dict[str, Any], train_loss: float, began: float, began_step: int) -> None:
         loss = self.validation_loss()
