@@ -22,7 +22,7 @@ Nothing assumes a shared filesystem:
   the base model as its config and weights; one ``ray.put`` each, shared by
   the workers of a node;
 * the best weights come back the same way, as the rank-0 worker's return
-  value.  Ray Train's own checkpoints (``ray.train.report(checkpoint=…)``)
+  value (numpy arrays: Ray Train refuses to return torch tensors).  Ray Train's own checkpoints (``ray.train.report(checkpoint=…)``)
   are files in its ``storage_path``, which on a cluster of several machines
   must be storage every node can write (NFS, S3): for a run of a few epochs
   whose weights fit in memory, keeping the best in the worker and returning
@@ -112,7 +112,7 @@ def tune_on_ray(
             raise
     best = outcome.pop("weights")
     if best is not None:
-        tuning._save_atomic(best, tuning.state_dir / "best.pt")
+        tuning._save_atomic({name: tuning.torch.from_numpy(array.copy()) for name, array in best.items()}, tuning.state_dir / "best.pt")
     for key in ("step", "best_loss", "best_step", "history", "stopped_early"):
         state[key] = outcome[key]
     if progress is not None:
@@ -292,7 +292,7 @@ def _worker_loop(config: dict[str, Any]) -> dict[str, Any]:
             if validation_loss < best_loss:
                 best_loss, best_step, bad = validation_loss, step, 0
                 if rank == 0:
-                    best = {name: tensor.detach().cpu().clone() for name, tensor in inner.state_dict().items()}
+                    best = {name: tensor.detach().cpu().numpy().copy() for name, tensor in inner.state_dict().items()}  # Ray Train returns no tensors
             else:
                 bad += 1
                 stopped = bad >= settings.patience
