@@ -22,11 +22,12 @@ from translate.translation.memory import TranslationMemory
 
 ROOT = Path(__file__).resolve().parents[2]
 RECIPE = ["--epochs", "1", "--learning-rate", "1e-3", "--threads", "1"]  # test_train's: the random tiny model moves in seconds
-TOLERANCE = 0.05
+TOLERANCE = 0.02
 """Relative difference allowed between the Ray run's and the local run's validation loss after tuning.
 
 What differs between them: each worker's dropout stream, and DDP's mean of the two workers' per-token
-means against one mean over the batch's tokens.  Measured on these 300 pairs (docs/tune.md): about 1 %.
+means against one mean over the batch's tokens.  Measured on these 300 pairs: 6.325 on Ray, 6.354
+locally (0.5 %), from 9.670; a Ray run that trained on the wrong share or not at all is far outside.
 """
 
 

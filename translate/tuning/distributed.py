@@ -138,7 +138,7 @@ def tune_on_ray(
 
 
 def _gpus_per_worker(ray: Any, settings: TuneSettings, options: ClusterOptions) -> float:
-    """One GPU a worker where the cluster has GPUs (the translate runner's rule), none with ``--device cpu``."""
+    """One GPU a worker where the cluster has one for every worker (else Ray Train would wait for them), none with ``--device cpu``."""
     resources = ray.cluster_resources()
     if resources.get("CPU", 0) < options.workers:
         raise TarjamaError(
