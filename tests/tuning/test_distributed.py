@@ -94,7 +94,10 @@ def test_sigterm_during_ray_training_publishes_nothing_and_exits_143(ray_cluster
         lines.append(line)
         if line.startswith("tarjama: training on Ray") or time.monotonic() > deadline:
             break
-    time.sleep(3)  # the workers are being placed or training
+    while len(_train_processes(ray_cluster.session)) < 3 and time.monotonic() < deadline:  # the controller and both workers
+        time.sleep(0.2)
+    assert len(_train_processes(ray_cluster.session)) >= 3, "".join(lines)
+    time.sleep(2)  # training
     proc.send_signal(signal.SIGTERM)
     started = time.monotonic()
     rest = proc.communicate(timeout=120)[1]
@@ -103,6 +106,23 @@ def test_sigterm_during_ray_training_publishes_nothing_and_exits_143(ray_cluster
     assert "interrupted by SIGTERM" in rest
     assert not (out / "config.json").exists() and not (out / "model.safetensors").exists()
     assert not (out / ".tune" / "ray").exists()
+    deadline = time.monotonic() + 30  # the run's controller and workers end with the driver's connection
+    while _train_processes(ray_cluster.session) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not _train_processes(ray_cluster.session)
+
+
+def _train_processes(session: int) -> list[int]:
+    """The cluster's Ray Train controller and worker processes (Ray names them ``ray::TrainController``, ``ray::RayTrainWorker``)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if os.getsid(int(entry.name)) == session and b"ray::" in (entry / "cmdline").read_bytes() and b"Train" in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
 
 
 # -- without Ray ----------------------------------------------------------------------------------
