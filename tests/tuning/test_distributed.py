@@ -83,6 +83,14 @@ def test_a_wrong_token_is_one_line_and_nothing_written(ray_cluster, memory, tiny
     assert not (tmp_path / "out").exists()
 
 
+def test_more_workers_than_the_cluster_has_cpus_is_one_line_not_a_wait(ray_cluster, memory, tiny_model, tmp_path):  # noqa: F811
+    command = [sys.executable, "-m", "translate", "tune", "--tm", str(memory), "--model", str(tiny_model), "-o", str(tmp_path / "out")]
+    result = subprocess.run([*command, "--ray", ray_cluster.address, "--workers", "3"], cwd=ROOT, env=ray_cluster.env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == ["tarjama: error: the Ray cluster has 2 CPUs; --workers 3 needs one each (see 'ray status')"]
+    assert not (tmp_path / "out").exists()
+
+
 def test_sigterm_during_ray_training_publishes_nothing_and_exits_143(ray_cluster, memory, tiny_model, tmp_path):  # noqa: F811
     out = tmp_path / "out"
     command = [sys.executable, "-m", "translate", "tune", "--tm", str(memory), "--model", str(tiny_model), "-o", str(out)]

@@ -58,7 +58,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from translate.cluster.connection import preflight, session
+from translate.cluster.connection import session
 from translate.errors import TarjamaError, first_line, shown
 from translate.tuning.train import (
     STATE_DIR,
@@ -92,9 +92,8 @@ def tune_on_ray(
 ) -> TuneResult:
     """:func:`translate.tuning.train.tune`, with the training steps run by Ray Train on the cluster of ``options``."""
     check_output(out)
-    preflight(options.address)  # nothing listening: one line in seconds, before the model is loaded
     started = time.time()
-    with session(options.address) as ray:  # a wrong token: one line (translate.cluster.connection)
+    with session(options.address) as ray:  # before the model loads; nothing listening, a wrong token: one line in seconds
         gpus = _gpus_per_worker(ray, settings, options)
         tuning = _Session(data, base, out, settings)
         state = tuning.resume_or_start()
@@ -106,9 +105,10 @@ def tune_on_ray(
         storage = (out / STATE_DIR / RAY_DIR).resolve()
         try:
             outcome = _fit(ray, tuning, state, options, gpus, storage)
-        except KeyboardInterrupt:
-            log.info("interrupted: nothing published; the same command starts the Ray run again")
-            shutil.rmtree(storage, ignore_errors=True)
+        except BaseException as exc:
+            if isinstance(exc, KeyboardInterrupt):
+                log.info("interrupted: nothing published; the same command starts the Ray run again")
+            shutil.rmtree(storage, ignore_errors=True)  # a run is never continued: its metadata is of no further use
             raise
     best = outcome.pop("weights")
     if best is not None:
