@@ -195,6 +195,7 @@ def _add_tune_parser(sub: Any) -> None:
     p.add_argument("--source-lang", default="ar", metavar="LANG", help="source language of the units read from files (default: ar)")
     p.add_argument("--target-lang", default="en", metavar="LANG", help="target language of the units read from files (default: en)")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors (no progress bar)")
+    _add_ray_options(p)  # data-parallel training with Ray Train (translate/tuning/distributed.py)
     p.epilog = f"At least {MIN_UNITS} distinct pairs are needed; see docs/tune.md."
 
 
@@ -539,12 +540,19 @@ def cmd_tune(args: argparse.Namespace) -> int:
         epochs=args.epochs, learning_rate=args.learning_rate, batch_size=args.batch_size, patience=args.patience, device=args.device,
         threads=args.threads, weight_decay=args.weight_decay,
     )
+    _check_workers_option(args)
+    options = _cluster_options(args) if args.ray is not None else None
     source_lang, target_lang = (primary(lang.replace("_", "-")) for lang in (args.source_lang, args.target_lang))
     memory = None if args.no_tm else Path(args.tm or default_tm_path())
     data = collect(memory, [Path(f) for f in args.files], [Path(f) for f in args.generic], source_lang=source_lang, target_lang=target_lang)
     base = resolve_source(args.model)
     with _steps_bar(enabled=not args.quiet) as progress:
-        result = tune(data, base, Path(args.output_dir), settings, progress)
+        if options is None:
+            result = tune(data, base, Path(args.output_dir), settings, progress)
+        else:
+            from translate.tuning.distributed import tune_on_ray
+
+            result = tune_on_ray(data, base, Path(args.output_dir), settings, options, progress)
     if not result.published:
         raise TarjamaError(
             f"the tuned model is not better than {base.model_id} on the validation split ({result.verdict}): not published;"

@@ -231,3 +231,19 @@ def test_a_wrong_token_is_one_line_within_ten_seconds_and_nothing_of_rays_own(ra
     assert "token" in lines[0]
     assert elapsed < 10
     assert not (tmp_path / "out").exists()
+
+
+def test_sigterm_after_connecting_reaches_the_programs_handler(ray_cluster):
+    """ray.init sets SIGTERM handlers of its own (its C++ one aborts: exit -6); the program's must stay in front."""
+    code = (
+        "import os, signal, sys, time\n"
+        "signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))\n"
+        "from translate.cluster.connection import connect\n"
+        f"connect({ray_cluster.address!r})\n"
+        "os.kill(os.getpid(), signal.SIGTERM)\n"
+        "time.sleep(10)\n"
+        "sys.exit(0)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], env=ray_cluster.env, capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert result.returncode == 143, result.stderr[-2000:]
+    assert "SIGTERM received" not in result.stderr

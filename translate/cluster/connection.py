@@ -112,7 +112,7 @@ def _connect(address: str | None) -> tuple[ModuleType, bool]:
     where = target or "a local Ray"
     attempts = {"RAY_gcs_server_port_wait_time_s": str(GCS_ATTEMPTS)} if target else {}
     try:
-        with _ray_stderr() as written, _environment(attempts):
+        with _ray_stderr() as written, _environment(attempts), _signal_handlers_kept():
             try:
                 ray.init(
                     address=target or "local",  # "local": never $RAY_ADDRESS, never ray_current_cluster
@@ -174,6 +174,31 @@ def _ray_stderr() -> Iterator[Callable[[], str]]:
             os.close(saved)
             for line in text.splitlines():
                 log.debug("ray: %s", line)
+
+
+@contextmanager
+def _signal_handlers_kept() -> Iterator[None]:
+    """The program's Ctrl-C and SIGTERM handlers, as they were before ``ray.init``.
+
+    ``ray.init`` sets a SIGTERM handler of its own (``sys.exit``), and its C++
+    core worker one that logs a stack and aborts the process (exit -6): a
+    SIGTERM would then skip the program's cleanup and its exit status 143.
+    Setting the handlers again after ``ray.init`` puts Python's (the
+    program's) back in front of Ray's.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    kept = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for number, handler in kept.items():
+            if handler is not None:
+                signal.signal(number, handler)
 
 
 @contextmanager

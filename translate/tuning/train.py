@@ -120,13 +120,7 @@ class TuneResult:
 
 def tune(data: TuneData, base: ModelSource, out: Path, settings: TuneSettings, progress: Progress | None = None) -> TuneResult:
     """Train, keep the best checkpoint, and publish ``out`` as a model directory when it beats ``base``."""
-    if (out / "config.json").exists():
-        raise TarjamaError(f"{shown(out)} already holds a model (config.json); choose another -o, or remove it first")
-    if out.exists() and not out.is_dir():
-        raise TarjamaError(f"{shown(out)} is a file, not a folder for the tuned model")
-    others = sorted(p.name for p in out.iterdir() if p.name not in (STATE_DIR, REPORT)) if out.is_dir() else []
-    if others:  # `-o .` must not scatter model files among the user's own
-        raise TarjamaError(f"{shown(out)} is not empty ({shown(others[0])}, …): the tuned model needs a folder of its own; choose a new one with -o")
+    check_output(out)
     started = time.time()
     session = _Session(data, base, out, settings)
     state = session.resume_or_start()
@@ -137,6 +131,17 @@ def tune(data: TuneData, base: ModelSource, out: Path, settings: TuneSettings, p
         log.info("checkpoint kept in %s: run the same command to resume", shown(out / STATE_DIR))
         raise
     return session.finish(state, started)
+
+
+def check_output(out: Path) -> None:
+    """``out`` must be new, or hold nothing but our own report and checkpoint (a run to resume)."""
+    if (out / "config.json").exists():
+        raise TarjamaError(f"{shown(out)} already holds a model (config.json); choose another -o, or remove it first")
+    if out.exists() and not out.is_dir():
+        raise TarjamaError(f"{shown(out)} is a file, not a folder for the tuned model")
+    others = sorted(p.name for p in out.iterdir() if p.name not in (STATE_DIR, REPORT)) if out.is_dir() else []
+    if others:  # `-o .` must not scatter model files among the user's own
+        raise TarjamaError(f"{shown(out)} is not empty ({shown(others[0])}, …): the tuned model needs a folder of its own; choose a new one with -o")
 
 
 class _Session:
@@ -167,30 +172,13 @@ class _Session:
         self.validation_set = self._encode(data.validation)
         self.steps_per_epoch = math.ceil(len(self.train_set) / settings.batch_size)
         self.total_steps = self.steps_per_epoch * settings.epochs
-        self.eval_every = max(1, math.ceil(self.steps_per_epoch / settings.evaluations_per_epoch))
-        # Train only what the published model carries: transformers leaves Marian's sinusoidal position tables
-        # trainable but does not save them (it rebuilds them on loading), so training them would publish another
-        # model than the one validated.
-        unsaved = set(getattr(self.model, "_keys_to_ignore_on_save", None) or ())
-        for name, parameter in self.model.named_parameters():
-            if name in unsaved:
-                parameter.requires_grad_(False)
-        trained = [p for p in self.model.parameters() if p.requires_grad]
-        self.optimizer = torch.optim.AdamW(
-            [{"params": [p for p in trained if p.dim() >= 2], "weight_decay": settings.weight_decay},
-             {"params": [p for p in trained if p.dim() < 2], "weight_decay": 0.0}],
-            lr=settings.learning_rate,
-        )
-        # CTranslate2 runs a Marian model's decoder from a zero embedding where transformers looks up the
-        # decoder-start token (<pad>, whose row the conversion drops); they agree while that row stays as the
-        # base has it (zero). Tied to the output layer, the row would drift with every step: it is put back.
-        start = int(self.model.config.decoder_start_token_id)
-        self.start_row = (self.model.get_decoder().embed_tokens.weight, start, self.model.get_decoder().embed_tokens.weight[start].detach().clone())
-        warmup = max(1, int(self.total_steps * settings.warmup_share))
-        self.scheduler = torch.optim.lr_scheduler.LambdaLR(
-            self.optimizer, lambda step: min((step + 1) / warmup, max(0.0, (self.total_steps - step) / max(1, self.total_steps - warmup)))
-        )
+        self.eval_every = evaluation_interval(self.steps_per_epoch, settings)
+        freeze_unsaved(self.model)
+        self.optimizer, self.scheduler = optimizer_and_schedule(torch, self.model, settings, self.total_steps)
+        self.start_row = start_row(self.model)
         self.fingerprint = {"base": base.identity, "revision": base.revision, "data": data.digest, "settings": settings.fingerprint()}
+        self.execution: dict[str, Any] = {"device_used": self.device}
+        """Where the training ran, for the report's settings (the Ray path puts its workers, GPUs and address here)."""
 
     # -- state --------------------------------------------------------------------
 
@@ -253,19 +241,13 @@ class _Session:
         if progress is not None:
             progress(state["step"], self.total_steps)
         while state["epoch"] < self.settings.epochs and not state["stopped_early"]:
-            generator = torch.Generator().manual_seed(self.settings.seed * 1000 + state["epoch"])
-            order = torch.randperm(len(self.train_set), generator=generator).tolist()
+            order = epoch_order(torch, len(self.train_set), self.settings, state["epoch"])
             batches = [order[i : i + self.settings.batch_size] for i in range(0, len(order), self.settings.batch_size)]
             while state["position"] < len(batches):
-                self.model.train()
-                inputs, mask, labels = self._batch([self.train_set[i] for i in batches[state["position"]]])
-                loss = self.model(input_ids=inputs, attention_mask=mask, labels=labels).loss
-                self.optimizer.zero_grad(set_to_none=True)
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_(self.model.parameters(), 1.0)
+                loss = backward(torch, self.model, self.optimizer, self._batch([self.train_set[i] for i in batches[state["position"]]]))
                 with _signals_held():  # the weights and the position change together, or neither does
                     self.optimizer.step()
-                    self._keep_start_row()
+                    keep_start_row(torch, self.start_row)
                     self.scheduler.step()
                     state["position"] += 1
                     state["step"] += 1
@@ -279,11 +261,6 @@ class _Session:
                 state["epoch"] += 1
                 state["position"] = 0
         self.save(state)
-
-    def _keep_start_row(self) -> None:
-        weight, index, row = self.start_row
-        with self.torch.no_grad():
-            weight[index] = row
 
     def _evaluate(self, state: dict[str, Any], train_loss: float, began: float, began_step: int) -> None:
         loss = self.validation_loss()
@@ -306,15 +283,7 @@ class _Session:
 
     def validation_loss(self) -> float:
         """Per-token cross-entropy over the whole validation split, dropout off."""
-        torch = self.torch
-        self.model.eval()
-        total, tokens = 0.0, 0
-        with torch.no_grad():
-            for chunk in _chunks(self.validation_set, 32):
-                inputs, mask, labels = self._batch(chunk)
-                logits = self.model(input_ids=inputs, attention_mask=mask, labels=labels).logits
-                total += float(torch.nn.functional.cross_entropy(logits.flatten(0, 1), labels.flatten(), ignore_index=-100, reduction="sum"))
-                tokens += int((labels != -100).sum())
+        total, tokens = summed_loss(self.torch, self.model, self.validation_set, self.pad, self.device)
         return total / max(1, tokens)
 
     def _chrf_count(self) -> int:
@@ -346,16 +315,7 @@ class _Session:
         return encoded
 
     def _batch(self, items: Sequence[tuple[list[int], list[int]]]) -> tuple[Any, Any, Any]:
-        torch = self.torch
-        width_in, width_out = max(len(s) for s, _ in items), max(len(t) for _, t in items)
-        inputs = torch.full((len(items), width_in), self.pad, dtype=torch.long)
-        mask = torch.zeros((len(items), width_in), dtype=torch.long)
-        labels = torch.full((len(items), width_out), -100, dtype=torch.long)
-        for row, (source, target) in enumerate(items):
-            inputs[row, : len(source)] = torch.tensor(source)
-            mask[row, : len(source)] = 1
-            labels[row, : len(target)] = torch.tensor(target)
-        return inputs.to(self.device), mask.to(self.device), labels.to(self.device)
+        return batch_tensors(self.torch, items, self.pad, self.device)
 
     # -- the end ------------------------------------------------------------------
 
@@ -384,7 +344,7 @@ class _Session:
             "outcome": "published" if published else "refused: not better than the base model on the validation split",
             "base": {"model": self.base.model_id, "identity": self.base.identity, "revision": self.base.revision},
             "data": self.data.summary(),
-            "settings": asdict(self.settings) | {"device_used": self.device},
+            "settings": asdict(self.settings) | self.execution,
             "training": {
                 "steps": state["step"], "steps_planned": self.total_steps, "best_step": state["best_step"],
                 "stopped_early": state["stopped_early"], "history": state["history"],
@@ -414,6 +374,103 @@ class _Session:
             "pairs": report["data"]["train"], "data_sha256": report["data"]["sha256"], "finished": report["time"]["finished"],
         }
         write_atomic(self.out / "config.json", json.dumps(config, indent=2, ensure_ascii=False) + "\n")
+
+
+# -- the recipe's steps, shared by the local loop and the Ray workers (translate.tuning.distributed) --------
+
+
+def freeze_unsaved(model: Any) -> None:
+    """Train only what the published model carries.
+
+    transformers leaves Marian's sinusoidal position tables trainable but does not save them (it rebuilds
+    them on loading), so training them would publish another model than the one validated.  Under DDP
+    this must happen before the model is wrapped.
+    """
+    unsaved = set(getattr(model, "_keys_to_ignore_on_save", None) or ())
+    for name, parameter in model.named_parameters():
+        if name in unsaved:
+            parameter.requires_grad_(False)
+
+
+def optimizer_and_schedule(torch: Any, model: Any, settings: TuneSettings, total_steps: int) -> tuple[Any, Any]:
+    """AdamW at the settings' peak rate (decay on weight matrices only), a linear warm-up, then linear decay to 0 at ``total_steps``."""
+    trained = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(
+        [{"params": [p for p in trained if p.dim() >= 2], "weight_decay": settings.weight_decay},
+         {"params": [p for p in trained if p.dim() < 2], "weight_decay": 0.0}],
+        lr=settings.learning_rate,
+    )
+    warmup = max(1, int(total_steps * settings.warmup_share))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda step: min((step + 1) / warmup, max(0.0, (total_steps - step) / max(1, total_steps - warmup)))
+    )
+    return optimizer, scheduler
+
+
+def start_row(model: Any) -> tuple[Any, int, Any]:
+    """The decoder-start token's embedding row as the base has it, to be put back after every step.
+
+    CTranslate2 runs a Marian model's decoder from a zero embedding where transformers looks up the
+    decoder-start token (<pad>, whose row the conversion drops); they agree while that row stays as the
+    base has it (zero).  Tied to the output layer, the row would drift with every step.
+    """
+    weight = model.get_decoder().embed_tokens.weight
+    index = int(model.config.decoder_start_token_id)
+    return weight, index, weight[index].detach().clone()
+
+
+def keep_start_row(torch: Any, saved: tuple[Any, int, Any]) -> None:
+    weight, index, row = saved
+    with torch.no_grad():
+        weight[index] = row
+
+
+def backward(torch: Any, model: Any, optimizer: Any, batch: tuple[Any, Any, Any]) -> Any:
+    """One batch's loss and its clipped gradients (under DDP, already averaged over the workers); the caller steps the optimizer."""
+    model.train()
+    inputs, mask, labels = batch
+    loss = model(input_ids=inputs, attention_mask=mask, labels=labels).loss
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    return loss
+
+
+def summed_loss(torch: Any, model: Any, items: Sequence[tuple[list[int], list[int]]], pad: int, device: str) -> tuple[float, int]:
+    """Summed per-token cross-entropy and the token count over ``items``, dropout off: sums, so that workers' shares add up."""
+    model.eval()
+    total, tokens = 0.0, 0
+    with torch.no_grad():
+        for chunk in _chunks(list(items), 32):
+            inputs, mask, labels = batch_tensors(torch, chunk, pad, device)
+            logits = model(input_ids=inputs, attention_mask=mask, labels=labels).logits
+            total += float(torch.nn.functional.cross_entropy(logits.flatten(0, 1), labels.flatten(), ignore_index=-100, reduction="sum"))
+            tokens += int((labels != -100).sum())
+    return total, tokens
+
+
+def batch_tensors(torch: Any, items: Sequence[tuple[Sequence[int], Sequence[int]]], pad: int, device: str) -> tuple[Any, Any, Any]:
+    """Token ids, attention mask and labels (-100 where padded) for a list of (source ids, target ids)."""
+    width_in, width_out = max(len(s) for s, _ in items), max(len(t) for _, t in items)
+    inputs = torch.full((len(items), width_in), pad, dtype=torch.long)
+    mask = torch.zeros((len(items), width_in), dtype=torch.long)
+    labels = torch.full((len(items), width_out), -100, dtype=torch.long)
+    for row, (source, target) in enumerate(items):
+        inputs[row, : len(source)] = torch.as_tensor(source, dtype=torch.long)
+        mask[row, : len(source)] = 1
+        labels[row, : len(target)] = torch.as_tensor(target, dtype=torch.long)
+    return inputs.to(device), mask.to(device), labels.to(device)
+
+
+def epoch_order(torch: Any, count: int, settings: TuneSettings, epoch: int) -> list[int]:
+    """The pass's order of the training pairs: seeded by the pass, so a resumed run (or a Ray run) sees the same batches."""
+    generator = torch.Generator().manual_seed(settings.seed * 1000 + epoch)
+    return [int(i) for i in torch.randperm(count, generator=generator).tolist()]
+
+
+def evaluation_interval(steps_per_epoch: int, settings: TuneSettings) -> int:
+    """Steps between evaluations: ``evaluations_per_epoch`` a pass, and always at a pass's end."""
+    return max(1, math.ceil(steps_per_epoch / settings.evaluations_per_epoch))
 
 
 @contextlib.contextmanager
