@@ -70,6 +70,78 @@ def test_both_backends_score_the_same_ids_alike(backends):
     assert abs(alone.logprob - mine[0].logprob) < 1e-4
 
 
+@pytest.fixture(scope="module")
+def stopping(tiny_model, tmp_path_factory):
+    """The tiny model with its end token's bias raised so that most outputs end, at different lengths.
+
+    The tiny model's random weights never choose </s>, so every output of it is capped; the search's
+    own scores are used only for outputs that ended, and these need a model that ends some.
+    """
+    import shutil
+
+    import torch
+    from transformers import MarianMTModel
+
+    out = tmp_path_factory.mktemp("stopping")
+    model = MarianMTModel.from_pretrained(str(tiny_model))
+    with torch.no_grad():
+        model.final_logits_bias[0, model.config.eos_token_id] += 9.8
+    model.save_pretrained(str(out))
+    for name in ("source.spm", "target.spm", "tokenizer_config.json", "vocab.json", "generation_config.json"):
+        shutil.copy(tiny_model / name, out / name)
+    source = resolve_source(str(out))
+    tokenizer = load_tokenizer(source)
+    return tokenizer, CTranslate2Backend(source, tokenizer, device="cpu", compute_type="float32"), TransformersBackend(source, device="cpu")
+
+
+def _requests(tokenizer, count=24):
+    lines = [l for l in (ROOT / "tests" / "fixtures" / "article.ar.txt").read_text(encoding="utf-8").splitlines() if l.strip()]
+    sentences = [s for line in lines for s in line.split(". ") if s.strip()]
+    return [DecodingRequest(tuple(ids)) for ids in tokenizer.encode(sentences[:count])]
+
+
+@pytest.mark.parametrize(("beam", "count"), [(1, 1), (4, 1), (4, 3)])
+def test_the_searchs_own_scores_are_the_teacher_forced_ones(stopping, beam, count):
+    """The decoding's scores come from the search where the search's number is the model's log-probability.
+
+    That number is the cumulated log-probability over the length with </s>, for an output that ended: the
+    separate teacher-forced pass (a quarter of the decoding's CPU) is kept for outputs cut at the cap,
+    whose number lacks the end token the score must hold.  Greedy, beam and n-best alike.
+    """
+    tokenizer, fast, reference = stopping
+    requests = _requests(tokenizer)
+    before = fast.scored_apart
+    found = fast.generate(requests, beam=beam, count=count, max_new_tokens=21)
+    outputs = [h for hs in found for h in hs.items]
+    capped = [h for h in outputs if len(h.ids) >= 20]
+    assert 0 < len(capped) < len(outputs) // 2, "most outputs end before the cap, some do not"
+    assert len({len(h.ids) for h in outputs}) > 3, "and they end at different lengths"
+    assert fast.scored_apart - before == len(capped), "only the capped outputs are scored apart"
+    sources = [r.source_ids for r, hs in zip(requests, found) for _ in hs.items]
+    pieces = [fast._source_tokens(ids) for ids in sources]
+    forced = fast.score(pieces, [h.ids for h in outputs])
+    theirs = reference.score(sources, [h.ids for h in outputs])
+    for h, a, b in zip(outputs, forced, theirs):
+        assert h.score.tokens == a.tokens == b.tokens == len(h.ids) + 1
+        assert abs(h.score.logprob - a.logprob) < 1e-4 * a.tokens, (h, a)
+        assert abs(h.score.logprob - b.logprob) < 1e-3 * a.tokens, (h, b)
+
+
+def test_fixed_length_outputs_are_scored_alike_on_both_backends(backends):
+    """The benchmarks' fixed length bans </s> at every step: both backends score the ids under that ban, without </s>."""
+    tokenizer, fast, reference = backends
+    requests = _requests(tokenizer, 8)
+    options = dict(beam=4, max_new_tokens=12, min_new_tokens=12)
+    mine = fast.generate(requests, **options)
+    theirs = reference.generate(requests, **options)
+    assert [h.best.ids for h in mine] == [h.best.ids for h in theirs]
+    for a, b in zip(mine, theirs):
+        assert a.best.score.tokens == b.best.score.tokens == len(a.best.ids) == 12
+        assert abs(a.best.score.logprob - b.best.score.logprob) < 1e-3 * 12, (a.best, b.best)
+    free = reference.score([r.source_ids for r in requests], [h.best.ids for h in theirs])
+    assert all(f.logprob < b.best.score.logprob for f, b in zip(free, theirs)), "with </s> in the softmax each token is less likely"
+
+
 @pytest.mark.parametrize("which", ["ctranslate2", "transformers"])
 def test_a_target_prefix_reaches_the_decoder_and_changes_the_output(backends, which):
     """The seam for terms: a request's constraint is honoured by the decoder itself, and only for that request."""

@@ -78,18 +78,22 @@ class TransformersBackend(Backend):
             output = self._model.generate(input_ids=input_ids.to(self.device), attention_mask=attention_mask.to(self.device), **options)
         rows = [tuple(self._strip(row)) for row in output.tolist()]
         per_request = len(rows) // len(requests)  # transformers returns count rows per input, in input order
-        scores = iter(self.score([r.source_ids for r in requests for _ in range(per_request)], rows))
+        fixed = 0 < max_new_tokens <= min_new_tokens
+        scores = iter(self.score([r.source_ids for r in requests for _ in range(per_request)], rows, fixed=fixed))
         return [
             Hypotheses(tuple(Hypothesis(ids, next(scores)) for ids in rows[k * per_request : (k + 1) * per_request]))
             for k in range(len(requests))
         ]
 
-    def score(self, sources: Sequence[Sequence[int]], outputs: Sequence[Sequence[int]]) -> list[Score]:
+    def score(self, sources: Sequence[Sequence[int]], outputs: Sequence[Sequence[int]], *, fixed: bool = False) -> list[Score]:
         """The model's log-probability of each output and its end token, given its source (teacher-forced).
 
         Over the tokens the decoder may produce: ``<pad>`` is never generated
         (Marian's ``bad_words_ids``; CTranslate2 drops it from the vocabulary),
         so it is left out of the softmax here too and both backends score alike.
+        ``fixed``: outputs of a fixed length (the benchmarks' mode), whose end
+        token was banned at every step: it is left out of the softmax and not
+        scored, as CTranslate2's search reports them (``ct2._from_search``).
         One row's logits at a time: a batch's would be rows × length × vocabulary floats.
         """
         if not outputs:
@@ -109,9 +113,13 @@ class TransformersBackend(Backend):
             for row, ids in enumerate(outputs):
                 logits = (model.lm_head(hidden[row, : len(ids) + 1]) + model.final_logits_bias[0]).float()
                 logits[:, self._pad] = float("-inf")
-                wanted = torch.tensor([*ids, self._eos], dtype=torch.long, device=logits.device)
+                ended = [*ids, self._eos]
+                if fixed:
+                    logits, ended = logits[: len(ids)], list(ids)
+                    logits[:, self._eos] = float("-inf")
+                wanted = torch.tensor(ended, dtype=torch.long, device=logits.device)
                 picked = torch.log_softmax(logits, dim=-1).gather(1, wanted[:, None])
-                scores.append(Score(min(0.0, float(picked.sum())), len(ids) + 1))
+                scores.append(Score(min(0.0, float(picked.sum())), len(ended)))
         return scores
 
     def _padded(self, batch: Sequence[Sequence[int]]) -> tuple[Any, Any]:
