@@ -8,19 +8,25 @@ by the end token.  Everything the engine says about how sure the model was
 of many sentences on the server) is computed from these scores and nothing
 else, so it means the same on every backend.
 
-Why the score is the probability under the model and not the beam search's own
-number (CTranslate2's ``return_scores``, transformers' ``sequences_scores``):
-the search's number is the cumulated log-probability *divided by the length
-to the power length_penalty* (1 by default), computed after the repetition
-guard's bans have removed tokens (CTranslate2 renormalises the remaining
-probabilities, transformers does not), and without the end token when an
-output stops at the length cap (CTranslate2) or with a forced end token
-scored 0 (transformers).  The two backends' search scores therefore differ
-on the same output, most on exactly the outputs a reviewer should look at
-(degenerate, capped).  The backends instead score the chosen ids by one
-teacher-forced pass (CTranslate2 ``score_batch``; transformers a forward pass
-over the ids), which gives the same numbers on both (tested to 1e-3 in
-float32) and costs one encoder and one parallel decoder pass per output.
+Why the score is the probability under the model and not simply the beam
+search's own number (CTranslate2's ``return_scores``, transformers'
+``sequences_scores``): the search's number is the cumulated log-probability
+*divided by the length to the power length_penalty* (1 by default), computed
+after the repetition guard's bans have removed tokens (CTranslate2
+renormalises the remaining probabilities, transformers does not), and without
+the end token when an output stops at the length cap (CTranslate2) or with a
+forced end token scored 0 (transformers).  The two backends' search scores
+therefore differ on the same output, most on exactly the outputs a reviewer
+should look at (degenerate, capped).  Where nothing bent it (an output that
+chose its end token, no ban, no forced prefix), CTranslate2's number times the
+length with the end token *is* the model's log-probability (equal to 1e-4 in
+float32, tested), and the CTranslate2 backend takes it as it is: a separate
+pass cost 40 ms of CPU a sentence beside 100–250 ms of decoding.  Every other
+output is scored by one teacher-forced pass (CTranslate2 ``score_batch``;
+transformers, the reference, always: a forward pass over the ids), which gives
+the same numbers on both backends (tested to 1e-3 in float32).  With a fixed
+output length (the benchmarks' mode) the end token is banned at every step:
+there both backends score the ids under that ban, without the end token.
 """
 
 from __future__ import annotations

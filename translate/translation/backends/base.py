@@ -52,8 +52,8 @@ class Backend(ABC):
         (a translator's alternatives: LibreTranslate's ``alternatives``), with a
         beam at least ``count`` wide; it may hold fewer where the search found
         fewer.  Each hypothesis is scored by the model: the log-probability of
-        its ids and the end token, teacher-forced (see
-        :mod:`translate.translation.hypotheses` for why not the search's score).
+        its ids and the end token, teacher-forced or the search's own number
+        where that is the same (see :mod:`translate.translation.hypotheses`).
         """
 
 
