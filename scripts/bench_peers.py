@@ -218,6 +218,31 @@ def timed(command: list[str], env: dict[str, str], what: str) -> float:
     return seconds
 
 
+def ceiling(converted: Path, model: Path, texts: list[str], beam: int, length: int) -> tuple[float, float]:
+    """CPU ms a sentence costs CTranslate2 decoded alone and in batches of 16: one replica on one thread, the bench's model.
+
+    A server that decodes every sentence alone (LibreTranslate, through argos) pays the first; one that
+    batches concurrent requests (tarjama serve) at best the second.  When both servers keep every core
+    busy, requests per second follow CPU per request, so their ratio bounds what batching can win
+    (nothing else counted: HTTP, sentence splitting and tokenizing cost both sides something).
+    """
+    import ctranslate2
+    import sentencepiece
+
+    spm = sentencepiece.SentencePieceProcessor(model_file=str(model / "source.spm"))
+    pieces = [spm.encode(t, out_type=str) + ["</s>"] for t in texts]
+    translator = ctranslate2.Translator(str(converted), device="cpu", compute_type="int8", inter_threads=1, intra_threads=1)
+    options = dict(beam_size=beam, max_decoding_length=length, min_decoding_length=length, max_batch_size=0)
+    translator.translate_batch(pieces[:4], **options)  # warm
+    costs = []
+    for size in (1, 16):
+        started = time.process_time()
+        for i in range(0, len(pieces), size):
+            translator.translate_batch(pieces[i : i + size], **options)
+        costs.append((time.process_time() - started) / len(pieces) * 1000)
+    return costs[0], costs[1]
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -356,6 +381,9 @@ def main(argv: list[str] | None = None) -> int:
         base = bench_translate.load_sentences(200)
         total = rounds * sum(requests) + 40
         texts = [f"{base[i % len(base)]} {i}" for i in range(total)]
+        alone, batched = ceiling(converted, model, [*base[:24], *(str(i) for i in range(24))], args.beam, args.length)
+        print(f"(server) CTranslate2 alone {alone:.0f} ms of CPU a sentence, in batches of 16 {batched:.0f} ms: "
+              f"a batching server's ceiling {alone / batched:.2f}×", flush=True)
         port_ours, port_theirs = free_port(), free_port()
         ours = Process([*tarjama, "serve", "--port", str(port_ours), *decoding, "--queue-limit", "100000"], ours_env, port_ours, work / "peers-serve-tarjama.log")
         try:
@@ -414,6 +442,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"RATIO {key} {statistics.median(theirs / ours for ours, theirs in results[name]):.2f}")
     if ratio16 is not None:
         print(f"RATIO server16_vs_libretranslate {ratio16:.2f}")
+        print(f"CEILING server_vs_libretranslate {alone / batched:.2f} (CTranslate2 on one core: a sentence alone {alone:.0f} ms of CPU, "
+              f"in batches of 16 {batched:.0f} ms; requests/s follow CPU per request once both servers fill the cores)")
     return 0
 
 
