@@ -32,7 +32,10 @@ alternating rounds:
 
 Printed: a table, and ``RATIO article_vs_argos X`` (argos' time / tarjama's),
 ``RATIO folder_vs_argos X``, ``RATIO server16_vs_libretranslate X`` (tarjama's
-requests/s / LibreTranslate's), each the median of the rounds' ratios.
+requests/s / LibreTranslate's), each the median of the rounds' ratios; and
+``CEILING server_vs_libretranslate X``: what batching can win at most on this
+machine, CTranslate2's sentences/s in batches of 16 over one at a time, both on
+two replicas (see :func:`ceiling`).
 
 What had to be bridged (the peers' packages normally come from their index,
 which nothing here may reach): the package carries a blank spaCy Arabic
@@ -45,8 +48,8 @@ the index from the network whenever fewer than two are installed.  The
 source side differs by one token: Marian appends ``</s>`` to the source,
 which tarjama does and argos does not (argos packages are OpenNMT models).
 
-    python scripts/bench_peers.py --quick     # about 10–15 minutes on 2 busy cores
-    python scripts/bench_peers.py             # the full run (more rounds and requests)
+    python scripts/bench_peers.py --quick     # about 11 minutes on 2 idle cores
+    python scripts/bench_peers.py             # the full run: 3 rounds, 120 articles, 60/240/960 requests (about 40 minutes)
 """
 
 from __future__ import annotations
@@ -218,29 +221,32 @@ def timed(command: list[str], env: dict[str, str], what: str) -> float:
     return seconds
 
 
-def ceiling(converted: Path, model: Path, texts: list[str], beam: int, length: int) -> tuple[float, float]:
-    """CPU ms a sentence costs CTranslate2 decoded alone and in batches of 16: one replica on one thread, the bench's model.
+def ceiling(converted: Path, model: Path, texts: list[str], beam: int, length: int, replicas: int) -> tuple[float, float]:
+    """Sentences per second CTranslate2 decodes one at a time and in batches of 16, ``replicas`` replicas of one thread busy.
 
-    A server that decodes every sentence alone (LibreTranslate, through argos) pays the first; one that
-    batches concurrent requests (tarjama serve) at best the second.  When both servers keep every core
-    busy, requests per second follow CPU per request, so their ratio bounds what batching can win
-    (nothing else counted: HTTP, sentence splitting and tokenizing cost both sides something).
+    Both servers run this layout (two replicas of one thread on 2 cores).  LibreTranslate, through argos,
+    decodes every sentence of a request as a batch of its own (argos' ``max_batch_size`` of 32 tokens);
+    tarjama serve batches concurrent requests, here at best 16 sentences a replica.  When both keep
+    every core busy, requests per second follow these rates, so their ratio bounds what batching can
+    win on this machine, before HTTP, sentence splitting and tokenizing (which cost both sides).
     """
     import ctranslate2
     import sentencepiece
 
     spm = sentencepiece.SentencePieceProcessor(model_file=str(model / "source.spm"))
-    pieces = [spm.encode(t, out_type=str) + ["</s>"] for t in texts]
-    translator = ctranslate2.Translator(str(converted), device="cpu", compute_type="int8", inter_threads=1, intra_threads=1)
+    pieces = [[*spm.encode(t, out_type=str), "</s>"] for t in texts]
+    translator = ctranslate2.Translator(str(converted), device="cpu", compute_type="int8", inter_threads=replicas, intra_threads=1)
     options = dict(beam_size=beam, max_decoding_length=length, min_decoding_length=length, max_batch_size=0)
     translator.translate_batch(pieces[:4], **options)  # warm
-    costs = []
+    rates = []
     for size in (1, 16):
-        started = time.process_time()
-        for i in range(0, len(pieces), size):
-            translator.translate_batch(pieces[i : i + size], **options)
-        costs.append((time.process_time() - started) / len(pieces) * 1000)
-    return costs[0], costs[1]
+        started = time.perf_counter()
+        pending = [translator.translate_batch(pieces[i : i + size], asynchronous=True, **options) for i in range(0, len(pieces), size)]
+        for batch in pending:
+            for result in batch:
+                result.result()
+        rates.append(len(pieces) / (time.perf_counter() - started))
+    return rates[0], rates[1]
 
 
 def free_port() -> int:
@@ -289,10 +295,10 @@ def main(argv: list[str] | None = None) -> int:
         return peer_main(argv[1:])
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer rounds and requests: about 10-15 minutes on 2 busy cores")
-    parser.add_argument("--rounds", type=int, default=None, help="alternating rounds of (a) and (b) (default: 5; --quick: 2)")
+    parser.add_argument("--rounds", type=int, default=None, help="alternating rounds of (a), (b) and (c) (default: 3; --quick: 2)")
     parser.add_argument("--documents", type=int, default=None, help="short articles in the folder of (b) (default: 120; --quick: 40)")
     parser.add_argument("--requests", type=int, nargs=3, default=None, metavar=("C1", "C4", "C16"),
-                        help="requests per server and round at 1, 4 and 16 clients (default: 100 400 1600; --quick: 24 64 320)")
+                        help="requests per server and round at 1, 4 and 16 clients (default: 60 240 960; --quick: 24 64 320)")
     parser.add_argument("--length", type=int, default=16, help="output tokens per sentence, forced on every side (default: 16)")
     parser.add_argument("--beam", type=int, default=4, help="beam size on every side (default: 4, the fast preset's and argos')")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "tarjama-bench", help="the model, packages and outputs (shared with the other benchmarks)")
@@ -300,9 +306,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="abc", help="which measures: any of a, b, c (default: abc)")
     parser.add_argument("--dry-run", action="store_true", help="parse the arguments, print the plan and stop (for the tests)")
     args = parser.parse_args(argv)
-    rounds = args.rounds or (2 if args.quick else 5)
+    rounds = args.rounds or (2 if args.quick else 3)
     args.documents = args.documents or (40 if args.quick else 120)
-    requests = args.requests or ([24, 64, 320] if args.quick else [100, 400, 1600])
+    requests = args.requests or ([24, 64, 320] if args.quick else [60, 240, 960])
     if args.dry_run:
         print(json.dumps({"rounds": rounds, "requests": requests, "documents": args.documents, "length": args.length, "beam": args.beam,
                           "only": args.only, "peers": [ARGOS, LIBRETRANSLATE], "peers_dir": str(args.peers_dir)}))
@@ -381,9 +387,9 @@ def main(argv: list[str] | None = None) -> int:
         base = bench_translate.load_sentences(200)
         total = rounds * sum(requests) + 40
         texts = [f"{base[i % len(base)]} {i}" for i in range(total)]
-        alone, batched = ceiling(converted, model, [*base[:24], *(str(i) for i in range(24))], args.beam, args.length)
-        print(f"(server) CTranslate2 alone {alone:.0f} ms of CPU a sentence, in batches of 16 {batched:.0f} ms: "
-              f"a batching server's ceiling {alone / batched:.2f}×", flush=True)
+        alone, batched = ceiling(converted, model, [t for i in range(32) for t in (base[i], str(i))], args.beam, args.length, 2)
+        print(f"(server) CTranslate2, two replicas: {alone:.1f} sentences/s one at a time, {batched:.1f} in batches of 16: "
+              f"a batching server's ceiling {batched / alone:.2f}×", flush=True)
         port_ours, port_theirs = free_port(), free_port()
         ours = Process([*tarjama, "serve", "--port", str(port_ours), *decoding, "--queue-limit", "100000"], ours_env, port_ours, work / "peers-serve-tarjama.log")
         try:
@@ -442,8 +448,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"RATIO {key} {statistics.median(theirs / ours for ours, theirs in results[name]):.2f}")
     if ratio16 is not None:
         print(f"RATIO server16_vs_libretranslate {ratio16:.2f}")
-        print(f"CEILING server_vs_libretranslate {alone / batched:.2f} (CTranslate2 on one core: a sentence alone {alone:.0f} ms of CPU, "
-              f"in batches of 16 {batched:.0f} ms; requests/s follow CPU per request once both servers fill the cores)")
+        print(f"CEILING server_vs_libretranslate {batched / alone:.2f} (CTranslate2, two replicas of one thread: {alone:.1f} sentences/s "
+              f"one at a time, {batched:.1f} in batches of 16; once both servers fill the cores, requests/s follow these rates)")
     return 0
 
 

@@ -211,3 +211,50 @@ def test_stop_fails_the_queued_jobs_at_once() -> None:
     finally:
         gate.set()
         batcher.close()
+
+
+@pytest.mark.parametrize("window", [True, False])
+def test_clients_answered_together_are_waited_for_and_stay_together(monkeypatch, window) -> None:
+    """16 clients ran as two alternating calls of 8 requests: the next call started before the answered ones came back.
+
+    Here 6 clients each take a few milliseconds to come back with their next request (the HTTP round
+    trip), while the work takes longer; with the window every call after the first few holds all 6.
+    Without it (RETURN_S 0, as before) the clients stay split into cohorts, which proves the test can fail.
+    """
+    import translate.serve.batcher as module
+
+    if not window:
+        monkeypatch.setattr(module, "RETURN_S", 0.0)
+    sizes: list[int] = []
+
+    def setup():
+        def work(items: list[str]) -> list[str]:
+            sizes.append(len(items))
+            time.sleep(0.03)
+            return items
+
+        return work
+
+    batcher = Batcher(setup, capacity=100, max_segments=64, wait_s=0.001)
+    batcher.start()
+
+    def client(k: int) -> None:
+        time.sleep(0.005 * k)  # they arrive apart, so the first calls split them
+        for n in range(12):
+            assert batcher.submit([f"{k}-{n}"]).result(10) == [f"{k}-{n}"]
+            time.sleep(0.004 + 0.002 * k)  # the round trip: the answered clients come back one after another
+
+    try:
+        threads = [threading.Thread(target=client, args=(k,)) for k in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+    finally:
+        batcher.close()
+    assert sum(sizes) == 72
+    together = sum(1 for s in sizes if s == 6)
+    if window:
+        assert together >= 8 and len(sizes) <= 16, sizes
+    else:
+        assert together <= 3, sizes

@@ -24,7 +24,7 @@ def test_quick_is_fewer_rounds_documents_and_requests() -> None:
     quick = subprocess.run([sys.executable, str(SCRIPT), "--quick", "--dry-run"], capture_output=True, text=True, timeout=60, check=True)
     full = subprocess.run([sys.executable, str(SCRIPT), "--dry-run"], capture_output=True, text=True, timeout=60, check=True)
     q, f = json.loads(quick.stdout), json.loads(full.stdout)
-    assert (q["rounds"], q["documents"]) == (2, 40) and (f["rounds"], f["documents"]) == (5, 120)
+    assert (q["rounds"], q["documents"]) == (2, 40) and (f["rounds"], f["documents"]) == (3, 120)
     assert sum(q["requests"]) < sum(f["requests"])
     assert not Path(q["peers_dir"]).resolve().is_relative_to(ROOT), "the peers live outside the repository"
 
