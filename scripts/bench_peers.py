@@ -49,7 +49,7 @@ source side differs by one token: Marian appends ``</s>`` to the source,
 which tarjama does and argos does not (argos packages are OpenNMT models).
 
     python scripts/bench_peers.py --quick     # about 11 minutes on 2 idle cores
-    python scripts/bench_peers.py             # the full run: 3 rounds, 120 articles, 60/240/960 requests (about 40 minutes)
+    python scripts/bench_peers.py             # the full run: 3 rounds, 120 articles, 60/240/960 requests (about 80 minutes)
 """
 
 from __future__ import annotations
