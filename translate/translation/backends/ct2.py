@@ -81,7 +81,7 @@ class CTranslate2Backend(Backend):
         vocabulary = target_vocabulary(self.model_dir)
         self._target_ids = {token: index for index, token in reversed(list(enumerate(vocabulary)))}
         self._target_tokens = vocabulary  # a target id back to the string CTranslate2 knows it by (prefixes, scoring)
-        self.scored_apart = 0  # outputs scored by a teacher-forced pass, not by the search (the benchmarks report it)
+        self.scored_apart = 0  # outputs scored by a teacher-forced pass, not by the search (the tests check which)
         # The converter drops <pad> (transformers' decoder start) from the vocabulary and starts the
         # decoder from a zero embedding instead, so <pad> can never be generated, as Marian's
         # generation config (bad_words_ids) demands of transformers.
