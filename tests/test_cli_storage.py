@@ -314,3 +314,38 @@ def test_sigterm_mid_batch_says_so_removes_temporary_files_and_exits_143(tiny_mo
     written = sorted(p.name for p in out.iterdir() if p.name != ".tarjama-outputs")
     assert not [n for n in written if n.startswith(".")], "no temporary file is left"
     assert 0 < len(written) < 8 * 3, "stopped midway, finished outputs kept"
+
+
+class _Writes(io.StringIO):
+    """A stderr that keeps each ``write`` call apart."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.calls.append(text)
+        return super().write(text)
+
+
+@pytest.mark.parametrize("bar_module_loaded", [True, False], ids=["tqdm-loaded", "no-tqdm"])
+def test_each_line_on_stderr_is_one_write_so_a_signal_cannot_split_it(bar_module_loaded, tiny_model, tmp_path, monkeypatch):
+    # SIGTERM is raised in the main thread between two bytecodes: a line written as the text and then
+    # its newline (print, tqdm.write) could be cut after the text, and the interruption's own line
+    # then ran on from it (CI, stop 29). One write per line leaves no such gap.
+    from translate.cli import main
+
+    if not bar_module_loaded:
+        monkeypatch.delitem(sys.modules, "tqdm", raising=False)
+    source = tmp_path / "doc.txt"
+    source.write_text(ARTICLE.read_text(encoding="utf-8"), encoding="utf-8")
+    stderr = _Writes()
+    with contextlib.redirect_stderr(stderr):
+        code = main(["translate", str(source), "-o", str(tmp_path / "out"), "--model", str(tiny_model),
+                     "--no-tm"])
+        main(["translate", str(tmp_path / "missing.txt"), "--model", NO_MODEL])
+    assert code == 0, stderr.getvalue()
+    lines = [call for call in stderr.calls if call.strip()]
+    assert any(" segments → " in call or "segment → " in call for call in lines), stderr.calls
+    assert any(call.startswith("tarjama: error: ") for call in lines), stderr.calls
+    assert all(call.endswith("\n") and call.count("\n") == 1 for call in lines), stderr.calls

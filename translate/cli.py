@@ -410,11 +410,13 @@ def _say(args: argparse.Namespace, message: str) -> None:
 
 
 def _write(message: str) -> None:
+    """One stderr line in one ``write``: a signal lands between two calls, so ``print``'s text-then-newline
+    could leave the line open and the interruption's own line would run on from it."""
     tqdm = sys.modules.get("tqdm")
     if tqdm is not None:  # a progress bar may be on screen: print above it, not into it
-        tqdm.tqdm.write(message, file=sys.stderr)
+        tqdm.tqdm.write(message + "\n", file=sys.stderr, end="")
     else:
-        print(message, file=sys.stderr)
+        sys.stderr.write(message + "\n")
 
 
 def cmd_translate(args: argparse.Namespace) -> int:
@@ -770,12 +772,12 @@ def _main(argv: Sequence[str] | None) -> int:
     except TarjamaError as exc:
         if debug:
             raise
-        print(f"{TOOL_NAME}: error: {_one_line(str(exc))}", file=sys.stderr)
+        _write(f"{TOOL_NAME}: error: {_one_line(str(exc))}")
         return EXIT_USAGE
     except KeyboardInterrupt as exc:
         signum = exc.signum if isinstance(exc, Terminated) else None
         how = "interrupted by SIGTERM" if signum is not None else "interrupted"
-        print(f"{TOOL_NAME}: {how}; finished outputs were kept, unfinished ones removed", file=sys.stderr)
+        _write(f"{TOOL_NAME}: {how}; finished outputs were kept, unfinished ones removed")
         return 128 + signum if signum is not None else EXIT_INTERRUPTED
     except BrokenPipeError:
         # `tarjama segment … | head` is normal use, not an error.
@@ -784,7 +786,7 @@ def _main(argv: Sequence[str] | None) -> int:
     except Exception as exc:
         if debug:
             raise
-        print(f"{TOOL_NAME}: error: internal error ({type(exc).__name__}: {_one_line(str(exc))}); rerun with TARJAMA_DEBUG=1 and report it", file=sys.stderr)
+        _write(f"{TOOL_NAME}: error: internal error ({type(exc).__name__}: {_one_line(str(exc))}); rerun with TARJAMA_DEBUG=1 and report it")
         return EXIT_INTERNAL
 
 

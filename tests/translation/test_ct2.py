@@ -70,34 +70,68 @@ def test_both_backends_score_the_same_ids_alike(backends):
     assert abs(alone.logprob - mine[0].logprob) < 1e-4
 
 
+def _sentences(count: int) -> list[str]:
+    """Arabic sentences of the fixtures: the article's, then NTREX's, for outputs of many lengths."""
+    fixtures = ROOT / "tests" / "fixtures"
+    lines = [l for l in (fixtures / "article.ar.txt").read_text(encoding="utf-8").splitlines() if l.strip()]
+    sentences = [s for line in lines for s in line.split(". ") if s.strip()]
+    for path in sorted((fixtures / "ntrex").glob("*.ar.txt")):
+        sentences += [l for l in path.read_text(encoding="utf-8").splitlines() if l.strip()]
+    return sentences[:count]
+
+
+def _requests(tokenizer, count=40):
+    return [DecodingRequest(tuple(ids)) for ids in tokenizer.encode(_sentences(count))]
+
+
+def _greedy_lengths(model, requests, limit):
+    import torch
+
+    pad, eos = model.config.pad_token_id, model.config.eos_token_id
+    width = max(len(r.source_ids) for r in requests)
+    ids = torch.tensor([list(r.source_ids) + [pad] * (width - len(r.source_ids)) for r in requests])
+    with torch.no_grad():
+        rows = model.generate(input_ids=ids, attention_mask=(ids != pad).long(), num_beams=1, do_sample=False, max_new_tokens=limit)
+    return [int((row[1:] != pad).sum()) - int(bool((row == eos).any())) for row in rows]
+
+
 @pytest.fixture(scope="module")
 def stopping(tiny_model, tmp_path_factory):
     """The tiny model with its end token's bias raised so that most outputs end, at different lengths.
 
     The tiny model's random weights never choose </s>, so every output of it is capped; the search's
-    own scores are used only for outputs that ended, and these need a model that ends some.
+    own scores are used only for outputs that ended, and these need a model that ends some.  Which bias
+    does that depends on the random weights and the vocabularies (trained on ../shared's test sets where
+    they are, else on the fixtures): it is searched for, greedily on transformers, as the one that gives
+    the most distinct lengths with at most a third of the outputs capped.
     """
     import shutil
 
     import torch
     from transformers import MarianMTModel
 
-    out = tmp_path_factory.mktemp("stopping")
-    model = MarianMTModel.from_pretrained(str(tiny_model))
+    tokenizer = load_tokenizer(resolve_source(str(tiny_model)))
+    requests = _requests(tokenizer)
+    model = MarianMTModel.from_pretrained(str(tiny_model)).eval()
+    eos = model.config.eos_token_id
+    start = model.final_logits_bias[0, eos].item()
+    best = None
+    for step in range(41):  # +0 … +20 in halves: all capped at one end, all empty at the other
+        with torch.no_grad():
+            model.final_logits_bias[0, eos] = start + step / 2
+        lengths = _greedy_lengths(model, requests, 21)
+        capped = sum(n >= 20 for n in lengths)
+        if 0 < capped <= len(lengths) // 3 and (best is None or len(set(lengths)) > best[0]):
+            best = (len(set(lengths)), step / 2)
+    assert best is not None and best[0] > 3, f"no bias of the end token makes the tiny model end at different lengths: {best}"
     with torch.no_grad():
-        model.final_logits_bias[0, model.config.eos_token_id] += 9.8
+        model.final_logits_bias[0, eos] = start + best[1]
+    out = tmp_path_factory.mktemp("stopping")
     model.save_pretrained(str(out))
     for name in ("source.spm", "target.spm", "tokenizer_config.json", "vocab.json", "generation_config.json"):
         shutil.copy(tiny_model / name, out / name)
     source = resolve_source(str(out))
-    tokenizer = load_tokenizer(source)
     return tokenizer, CTranslate2Backend(source, tokenizer, device="cpu", compute_type="float32"), TransformersBackend(source, device="cpu")
-
-
-def _requests(tokenizer, count=24):
-    lines = [l for l in (ROOT / "tests" / "fixtures" / "article.ar.txt").read_text(encoding="utf-8").splitlines() if l.strip()]
-    sentences = [s for line in lines for s in line.split(". ") if s.strip()]
-    return [DecodingRequest(tuple(ids)) for ids in tokenizer.encode(sentences[:count])]
 
 
 @pytest.mark.parametrize(("beam", "count"), [(1, 1), (4, 1), (4, 3)])

@@ -57,6 +57,14 @@ class Backend(ABC):
         """
 
 
+def fixed_length(max_new_tokens: int, min_new_tokens: int) -> bool:
+    """Whether every output is exactly ``max_new_tokens`` long: the end token is banned at every step.
+
+    The benchmarks' mode.  Such outputs are scored under that ban and without </s>, on both backends alike.
+    """
+    return 0 < max_new_tokens <= min_new_tokens
+
+
 def cpu_threads() -> int:
     """The cores this process may use (a container or taskset may allow fewer than the machine has).
 

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from translate.cache import converted_models_dir
 from translate.errors import TarjamaError, first_line
 from translate.textio import clear_stale, temporary_name
-from translate.translation.backends.base import Backend, cpu_threads
+from translate.translation.backends.base import Backend, cpu_threads, fixed_length
 from translate.translation.hypotheses import DecodingRequest, Hypotheses, Hypothesis, Score, prefix_of
 from translate.translation.source import ModelSource
 
@@ -99,7 +99,7 @@ class CTranslate2Backend(Backend):
         pieces = [self._source_tokens(r.source_ids) for r in requests]
         prefixes = [prefix_of(r) for r in requests]
         # transformers spends the last step on a forced </s>; CTranslate2 just stops, one token earlier.
-        fixed = min_new_tokens >= max_new_tokens
+        fixed = fixed_length(max_new_tokens, min_new_tokens)
         options: dict[str, Any] = {}
         if count > 1:
             options = {"num_hypotheses": count}

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from translate.errors import TarjamaError, first_line
-from translate.translation.backends.base import Backend, cpu_threads
+from translate.translation.backends.base import Backend, cpu_threads, fixed_length
 from translate.translation.hypotheses import DecodingRequest, Hypotheses, Hypothesis, Score, prefix_of
 from translate.translation.source import ModelSource
 
@@ -69,7 +69,7 @@ class TransformersBackend(Backend):
             options["no_repeat_ngram_size"] = no_repeat_ngram_size
         if min_new_tokens:
             options["min_new_tokens"] = min_new_tokens
-            if min_new_tokens >= max_new_tokens:
+            if fixed_length(max_new_tokens, min_new_tokens):
                 options["forced_eos_token_id"] = None
         prefixes = [prefix_of(r) for r in requests]
         if any(prefixes):
@@ -78,7 +78,7 @@ class TransformersBackend(Backend):
             output = self._model.generate(input_ids=input_ids.to(self.device), attention_mask=attention_mask.to(self.device), **options)
         rows = [tuple(self._strip(row)) for row in output.tolist()]
         per_request = len(rows) // len(requests)  # transformers returns count rows per input, in input order
-        fixed = 0 < max_new_tokens <= min_new_tokens
+        fixed = fixed_length(max_new_tokens, min_new_tokens)
         scores = iter(self.score([r.source_ids for r in requests for _ in range(per_request)], rows, fixed=fixed))
         return [
             Hypotheses(tuple(Hypothesis(ids, next(scores)) for ids in rows[k * per_request : (k + 1) * per_request]))
