@@ -341,11 +341,10 @@ def test_each_line_on_stderr_is_one_write_so_a_signal_cannot_split_it(bar_module
     source.write_text(ARTICLE.read_text(encoding="utf-8"), encoding="utf-8")
     stderr = _Writes()
     with contextlib.redirect_stderr(stderr):
-        code = main(["translate", str(source), "-o", str(tmp_path / "out"), "--model", str(tiny_model),
-                     "--no-tm"])
+        code = main(["translate", str(source), "-o", str(tmp_path / "out"), "--model", str(tiny_model), "--no-tm"])
         main(["translate", str(tmp_path / "missing.txt"), "--model", NO_MODEL])
     assert code == 0, stderr.getvalue()
     lines = [call for call in stderr.calls if call.strip()]
-    assert any(" segments → " in call or "segment → " in call for call in lines), stderr.calls
+    assert any(f"{source}: " in call and " → " in call for call in lines), "the per-file line is among them"
     assert any(call.startswith("tarjama: error: ") for call in lines), stderr.calls
     assert all(call.endswith("\n") and call.count("\n") == 1 for call in lines), stderr.calls
